@@ -1,0 +1,226 @@
+"""The `rsvp` command: thin click commands over the services."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+from sqlalchemy import func, select
+
+from rsvp.auth.services import AccountError, create_organiser
+from rsvp.events.models import Event
+from rsvp.events.services import EventError, create_event, get_event, read_event_file
+from rsvp.events.stats import event_stats
+from rsvp.extensions import db
+from rsvp.invitees.csvfile import CsvFileError
+from rsvp.invitees.export import csv_lines, export_rows
+from rsvp.invitees.models import Invitee
+from rsvp.invitees.services import ImportReport, import_invitees, invitee_by_email
+from rsvp.mailing.models import MessageKind
+from rsvp.mailing.services import deliver_due, due_invitees, queue_messages
+from rsvp.mailing.smtp import SmtpUnavailable
+from rsvp.tokens import rsvp_url
+
+SENDABLE_KINDS = [k.value for k in (MessageKind.SAVE_THE_DATE, MessageKind.INVITATION,
+                                    MessageKind.REMINDER)]
+
+
+def _event(slug: str) -> Event:
+    try:
+        return get_event(db.session, slug)
+    except LookupError as exc:
+        raise click.ClickException(f"{exc}; `rsvp event list` shows the events") from None
+
+
+organiser_cli = click.Group("organiser", help="Organiser accounts.")
+event_cli = click.Group("event", help="Events.")
+invitees_cli = click.Group("invitees", help="Invitee lists.")
+
+
+@organiser_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Shown in the history of answers they record.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def organiser_create(email: str, name: str, password_stdin: bool) -> None:
+    """Create an organiser account."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        organiser = create_organiser(db.session, email, password, name=name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Created organiser {organiser.email}")
+
+
+@event_cli.command("create")
+@click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False,
+                                                                  path_type=Path),
+              help="A TOML file with the event's keys (see README).")
+def event_create(path: Path) -> None:
+    """Create an event from a TOML file."""
+    try:
+        event = create_event(db.session, read_event_file(path))
+    except EventError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Created event {event.slug}: {event.title}")
+
+
+@event_cli.command("list")
+def event_list() -> None:
+    """List the events with their number of invitees."""
+    rows = db.session.execute(
+        select(Event.slug, Event.title, Event.starts_at, func.count(Invitee.id))
+        .outerjoin(Invitee, Invitee.event_id == Event.id)
+        .group_by(Event.id).order_by(Event.starts_at)
+    ).all()
+    if not rows:
+        click.echo("No events yet: `rsvp event create --file EVENT.toml` or `rsvp demo`.")
+    for slug, title, starts_at, invited in rows:
+        click.echo(f"{slug}\t{starts_at:%Y-%m-%d}\t{invited} invitees\t{title}")
+
+
+@invitees_cli.command("import")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+def invitees_import(slug: str, path: Path, dry_run: bool) -> None:
+    """Add or update invitees from a CSV file (comma or semicolon, UTF-8 or Windows-1252)."""
+    event = _event(slug)
+    try:
+        report = import_invitees(db.session, event, path.read_bytes(), dry_run=dry_run)
+    except CsvFileError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    _print_import_report(report)
+    if report.rejected and not (report.added or report.updated or report.unchanged):
+        sys.exit(1)
+
+
+def _print_import_report(report: ImportReport) -> None:
+    verb = "would be" if report.dry_run else "were"
+    click.echo(f"{report.added} {verb} added, {report.updated} updated, "
+               f"{report.unchanged} unchanged, {len(report.rejected)} rejected.")
+    for row in report.rejected:
+        where = f" ({row.email})" if row.email else ""
+        click.echo(f"  line {row.line}{where}: {row.reason}", err=True)
+
+
+@click.command("send")
+@click.argument("slug")
+@click.option("--kind", type=click.Choice(SENDABLE_KINDS), default="invitation", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Render and count, send nothing.")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many.")
+def send(slug: str, kind: str, dry_run: bool, limit: int | None) -> None:
+    """Send KIND to every invitee who has not had it yet (reminders: who has not answered)."""
+    event = _event(slug)
+    message_kind = MessageKind(kind)
+    if dry_run:
+        from rsvp.mailing.render import render_mail
+
+        due = due_invitees(db.session, event, message_kind, limit)
+        for invitee in due:
+            render_mail(invitee, message_kind)
+        click.echo(f"{len(due)} would be sent {kind}.")
+        return
+    queued = queue_messages(db.session, event, message_kind, limit)
+    db.session.commit()
+    with click.progressbar(length=queued, label=f"Sending {kind}", file=sys.stderr) as bar:
+        try:
+            report = deliver_due(db.session, event, limit=limit, on_progress=bar.update)
+        except SmtpUnavailable as exc:
+            raise click.ClickException(f"{exc}. Nothing was lost: run the command again.") from None
+    click.echo(f"{report.sent} sent, {report.failed} failed, {report.deferred} deferred.")
+    for recipient, error in report.errors:
+        click.echo(f"  {recipient}: {error}", err=True)
+    if report.failed or report.deferred:
+        sys.exit(1)
+
+
+@click.command("link")
+@click.argument("slug")
+@click.argument("email")
+def link(slug: str, email: str) -> None:
+    """Print an invitee's RSVP link."""
+    try:
+        invitee = invitee_by_email(db.session, _event(slug), email)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(rsvp_url(invitee))
+
+
+@click.command("stats")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def stats(slug: str, as_json: bool) -> None:
+    """Count invitations sent and answers given."""
+    figures = event_stats(db.session, _event(slug))
+    if as_json:
+        click.echo(json.dumps(figures.as_dict()))
+        return
+    for name, value in figures.as_dict().items():
+        click.echo(f"{name:12} {'-' if value is None else value}")
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; standard output if left out.")
+@click.option("--semicolon", is_flag=True, help="German Excel dialect: ; between fields.")
+def export(slug: str, output: Path | None, semicolon: bool) -> None:
+    """Write every invitee with delivery state and answer as CSV."""
+    lines = csv_lines(export_rows(db.session, _event(slug)), delimiter=";" if semicolon else ",",
+                      bom=output is not None)
+    if output is None:
+        for line in lines:
+            click.echo(line, nl=False)
+        return
+    with output.open("w", encoding="utf-8", newline="") as f:
+        f.writelines(lines)
+    click.echo(f"Wrote {output}", err=True)
+
+
+@click.command("demo")
+def demo() -> None:
+    """Create the demo event with a handful of invitees (safe to run again)."""
+    from rsvp.demo import load_demo
+
+    event, added = load_demo(db.session)
+    db.session.commit()
+    click.echo(f"Demo event {event.slug}: {added} invitees added.")
+
+
+@click.command("mailcatcher")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8025, show_default=True)
+@click.option("--directory", default="mailcatcher", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where each received message is kept as a .eml file.")
+def mailcatcher(host: str, port: int, directory: Path) -> None:
+    """Run a local SMTP server that keeps every message instead of delivering it."""
+    from rsvp.mailcatcher import serve
+
+    serve(host, port, directory)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
+                    mailcatcher):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from rsvp import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="Email invitations with signed RSVP links.")

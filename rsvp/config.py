@@ -1,0 +1,95 @@
+"""Configuration defaults; every key can be set from the environment as RSVP_<KEY>."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+#: Values that must never sign links in production.
+WEAK_SECRET_KEYS = {"", "dev", "secret", "change-me", "changeme"}
+
+DEFAULTS: dict[str, object] = {
+    #: "development" or "production". Production refuses to start without a real secret key.
+    "ENV": "development",
+    "SECRET_KEY": None,
+    "SECRET_KEY_FALLBACKS": [],
+    "DATABASE_URL": None,
+    #: Absolute URL in front of every link in an email.
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": "127.0.0.1",
+    "MAIL_PORT": 8025,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "Konferenzbüro <einladung@rsvp.localhost>",
+    "MAIL_TIMEOUT": 30,
+    #: Messages claimed at a time by one sender, all sent over one SMTP connection.
+    "MAIL_BATCH_SIZE": 200,
+    #: Attempts before a message with temporary failures (4xx, dropped connections) is failed.
+    "MAIL_MAX_ATTEMPTS": 5,
+    #: Backoff after a temporary failure: base * 2**(attempt-1) seconds, at most MAIL_RETRY_MAX.
+    "MAIL_RETRY_BASE": 5.0,
+    "MAIL_RETRY_MAX": 300.0,
+    #: A claim older than this is taken to belong to a sender that died.
+    "MAIL_CLAIM_TIMEOUT": 300,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is not safe or not complete enough to start."""
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    """Fill ``app.config`` from defaults, RSVP_* environment variables and ``overrides``."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("RSVP")
+    if overrides:
+        app.config.from_mapping(overrides)
+    config = app.config
+    config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
+    config["SECRET_KEY_FALLBACKS"] = _as_list(config["SECRET_KEY_FALLBACKS"])
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    production = config["ENV"] == "production"
+    if production:
+        config["SESSION_COOKIE_SECURE"] = True
+    if not config["SECRET_KEY"]:
+        if production:
+            raise ConfigurationError("RSVP_SECRET_KEY must be set in production")
+        config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+    elif production and config["SECRET_KEY"] in WEAK_SECRET_KEYS:
+        raise ConfigurationError("RSVP_SECRET_KEY is a well-known value: choose a random one")
+
+
+def _database_url(app: Flask) -> str:
+    url = app.config.get("DATABASE_URL")
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{Path(app.instance_path) / 'rsvp.sqlite3'}"
+    # Heroku-style URLs and the bare scheme both mean psycopg 3 here.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _as_list(value: object) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in value]  # type: ignore[union-attr]
+
+
+def _development_secret_key(instance: Path) -> str:
+    """A random key kept in the instance folder, so development links survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,64 @@
+"""The demo event, modelled on a federal conference invitation, with fictional invitees."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rsvp.events.models import Event
+from rsvp.events.services import create_event
+from rsvp.invitees.services import import_invitees
+
+DEMO_SLUG = "bundeskonferenz-gwa"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+DEMO_EVENT = {
+    "slug": DEMO_SLUG,
+    "title": "Bundeskonferenz „Gemeinwesenarbeit in der sozialen Stadt“",
+    "subtitle": "Ergebnisse der Studie diskutieren",
+    "description": (
+        "Die Bewahrung und Stärkung des sozialen Zusammenhalts und der sozialen Teilhabe ist "
+        "eine gesamtgesellschaftliche Aufgabe. Welche Möglichkeiten haben Kommunen und "
+        "Quartiere, um Gemeinwesenarbeit und sozialraumorientiertes Handeln insbesondere in "
+        "benachteiligten Nachbarschaften strukturell zu verankern? Zusammen mit Ihnen wollen "
+        "wir die Ergebnisse der Studie diskutieren.\n\n"
+        "Für Ihre Terminplanung: Am Folgetag, dem 23. November 2027, bietet der Bundeskongress "
+        "„Mehr Quartier für alle“ in Berlin die Gelegenheit, Bilanz zum "
+        "Städtebauförderprogramm zu ziehen und über neue Perspektiven in den Quartieren zu "
+        "diskutieren."
+    ),
+    "starts_at": datetime(2027, 11, 22, 12, 0),
+    "ends_at": datetime(2027, 11, 22, 17, 0),
+    "timezone": "Europe/Berlin",
+    "venue_name": "REFUGIO Berlin",
+    "venue_address": "Lenaustraße 3–4, 12047 Berlin",
+    "organiser": (
+        "Bundesministerium für Wohnen, Stadtentwicklung und Bauwesen (BMWSB) und "
+        "Bundesinstitut für Bau-, Stadt- und Raumforschung (BBSR)"
+    ),
+    "contact_name": "Dr. Petra Beispiel",
+    "contact_email": "konferenz@example.org",
+    "contact_phone": "+49 30 1234567",
+    "rsvp_deadline": datetime(2027, 11, 8, 23, 59),
+    "capacity": 150,
+    "max_guests": 1,
+    "language": "de",
+}
+
+DEMO_INVITEES = """E-Mail;Anrede;Titel;Vorname;Nachname;Organisation;Sprache;Tags
+petra.potz@example.org;Frau;Dr.;Petra;Potz;location³ – Wissenstransfer;de;Referentin
+hans.mueller@example.org;Herr;;Hans;Müller;Bezirksamt Neukölln;de;Kommune
+alex.schmidt@example.org;;;Alex;Schmidt;Quartiersmanagement Schillerpromenade;de;Quartier
+j.weber@example.net;Frau;Prof. Dr.;Johanna;Weber;Hochschule für Soziale Arbeit;de;Wissenschaft
+sam.taylor@example.com;Mr;;Sam;Taylor;Urban Neighbourhoods Network;en;International
+"""
+
+
+def load_demo(session: Session) -> tuple[Event, int]:
+    """Create the demo event if missing and import its invitees; returns (event, added)."""
+    event = session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
+    if event is None:
+        event = create_event(session, DEMO_EVENT)
+    report = import_invitees(session, event, DEMO_INVITEES.encode())
+    return event, report.added

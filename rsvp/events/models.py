@@ -1,0 +1,59 @@
+"""Events: what invitees are invited to."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rsvp.dbtypes import UTCDateTime, utcnow
+from rsvp.extensions import db
+
+LANGUAGES = ("de", "en")
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+        CheckConstraint("max_guests >= 0", name="max_guests_not_negative"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("language IN ('de', 'en')", name="known_language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The short name used in URLs and on the command line.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    subtitle: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: IANA zone the event's times are shown in; the instants themselves are stored in UTC.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    venue_name: Mapped[str] = mapped_column(String(300), default="")
+    venue_address: Mapped[str] = mapped_column(String(500), default="")
+    #: The host line: who invites ("Das Bundesministerium ... und das BBSR").
+    organiser: Mapped[str] = mapped_column(String(500), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(320), default="")
+    contact_phone: Mapped[str] = mapped_column(String(50), default="")
+    rsvp_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Places in the venue: accepted invitees plus their guests. None means unlimited.
+    capacity: Mapped[int | None]
+    #: How many accompanying guests one invitee may bring.
+    max_guests: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def deadline_passed(self, now: datetime | None = None) -> bool:
+        return self.rsvp_deadline is not None and (now or utcnow()) > self.rsvp_deadline
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"

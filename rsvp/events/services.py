@@ -1,0 +1,120 @@
+"""Creating and reading events."""
+
+import re
+import tomllib
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rsvp.events.models import LANGUAGES, Event
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+TEXT_FIELDS = {
+    "title": 300, "subtitle": 300, "description": 20000, "venue_name": 300,
+    "venue_address": 500, "organiser": 500, "contact_name": 200, "contact_email": 320,
+    "contact_phone": 50,
+}
+TIME_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
+KNOWN_FIELDS = {"slug", "timezone", "capacity", "max_guests", "language", *TEXT_FIELDS,
+                *TIME_FIELDS}
+
+
+class EventError(ValueError):
+    """The event's data is incomplete or contradicts itself; the message says which field."""
+
+
+def read_event_file(path: Path) -> dict[str, Any]:
+    """Read an event TOML file into a dict of raw values."""
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise EventError(f"{path}: not valid TOML: {exc}") from None
+
+
+def event_values(raw: dict[str, Any]) -> dict[str, Any]:
+    """Check raw event data and return column values; local times are read in ``timezone``."""
+    unknown = sorted(set(raw) - KNOWN_FIELDS)
+    if unknown:
+        raise EventError(f"unknown keys: {', '.join(unknown)}")
+    for required in ("slug", "title", "starts_at", "ends_at"):
+        if raw.get(required) in (None, ""):
+            raise EventError(f"{required} is required")
+    slug = str(raw["slug"])
+    if not SLUG_PATTERN.match(slug):
+        raise EventError("slug: use lower-case letters, digits and hyphens (at most 80)")
+    zone_name = str(raw.get("timezone") or "Europe/Berlin")
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise EventError(f"timezone: unknown time zone {zone_name!r}") from None
+    values: dict[str, Any] = {"slug": slug, "timezone": zone_name}
+    for name, limit in TEXT_FIELDS.items():
+        text = str(raw.get(name) or "").strip()
+        if len(text) > limit:
+            raise EventError(f"{name}: at most {limit} characters")
+        values[name] = text
+    for name in TIME_FIELDS:
+        values[name] = _instant(raw.get(name), zone, name)
+    if values["ends_at"] < values["starts_at"]:
+        raise EventError("ends_at is before starts_at")
+    values["capacity"] = _whole_number(raw.get("capacity"), "capacity", minimum=1, optional=True)
+    values["max_guests"] = _whole_number(raw.get("max_guests", 0), "max_guests", minimum=0)
+    language = str(raw.get("language") or "de")
+    if language not in LANGUAGES:
+        raise EventError(f"language: one of {', '.join(LANGUAGES)}")
+    values["language"] = language
+    return values
+
+
+def create_event(session: Session, raw: dict[str, Any], *, owner_id: int | None = None) -> Event:
+    """Create an event from raw data; the slug must be new."""
+    values = event_values(raw)
+    if session.scalar(select(Event.id).where(Event.slug == values["slug"])) is not None:
+        raise EventError(f"slug: an event {values['slug']!r} exists already")
+    event = Event(**values, owner_id=owner_id)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def get_event(session: Session, slug: str) -> Event:
+    """Return the event with this slug, or raise LookupError."""
+    event = session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise LookupError(f"no event {slug!r}")
+    return event
+
+
+def _instant(value: Any, zone: ZoneInfo, name: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise EventError(f"{name}: not a date and time: {value!r}") from None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        # A bare date as deadline means the end of that day.
+        value = datetime.combine(value, time(23, 59, 59))
+    if isinstance(value, time) or not isinstance(value, datetime):
+        raise EventError(f"{name}: needs a date and a time")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value
+
+
+def _whole_number(value: Any, name: str, *, minimum: int, optional: bool = False) -> int | None:
+    if value in (None, "") and optional:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise EventError(f"{name}: a whole number is needed") from None
+    if number < minimum or str(number) != str(value).strip():
+        raise EventError(f"{name}: a whole number of at least {minimum} is needed")
+    return number

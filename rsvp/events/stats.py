@@ -1,0 +1,56 @@
+"""Where an event stands, counted in the database."""
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from rsvp.events.models import Event
+from rsvp.invitees.models import Invitee
+from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.responses.models import Answer, Response
+
+
+@dataclass(frozen=True)
+class EventStats:
+    invited: int
+    sent: int
+    failed: int
+    accepted: int
+    declined: int
+    no_response: int
+    guests: int
+    #: Accepted invitees plus their guests: the people who will come.
+    headcount: int
+    capacity: int | None
+
+    def as_dict(self) -> dict[str, int | None]:
+        return asdict(self)
+
+    @property
+    def response_rate(self) -> float:
+        return (self.accepted + self.declined) / self.invited if self.invited else 0.0
+
+
+def event_stats(session: Session, event: Event) -> EventStats:
+    """Count invitees, deliveries and answers with three aggregate queries."""
+    invited = session.scalar(
+        select(func.count()).select_from(Invitee).where(Invitee.event_id == event.id)) or 0
+    sent, failed = session.execute(
+        select(
+            func.count(case((Message.status == MessageStatus.SENT, 1))),
+            func.count(case((Message.status == MessageStatus.FAILED, 1))),
+        ).where(Message.event_id == event.id, Message.kind == MessageKind.INVITATION)
+    ).one()
+    accepted, declined, guests = session.execute(
+        select(
+            func.count(case((Response.answer == Answer.ACCEPTED, 1))),
+            func.count(case((Response.answer == Answer.DECLINED, 1))),
+            func.coalesce(func.sum(case((Response.answer == Answer.ACCEPTED, Response.guests))), 0),
+        ).where(Response.event_id == event.id)
+    ).one()
+    return EventStats(
+        invited=invited, sent=sent, failed=failed, accepted=accepted, declined=declined,
+        no_response=invited - accepted - declined, guests=guests, headcount=accepted + guests,
+        capacity=event.capacity,
+    )

@@ -1,0 +1,83 @@
+"""Dates, times and salutations as a German or English office would write them."""
+
+from datetime import datetime
+
+from babel.dates import format_date, format_time
+
+from rsvp.events.models import Event
+
+#: Babel locale per language: British English writes "Dear Dr Potz" and "25 November 2019".
+LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+
+def locale_for(language: str) -> str:
+    return LOCALES.get(language, LOCALES["de"])
+
+
+def format_local_date(moment: datetime, event: Event, language: str) -> str:
+    """'Montag, 25. November 2019' / 'Monday, 25 November 2019' in the event's zone."""
+    local = moment.astimezone(event.zone)
+    return format_date(local, "full", locale=locale_for(language))
+
+
+def format_local_time(moment: datetime, event: Event, language: str) -> str:
+    """'12:00' in the event's zone; both languages use the 24-hour clock here."""
+    return format_time(moment.astimezone(event.zone), "HH:mm", locale=locale_for(language))
+
+
+def format_local_datetime(moment: datetime, event: Event, language: str) -> str:
+    """'Freitag, 1. November 2019, 23:59 Uhr' / 'Friday, 1 November 2019, 23:59'."""
+    day = format_local_date(moment, event, language)
+    return _with_hours(f"{day}, {format_local_time(moment, event, language)}", language)
+
+
+def format_event_when(event: Event, language: str) -> str:
+    """The event's date and time span: 'Montag, 25. November 2019, 12:00–17:00 Uhr'."""
+    start, end = event.starts_at.astimezone(event.zone), event.ends_at.astimezone(event.zone)
+    if start.date() == end.date():
+        day = format_local_date(start, event, language)
+        begins, ends = (format_local_time(t, event, language) for t in (start, end))
+        return _with_hours(f"{day}, {begins}–{ends}", language)
+    return (
+        f"{format_local_datetime(start, event, language)} – "
+        f"{format_local_datetime(end, event, language)}"
+    )
+
+
+def _with_hours(text: str, language: str) -> str:
+    return f"{text} Uhr" if language == "de" else text
+
+
+def salutation(
+    *, salutation_code: str | None, title: str, first_name: str, last_name: str, language: str
+) -> str:
+    """The opening of a letter, without the trailing comma.
+
+    German: 'Sehr geehrte Frau Dr. Potz', 'Sehr geehrter Herr Müller', and 'Guten Tag Alex
+    Schmidt' where no salutation is known. English: 'Dear Dr Potz', 'Dear Mr Müller',
+    'Dear Alex Schmidt'.
+    """
+    title = " ".join(title.split())
+    if language == "de":
+        if salutation_code in ("ms", "mr") and last_name:
+            opening = "Sehr geehrte Frau" if salutation_code == "ms" else "Sehr geehrter Herr"
+            return " ".join(p for p in (opening, title, last_name) if p)
+        name = " ".join(p for p in (title, first_name, last_name) if p)
+        return f"Guten Tag {name}" if name else "Guten Tag"
+    english_title = _english_title(title)
+    if english_title and last_name:
+        return f"Dear {english_title} {last_name}"
+    if salutation_code in ("ms", "mr") and last_name:
+        return f"Dear {'Ms' if salutation_code == 'ms' else 'Mr'} {last_name}"
+    name = " ".join(p for p in (first_name, last_name) if p)
+    return f"Dear {name}" if name else "Dear Sir or Madam"
+
+
+def _english_title(title: str) -> str:
+    """British usage: 'Professor' for any professor, 'Dr' without a full stop."""
+    lowered = title.lower()
+    if "prof" in lowered:
+        return "Professor"
+    if "dr" in lowered:
+        return "Dr"
+    return title.replace(".", "")

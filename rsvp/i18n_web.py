@@ -1,0 +1,25 @@
+"""The web interface's language: the invitee's on invitee pages, else the browser's choice."""
+
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale
+
+from rsvp.events.models import LANGUAGES
+from rsvp.paths import PACKAGE_DIR
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    forced = getattr(g, "language", None)
+    if forced in LANGUAGES:
+        return forced
+    chosen = request.cookies.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "de"
+
+
+def init_babel(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations"))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale

@@ -1,0 +1,95 @@
+"""Reading organisers' CSV files: encodings, delimiters and German column names."""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+#: Column names as people write them, in English and German, folded to lower case.
+HEADER_ALIASES: dict[str, set[str]] = {
+    "email": {"email", "e-mail", "e_mail", "mail", "email address", "e-mail-adresse",
+              "emailadresse", "e-mail adresse"},
+    "salutation": {"salutation", "anrede"},
+    "academic_title": {"title", "titel", "academic title", "academic_title",
+                       "akademischer titel"},
+    "first_name": {"first name", "first_name", "firstname", "given name", "vorname"},
+    "last_name": {"last name", "last_name", "lastname", "surname", "family name", "nachname"},
+    "organisation": {"organisation", "organization", "institution", "company", "firma",
+                     "einrichtung", "behörde"},
+    "language": {"language", "lang", "sprache"},
+    "tags": {"tags", "tag", "groups", "group", "gruppe", "gruppen", "schlagwörter"},
+}
+#: The longest field we accept; csv's own limit turns a runaway quote into one clear error.
+FIELD_LIMIT = 100_000
+
+
+class CsvFileError(ValueError):
+    """The file as a whole cannot be read (no header, no email column)."""
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int
+    values: dict[str, str] | None
+    #: Why the row could not be read at all; None when values are there.
+    error: str | None = None
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM, else Windows-1252 (what Excel writes in Germany)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps them rather than failing the file.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def detect_delimiter(header_line: str) -> str:
+    """Semicolon (German Excel) or comma, whichever the header line has more of."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def map_header(names: list[str]) -> list[str | None]:
+    """Map each column name to our field name, or None for columns we do not know."""
+    lookup = {alias: field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
+    return [lookup.get(" ".join(name.strip().lower().split())) for name in names]
+
+
+def read_rows(text: str) -> Iterator[CsvRow]:
+    """Yield each data row as field values with its first physical line number."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_line = text.split("\n", 1)[0]
+    if not first_line.strip():
+        raise CsvFileError("the file is empty or its first line is blank")
+    csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(first_line))
+    fields = map_header(next(reader))
+    if "email" not in fields:
+        raise CsvFileError("no email column (E-Mail, Email) in the first line")
+    line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield CsvRow(line, None, f"not readable as CSV: {exc}")
+            line = reader.line_num + 1
+            continue
+        if any(cells):
+            yield _row(line, fields, cells)
+        line = reader.line_num + 1
+
+
+def _row(line: int, fields: list[str | None], cells: list[str]) -> CsvRow:
+    if any("\x00" in cell for cell in cells):
+        return CsvRow(line, None, "contains a NUL byte")
+    if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
+        return CsvRow(line, None, f"{len(cells)} fields, but the header has {len(fields)}")
+    values = {f: c.strip() for f, c in zip(fields, cells, strict=False) if f is not None}
+    return CsvRow(line, values)

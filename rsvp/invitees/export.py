@@ -1,0 +1,67 @@
+"""The invitee list with delivery state and answers, as CSV rows, streamed."""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from rsvp.events.models import Event
+from rsvp.invitees.models import Invitee
+from rsvp.mailing.models import Message, MessageKind
+from rsvp.responses.models import Response
+
+HEADER = ["email", "salutation", "title", "first_name", "last_name", "organisation", "language",
+          "invitation", "invitation_sent_at", "answer", "guests", "comment", "answered_at"]
+#: Spreadsheet programs run cells starting with these as formulas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    """Make a cell inert in Excel and LibreOffice: a leading quote stops formula injection."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_rows(session: Session, event: Event, *, chunk: int = 2000) -> Iterator[list[str]]:
+    """Yield the header and one row per invitee, fetching in chunks to keep memory flat."""
+    yield HEADER
+    invitation = aliased(Message)
+    query = (
+        select(Invitee.email, Invitee.salutation, Invitee.academic_title, Invitee.first_name,
+               Invitee.last_name, Invitee.organisation, Invitee.language,
+               invitation.status, invitation.sent_at,
+               Response.answer, Response.guests, Response.comment, Response.answered_at)
+        .outerjoin(invitation, (invitation.invitee_id == Invitee.id)
+                   & (invitation.dedup_key == MessageKind.INVITATION.value))
+        .outerjoin(Response, Response.invitee_id == Invitee.id)
+        .where(Invitee.event_id == event.id)
+        .order_by(Invitee.id)
+        .execution_options(yield_per=chunk)
+    )
+    for row in session.execute(query):
+        (email, salutation, title, first, last, organisation, language,
+         status, sent_at, answer, guests, comment, answered_at) = row
+        yield [neutralise(v) for v in (
+            email, salutation or "", title, first, last, organisation, language or "",
+            status.value if status else "not sent",
+            sent_at.isoformat(timespec="seconds") if sent_at else "",
+            answer.value if answer else "", "" if guests is None else guests, comment or "",
+            answered_at.isoformat(timespec="seconds") if answered_at else "",
+        )]
+
+
+def csv_lines(
+    rows: Iterator[list[str]], *, delimiter: str = ",", bom: bool = True
+) -> Iterator[str]:
+    """Turn rows into CSV text line by line; a BOM tells Excel it is UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    if bom:
+        yield "\ufeff"
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

@@ -1,0 +1,97 @@
+"""Invitees of an event and their tags."""
+
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from rsvp.dbtypes import UTCDateTime, utcnow
+from rsvp.extensions import db
+from rsvp.invitees.emails import email_key
+
+if TYPE_CHECKING:
+    from rsvp.events.models import Event
+    from rsvp.responses.models import Response
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Invitee(db.Model):
+    __tablename__ = "invitee"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email_key", name="uq_invitee_event_email"),
+        CheckConstraint("salutation IS NULL OR salutation IN ('ms', 'mr')",
+                        name="known_salutation"),
+        CheckConstraint("language IS NULL OR language IN ('de', 'en')", name="known_language"),
+        Index("ix_invitee_event_last_name", "event_id", "last_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    #: The address folded for comparison (case, Unicode normalisation, IDNA domain): the
+    #: database keeps it unique per event, so two spellings of one address are one invitee.
+    email_key: Mapped[str] = mapped_column(String(320))
+    #: "ms" or "mr"; None addresses the person by full name ("Guten Tag Alex Schmidt").
+    salutation: Mapped[str | None] = mapped_column(String(2))
+    #: Academic title as written, e.g. "Dr." or "Prof. Dr.".
+    academic_title: Mapped[str] = mapped_column(String(50), default="")
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    #: None means the event's language.
+    language: Mapped[str | None] = mapped_column(String(5))
+    #: Random per invitee and signed into the RSVP link; replacing it revokes the old link.
+    nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped["Event"] = relationship()
+    tags: Mapped[list["InviteeTag"]] = relationship(
+        back_populates="invitee", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="InviteeTag.tag",
+    )
+    response: Mapped["Response | None"] = relationship(
+        back_populates="invitee", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @validates("email")
+    def _fold_email(self, _key: str, value: str) -> str:
+        self.email_key = email_key(value)
+        return value
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.email
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t.tag for t in self.tags]
+
+    def effective_language(self) -> str:
+        return self.language or self.event.language
+
+    def revoke_link(self) -> None:
+        self.nonce = new_nonce()
+
+    def __repr__(self) -> str:
+        return f"<Invitee {self.email} event={self.event_id}>"
+
+
+class InviteeTag(db.Model):
+    __tablename__ = "invitee_tag"
+    __table_args__ = (Index("ix_invitee_tag_tag", "tag", "invitee_id"),)
+
+    invitee_id: Mapped[int] = mapped_column(
+        ForeignKey("invitee.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+    invitee: Mapped[Invitee] = relationship(back_populates="tags")
+
+    def __repr__(self) -> str:
+        return f"<InviteeTag {self.tag}>"

@@ -1,0 +1,211 @@
+"""Importing, listing and exporting invitees."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from rsvp.events.models import Event
+from rsvp.invitees.csvfile import CsvRow, decode, read_rows
+from rsvp.invitees.emails import InvalidEmail, email_key, normalise_email
+from rsvp.invitees.models import Invitee, InviteeTag, new_nonce
+
+SALUTATIONS = {
+    "frau": "ms", "ms": "ms", "ms.": "ms", "mrs": "ms", "mrs.": "ms", "miss": "ms", "f": "ms",
+    "herr": "mr", "mr": "mr", "mr.": "mr", "m": "mr",
+    "": None, "divers": None, "mx": None, "mx.": None, "-": None,
+}
+LANGUAGE_NAMES = {
+    "de": "de", "deutsch": "de", "german": "de", "ger": "de",
+    "en": "en", "englisch": "en", "english": "en", "eng": "en", "": None,
+}
+LIMITS = {"academic_title": 50, "first_name": 200, "last_name": 200, "organisation": 300}
+TAG_LIMIT = 100
+PERSON_FIELDS = ("salutation", "academic_title", "first_name", "last_name", "organisation",
+                 "language")
+
+Action = Literal["add", "update", "unchanged"]
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int
+    reason: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    line: int
+    action: Action
+    email: str
+    name: str
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    planned: list[PlannedRow] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for row in self.planned if row.action == action)
+
+    @property
+    def added(self) -> int:
+        return self.count("add")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+
+@dataclass
+class _Candidate:
+    line: int
+    values: dict[str, object]
+    tags: list[str]
+
+
+def import_invitees(
+    session: Session, event: Event, data: bytes, *, dry_run: bool = False
+) -> ImportReport:
+    """Add or update the invitees in a CSV file; bad rows are reported, good rows go in.
+
+    Rows are matched to existing invitees by address, so importing a corrected file again
+    updates rather than duplicates. Raises CsvFileError if the file as a whole is unusable.
+    """
+    report = ImportReport(dry_run=dry_run)
+    candidates = _valid_rows(read_rows(decode(data)), report)
+    existing = _existing(session, event)
+    additions: list[_Candidate] = []
+    changes: list[tuple[int, _Candidate]] = []
+    for cand in candidates:
+        key = str(cand.values["email_key"])
+        name = " ".join(str(cand.values[k]) for k in ("first_name", "last_name") if cand.values[k])
+        current = existing.get(key)
+        if current is None:
+            additions.append(cand)
+            action: Action = "add"
+        elif _differs(current, cand):
+            changes.append((int(current["id"]), cand))  # type: ignore[arg-type]
+            action = "update"
+        else:
+            action = "unchanged"
+        report.planned.append(PlannedRow(cand.line, action, str(cand.values["email"]), name))
+    if not dry_run:
+        _write(session, event, additions, changes)
+    return report
+
+
+def _valid_rows(rows: Iterable[CsvRow], report: ImportReport) -> list[_Candidate]:
+    seen: dict[str, int] = {}
+    candidates = []
+    for row in rows:
+        if row.values is None:
+            report.rejected.append(RejectedRow(row.line, row.error or "unreadable"))
+            continue
+        try:
+            cand = _candidate(row.line, row.values)
+        except ValueError as exc:
+            report.rejected.append(RejectedRow(row.line, str(exc), row.values.get("email", "")))
+            continue
+        key = str(cand.values["email_key"])
+        if key in seen:
+            report.rejected.append(RejectedRow(
+                row.line, f"same address as line {seen[key]}", str(cand.values["email"])))
+            continue
+        seen[key] = row.line
+        candidates.append(cand)
+    return candidates
+
+
+def _candidate(line: int, raw: dict[str, str]) -> _Candidate:
+    if not raw.get("email"):
+        raise ValueError("no email address")
+    try:
+        email = normalise_email(raw["email"])
+    except InvalidEmail as exc:
+        raise ValueError(f"invalid email address: {exc}") from None
+    salutation_text = raw.get("salutation", "").lower()
+    if salutation_text not in SALUTATIONS:
+        raise ValueError(f"unknown salutation {raw['salutation']!r} (Frau, Herr, Ms, Mr or empty)")
+    language_text = raw.get("language", "").lower()
+    if language_text not in LANGUAGE_NAMES:
+        raise ValueError(f"unknown language {raw['language']!r} (de or en)")
+    values: dict[str, object] = {
+        "email": email, "email_key": email_key(email),
+        "salutation": SALUTATIONS[salutation_text], "language": LANGUAGE_NAMES[language_text],
+    }
+    for name, limit in LIMITS.items():
+        text = " ".join(raw.get(name, "").split())
+        if len(text) > limit:
+            raise ValueError(f"{name} is longer than {limit} characters")
+        values[name] = text
+    tag_text = raw.get("tags", "").replace(";", ",")
+    tags = sorted({t.strip() for t in tag_text.split(",") if t.strip()})
+    if any(len(t) > TAG_LIMIT for t in tags):
+        raise ValueError(f"a tag is longer than {TAG_LIMIT} characters")
+    return _Candidate(line, values, tags)
+
+
+def _existing(session: Session, event: Event) -> dict[str, dict[str, object]]:
+    """The event's invitees as plain values, keyed by folded address: light enough for 100k."""
+    columns = [Invitee.id, Invitee.email_key, Invitee.email,
+               *(getattr(Invitee, f) for f in PERSON_FIELDS)]
+    rows = session.execute(select(*columns).where(Invitee.event_id == event.id)).mappings()
+    existing = {row["email_key"]: {**row, "tags": []} for row in rows}
+    by_id = {values["id"]: values for values in existing.values()}
+    tag_rows = session.execute(
+        select(InviteeTag.invitee_id, InviteeTag.tag)
+        .join(Invitee).where(Invitee.event_id == event.id).order_by(InviteeTag.tag)
+    )
+    for invitee_id, tag in tag_rows:
+        by_id[invitee_id]["tags"].append(tag)  # type: ignore[union-attr]
+    return existing
+
+
+def _differs(current: dict[str, object], cand: _Candidate) -> bool:
+    if current["email"] != cand.values["email"] or current["tags"] != cand.tags:
+        return True
+    return any(current[f] != cand.values[f] for f in PERSON_FIELDS)
+
+
+def _write(
+    session: Session, event: Event, additions: list[_Candidate],
+    changes: list[tuple[int, _Candidate]],
+) -> None:
+    if additions:
+        new_rows = [{**c.values, "event_id": event.id, "nonce": new_nonce()} for c in additions]
+        ids = session.execute(insert(Invitee).returning(Invitee.id, sort_by_parameter_order=True),
+                              new_rows).scalars().all()
+        _insert_tags(session, zip(ids, (c.tags for c in additions), strict=True))
+    if changes:
+        session.execute(update(Invitee), [{"id": i, **c.values} for i, c in changes])
+        changed_ids = [i for i, _ in changes]
+        for start in range(0, len(changed_ids), 500):
+            session.execute(delete(InviteeTag).where(
+                InviteeTag.invitee_id.in_(changed_ids[start:start + 500])))
+        _insert_tags(session, ((i, c.tags) for i, c in changes))
+    session.flush()
+
+
+def _insert_tags(session: Session, tagged: Iterable[tuple[int, list[str]]]) -> None:
+    rows = [{"invitee_id": i, "tag": t} for i, tags in tagged for t in tags]
+    if rows:
+        session.execute(insert(InviteeTag), rows)
+
+
+def invitee_by_email(session: Session, event: Event, email: str) -> Invitee:
+    """Return the event's invitee with this address (any spelling), or raise LookupError."""
+    invitee = session.scalar(select(Invitee).where(
+        Invitee.event_id == event.id, Invitee.email_key == email_key(email)))
+    if invitee is None:
+        raise LookupError(f"no invitee {email!r} in {event.slug}")
+    return invitee

@@ -1,0 +1,79 @@
+"""The log of every email: one row per message, from queued to sent or failed."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rsvp.dbtypes import UTCDateTime, utcnow
+from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
+
+
+class MessageKind(enum.StrEnum):
+    SAVE_THE_DATE = "save-the-date"
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+    CONFIRMATION = "confirmation"
+    UPDATE = "update"
+
+
+class MessageStatus(enum.StrEnum):
+    QUEUED = "queued"
+    #: Claimed by a sender and handed to the SMTP server; not yet known to be accepted.
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+def _values(e: type[enum.Enum]) -> list[str]:
+    return [m.value for m in e]
+
+
+class Message(db.Model):
+    __tablename__ = "message"
+    __table_args__ = (
+        # A message of a once-only kind carries its kind as dedup_key, a confirmation the
+        # answer it confirms: the database itself refuses to queue the same one twice.
+        UniqueConstraint("invitee_id", "dedup_key", name="uq_message_invitee_dedup"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        Index("ix_message_event_status", "event_id", "status", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    invitee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitee.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[MessageKind] = mapped_column(
+        Enum(MessageKind, name="message_kind", values_callable=_values, native_enum=False,
+             create_constraint=True, length=20)
+    )
+    dedup_key: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[MessageStatus] = mapped_column(
+        Enum(MessageStatus, name="message_status", values_callable=_values, native_enum=False,
+             create_constraint=True, length=10),
+        default=MessageStatus.QUEUED,
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    #: The Message-ID header, without angle brackets.
+    message_id: Mapped[str] = mapped_column(String(255), default="")
+    recipient: Mapped[str] = mapped_column(String(320), default="")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    #: True when a sender died after handing this message over and before recording the
+    #: server's answer, so it was sent again: the invitee may have it twice.
+    maybe_duplicate: Mapped[bool] = mapped_column(default=False)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    invitee: Mapped[Invitee | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Message {self.kind} {self.status} invitee={self.invitee_id}>"

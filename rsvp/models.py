@@ -1,0 +1,12 @@
+"""Every model, imported in one place so the mapper and Alembic see them all."""
+
+from rsvp.auth.models import Organiser
+from rsvp.events.models import Event
+from rsvp.invitees.models import Invitee, InviteeTag
+from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.responses.models import Actor, Answer, Response, ResponseChange
+
+__all__ = [
+    "Actor", "Answer", "Event", "Invitee", "InviteeTag", "Message", "MessageKind",
+    "MessageStatus", "Organiser", "Response", "ResponseChange",
+]

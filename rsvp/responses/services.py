@@ -1,0 +1,89 @@
+"""Recording an invitee's answer, by the invitee or on their behalf."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from rsvp.dbtypes import utcnow
+from rsvp.invitees.models import Invitee
+from rsvp.responses.models import COMMENT_MAX_LENGTH, Actor, Answer, Response, ResponseChange
+
+
+class AnswerError(ValueError):
+    """The answer cannot be taken as given; ``field`` names the form field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DeadlinePassed(Exception):
+    """Answers through the link are closed: the event's RSVP deadline has passed."""
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    response: Response
+    #: The history row written, or None when the answer was the same as before.
+    change: ResponseChange | None
+
+
+def validate_answer(invitee: Invitee, answer: str, guests: int, comment: str) -> Answer:
+    """Check an answer against the event's rules; raises AnswerError naming the field."""
+    try:
+        parsed = Answer(answer)
+    except ValueError:
+        raise AnswerError("response", "Please choose whether you accept or decline.") from None
+    maximum = invitee.event.max_guests
+    if guests < 0 or guests > maximum:
+        raise AnswerError("guests", f"The number of guests must be between 0 and {maximum}.")
+    if parsed is Answer.DECLINED and guests:
+        raise AnswerError("guests", "Guests can only come along when you accept.")
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise AnswerError("comment", f"A comment may have at most {COMMENT_MAX_LENGTH} characters.")
+    return parsed
+
+
+def record_answer(
+    session: Session,
+    invitee: Invitee,
+    answer: str,
+    *,
+    guests: int = 0,
+    comment: str = "",
+    actor: Actor = Actor.INVITEE,
+    organiser_id: int | None = None,
+    channel: str = "link",
+) -> AnswerResult:
+    """Set the invitee's current answer and append the change to the history.
+
+    Invitees are held to the deadline; organisers recording an answer taken by phone are not.
+    The caller commits. An unchanged answer writes no history row.
+    """
+    comment = comment.strip()
+    parsed = validate_answer(invitee, answer, guests, comment)
+    if actor is Actor.INVITEE and invitee.event.deadline_passed():
+        raise DeadlinePassed()
+    now = utcnow()
+    current = invitee.response
+    if current is not None and (current.answer, current.guests, current.comment) == (
+        parsed, guests, comment
+    ):
+        return AnswerResult(current, None)
+    change = ResponseChange(
+        invitee_id=invitee.id, event_id=invitee.event_id, actor=actor, organiser_id=organiser_id,
+        old_answer=current.answer if current else None,
+        old_guests=current.guests if current else None,
+        old_comment=current.comment if current else None,
+        new_answer=parsed, new_guests=guests, new_comment=comment, channel=channel,
+        changed_at=now,
+    )
+    if current is None:
+        current = Response(invitee=invitee, event_id=invitee.event_id)
+        session.add(current)
+    current.answer, current.guests, current.comment, current.answered_at = (
+        parsed, guests, comment, now
+    )
+    session.add(change)
+    session.flush()
+    return AnswerResult(current, change)

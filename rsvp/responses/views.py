@@ -1,0 +1,96 @@
+"""The invitee's pages, reached through the signed link in their email."""
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, url_for
+from sqlalchemy.exc import IntegrityError
+
+from rsvp.calendar import event_ics
+from rsvp.extensions import db
+from rsvp.i18n import format_event_when, format_local_datetime
+from rsvp.invitees.models import Invitee
+from rsvp.mailing.services import deliver_due, queue_confirmation
+from rsvp.mailing.smtp import SmtpUnavailable
+from rsvp.responses.forms import AnswerForm
+from rsvp.responses.services import DeadlinePassed, record_answer
+from rsvp.tokens import invitee_for_token
+
+bp = Blueprint("responses", __name__)
+
+
+def _load(token: str) -> Invitee:
+    invitee = invitee_for_token(db.session, token)
+    g.language = invitee.effective_language()
+    return invitee
+
+
+def _render(invitee: Invitee, form: AnswerForm, status: int = 200) -> tuple[str, int]:
+    event = invitee.event
+    language = g.language
+    page = render_template(
+        "invitee/page.html", invitee=invitee, event=event, form=form, token=form.token,
+        when=format_event_when(event, language),
+        deadline=(format_local_datetime(event.rsvp_deadline, event, language)
+                  if event.rsvp_deadline else None),
+        closed=event.deadline_passed(),
+    )
+    return page, status
+
+
+@bp.get("/r/<token>")
+def page(token: str) -> tuple[str, int]:
+    """Show the event and the invitee's answer. GET must not change state: scanners follow links."""
+    invitee = _load(token)
+    current = invitee.response
+    form = AnswerForm(
+        max_guests=invitee.event.max_guests,
+        data={"response": current.answer.value if current else None,
+              "guests": current.guests if current else 0,
+              "comment": current.comment if current else ""},
+    )
+    form.token = token
+    return _render(invitee, form)
+
+
+@bp.post("/r/<token>")
+def answer(token: str):  # type: ignore[no-untyped-def]
+    """Record the invitee's answer and send a confirmation."""
+    invitee = _load(token)
+    form = AnswerForm(max_guests=invitee.event.max_guests)
+    form.token = token
+    if invitee.event.deadline_passed():
+        return _render(invitee, form, 403)
+    if not form.validate():
+        return _render(invitee, form, 400)
+    try:
+        result = record_answer(db.session, invitee, form.response.data,
+                               guests=form.guests.data or 0, comment=form.comment.data or "")
+    except DeadlinePassed:
+        return _render(invitee, form, 403)
+    message = queue_confirmation(db.session, invitee, result.change) if result.change else None
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A second tab answered at the same instant; its answer stands and is shown.
+        db.session.rollback()
+    if message is not None:
+        _send_confirmation(invitee, message.id)
+    flash("saved")
+    return redirect(url_for("responses.page", token=token), 303)
+
+
+def _send_confirmation(invitee: Invitee, message_id: int) -> None:
+    """Deliver now if the server answers; a queued confirmation is never lost, only late."""
+    try:
+        deliver_due(db.session, invitee.event, message_ids=[message_id], wait_for_retries=False)
+    except SmtpUnavailable as exc:
+        current_app.logger.warning("confirmation %s stays queued: %s", message_id, exc)
+
+
+@bp.get("/r/<token>/event.ics")
+def calendar_file(token: str) -> Response:
+    """The event as an iCalendar file for the invitee's calendar."""
+    invitee = _load(token)
+    return Response(
+        event_ics(invitee.event, invitee=invitee),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{invitee.event.slug}.ics"'},
+    )

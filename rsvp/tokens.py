@@ -1,0 +1,74 @@
+"""Signed RSVP links. Nothing else knows the salt or the payload's shape."""
+
+import hmac
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
+
+from rsvp.invitees.models import Invitee
+
+SALT = "rsvp.link.v1"
+
+
+class InvalidToken(Exception):
+    """The link is not one we signed: tampered, truncated or made up."""
+
+
+class RevokedToken(InvalidToken):
+    """We signed the link, but it was revoked or its invitee is gone."""
+
+    def __init__(self, invitee: Invitee | None) -> None:
+        super().__init__("revoked link")
+        self.invitee = invitee
+
+
+@dataclass(frozen=True)
+class _Payload:
+    invitee_id: int
+    nonce: str
+
+
+def _serializer() -> URLSafeSerializer:
+    config = current_app.config
+    # itsdangerous signs with the last key and accepts all: rotation through the fallbacks.
+    keys = [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
+    return URLSafeSerializer(keys, salt=SALT)
+
+
+def make_token(invitee: Invitee) -> str:
+    """Return the token for the invitee's RSVP link."""
+    return _serializer().dumps([invitee.id, invitee.nonce])
+
+
+def rsvp_url(invitee: Invitee) -> str:
+    """Return the absolute RSVP link that goes into emails."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}/r/{make_token(invitee)}"
+
+
+def _parse(token: str) -> _Payload:
+    try:
+        data = _serializer().loads(token)
+    except (BadSignature, UnicodeError, ValueError):
+        raise InvalidToken("bad signature") from None
+    match data:
+        case [int() as invitee_id, str() as nonce]:
+            return _Payload(invitee_id, nonce)
+    raise InvalidToken("bad payload")
+
+
+def invitee_for_token(session: Session, token: str) -> Invitee:
+    """Return the invitee a token belongs to.
+
+    :raises InvalidToken: the signature does not verify.
+    :raises RevokedToken: it verifies, but the invitee is gone or the nonce was replaced.
+    """
+    payload = _parse(token)
+    invitee = session.get(Invitee, payload.invitee_id)
+    if invitee is None:
+        raise RevokedToken(None)
+    if not hmac.compare_digest(invitee.nonce.encode(), payload.nonce.encode()):
+        raise RevokedToken(invitee)
+    return invitee

@@ -1,0 +1,131 @@
+"""Fixtures: the app on a real database (SQLite, and PostgreSQL when configured), a real SMTP
+server on loopback, and callables that create test data."""
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from rsvp import create_app
+from rsvp.extensions import db
+from tests import factories
+from tests.smtp import SmtpServer
+
+POSTGRES_ENV = "RSVP_TEST_POSTGRES_URL"
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("CI") and not os.environ.get(POSTGRES_ENV):
+        raise pytest.UsageError(f"CI must run the PostgreSQL tests: set {POSTGRES_ENV}")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for SQLite (a fresh file per test), or the URL of a throwaway PostgreSQL database."""
+    if request.param == "sqlite":
+        yield None
+        return
+    server_url = os.environ.get(POSTGRES_ENV)
+    if not server_url:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    name = f"rsvp_test_{uuid.uuid4().hex[:10]}"
+    admin_url = re.sub(r"^postgresql(\+\w+)?://", "postgresql://", server_url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = server_url.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_postgres_schema_ready: set[str] = set()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_config(backend: str | None, smtp_server: SmtpServer, tmp_path) -> dict[str, object]:
+    """Overrides for create_app; a test may change them before asking for ``app``."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-" + "x" * 16,
+        "DATABASE_URL": backend or f"sqlite:///{tmp_path / 'rsvp.sqlite3'}",
+        "BASE_URL": "http://rsvp.test",
+        "SERVER_NAME": None,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_DEFAULT_SENDER": "Konferenzbüro <einladung@rsvp.test>",
+        "MAIL_TIMEOUT": 5,
+        "MAIL_RETRY_BASE": 0.01,
+        "MAIL_RETRY_MAX": 0.05,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, object], tmp_path, monkeypatch) -> Iterator[Flask]:
+    monkeypatch.setenv("RSVP_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app(app_config)
+    with application.app_context():
+        url = str(app_config["DATABASE_URL"])
+        if url.startswith("sqlite"):
+            db.create_all()
+        else:
+            _reset_postgres(url)
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    if url not in _postgres_schema_ready:
+        db.create_all()
+        _postgres_schema_ready.add(url)
+        return
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_event(app: Flask):
+    """A callable that creates an event (and optionally invitees) and returns it."""
+    return factories.make_event
+
+
+@pytest.fixture
+def create_invitee(app: Flask):
+    return factories.make_invitee
+
+
+@pytest.fixture
+def create_organiser(app: Flask):
+    return factories.make_organiser
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)

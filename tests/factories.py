@@ -1,0 +1,68 @@
+"""Test data: small callables that create what a test needs and return it."""
+
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from rsvp.auth.services import create_organiser
+from rsvp.events.models import Event
+from rsvp.events.services import create_event
+from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
+
+_numbers = count(1)
+
+
+def make_event(*, invitees: int = 0, **overrides: object) -> Event:
+    """An event next year in Berlin with a deadline a month ahead, and ``invitees`` invitees."""
+    number = next(_numbers)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=60)
+    raw: dict[str, object] = {
+        "slug": f"konferenz-{number}",
+        "title": f"Fachkonferenz {number}",
+        "subtitle": "Ergebnisse und Perspektiven",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=5),
+        "timezone": "Europe/Berlin",
+        "venue_name": "REFUGIO Berlin",
+        "venue_address": "Lenaustraße 3–4, 12047 Berlin",
+        "organiser": "Bundesinstitut für Bau-, Stadt- und Raumforschung",
+        "contact_name": "Dr. Petra Beispiel",
+        "contact_email": "kontakt@example.org",
+        "contact_phone": "+49 30 1234567",
+        "rsvp_deadline": start - timedelta(days=14),
+        "capacity": 100,
+        "max_guests": 2,
+        "language": "de",
+    }
+    raw.update(overrides)
+    event = create_event(db.session, raw)
+    for i in range(invitees):
+        make_invitee(event, email=f"person{i + 1}@example.org", first_name="Vorname",
+                     last_name=f"Person{i + 1}")
+    db.session.commit()
+    return event
+
+
+def make_invitee(event: Event, **overrides: object) -> Invitee:
+    number = next(_numbers)
+    values: dict[str, object] = {
+        "email": f"gast{number}@example.org",
+        "salutation": "ms",
+        "academic_title": "Dr.",
+        "first_name": "Petra",
+        "last_name": f"Potz{number}",
+        "organisation": "location³ – Wissenstransfer",
+        "language": None,
+    }
+    values.update(overrides)
+    invitee = Invitee(event_id=event.id, **values)
+    db.session.add(invitee)
+    db.session.commit()
+    return invitee
+
+
+def make_organiser(email: str = "buero@example.org", password: str = "ein-langes-passwort",
+                   name: str = "Konferenzbüro"):
+    organiser = create_organiser(db.session, email, password, name=name)
+    db.session.commit()
+    return organiser

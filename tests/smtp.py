@@ -1,0 +1,83 @@
+"""A real SMTP server on loopback for the tests: aiosmtpd, keeping what it receives."""
+
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage
+    raw: bytes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RecordingHandler:
+    """Accepts everything unless ``rcpt_reply`` says otherwise for a recipient."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.lock = threading.Lock()
+        #: Called with each RCPT TO address; return an SMTP reply such as "451 4.7.1 later"
+        #: to refuse it, or None to accept.
+        self.rcpt_reply: Callable[[str], str | None] | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply is not None:
+            reply = self.rcpt_reply(address)
+            if reply:
+                return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        parsed = message_from_bytes(raw, policy=policy.default)
+        with self.lock:
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed, raw))
+        return "250 Message accepted"
+
+
+class SmtpServer:
+    """The server and what it has received, as the tests see them."""
+
+    def __init__(self) -> None:
+        self.handler = RecordingHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
+                                     enable_SMTPUTF8=True)
+
+    def start(self) -> "SmtpServer":
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def received(self) -> list[Received]:
+        with self.handler.lock:
+            return list(self.handler.received)
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return [r.message for r in self.received]
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [r.message for r in self.received if address in r.rcpt_tos]
+
+    def clear(self) -> None:
+        with self.handler.lock:
+            self.handler.received.clear()
