@@ -1,5 +1,6 @@
 """A real SMTP server on loopback for the tests: aiosmtpd, keeping what it receives."""
 
+import asyncio
 import socket
 import threading
 from collections.abc import Callable
@@ -33,6 +34,8 @@ class RecordingHandler:
         #: Called with each RCPT TO address; return an SMTP reply such as "451 4.7.1 later"
         #: to refuse it, or None to accept.
         self.rcpt_reply: Callable[[str], str | None] | None = None
+        #: Seconds to wait before answering DATA: a slow server.
+        self.data_delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply is not None:
@@ -43,6 +46,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         raw = envelope.original_content or envelope.content
         parsed = message_from_bytes(raw, policy=policy.default)
         with self.lock:

@@ -14,6 +14,8 @@ class AnswerForm(FlaskForm):
         choices=[SelectChoice(Answer.ACCEPTED.value, _l("Yes, I will attend")),
                  SelectChoice(Answer.DECLINED.value, _l("No, I cannot attend"))],
         validators=[InputRequired(message=_l("Please choose whether you will attend."))],
+        # Our own message below instead of WTForms' generic "Not a valid choice".
+        validate_choice=False,
     )
     guests = IntegerField(
         _l("Accompanying guests"), default=0,
@@ -28,6 +30,10 @@ class AnswerForm(FlaskForm):
     def __init__(self, *args: object, max_guests: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.max_guests = max_guests
+
+    def validate_response(self, field: RadioField) -> None:
+        if field.data not in {a.value for a in Answer}:
+            raise ValidationError(_l("Please choose whether you will attend."))
 
     def validate_guests(self, field: IntegerField) -> None:
         guests = field.data or 0

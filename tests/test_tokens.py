@@ -1,0 +1,52 @@
+"""Signed RSVP links."""
+
+import base64
+
+import pytest
+
+from rsvp.extensions import db
+from rsvp.tokens import InvalidToken, RevokedToken, invitee_for_token, make_token
+
+
+def test_a_token_carries_neither_address_nor_name(create_event, create_invitee):
+    person = create_invitee(create_event(), email="geheim@example.org", last_name="Verborgen")
+    token = make_token(person)
+    payload = token.split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert b"geheim" not in decoded and b"Verborgen" not in decoded
+
+
+def test_a_link_signed_with_a_fallback_key_still_works(app, create_event, create_invitee):
+    person = create_invitee(create_event())
+    old_token = make_token(person)
+    app.config["SECRET_KEY_FALLBACKS"] = [app.config["SECRET_KEY"]]
+    app.config["SECRET_KEY"] = "a-brand-new-key-after-rotation"
+    assert invitee_for_token(db.session, old_token) == person
+    assert make_token(person) != old_token
+
+
+def test_a_link_signed_with_an_unknown_key_is_invalid(app, create_event, create_invitee):
+    person = create_invitee(create_event())
+    token = make_token(person)
+    app.config["SECRET_KEY"] = "another-key-without-fallback"
+    with pytest.raises(InvalidToken):
+        invitee_for_token(db.session, token)
+
+
+def test_regenerating_the_nonce_revokes_the_old_link(create_event, create_invitee):
+    person = create_invitee(create_event())
+    token = make_token(person)
+    person.revoke_link()
+    with pytest.raises(RevokedToken) as caught:
+        invitee_for_token(db.session, token)
+    assert caught.value.invitee == person
+
+
+def test_a_link_to_a_deleted_invitee_names_no_event(create_event, create_invitee):
+    person = create_invitee(create_event())
+    token = make_token(person)
+    db.session.delete(person)
+    db.session.commit()
+    with pytest.raises(RevokedToken) as caught:
+        invitee_for_token(db.session, token)
+    assert caught.value.invitee is None
