@@ -224,3 +224,7 @@ def _create_app() -> Flask:
 
 
 main = FlaskGroup(create_app=_create_app, help="Email invitations with signed RSVP links.")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,7 +24,7 @@ from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.render import RenderedMail, one_line, render_mail
-from rsvp.mailing.smtp import DeliveryError, SmtpConnection, open_connection
+from rsvp.mailing.smtp import DeliveryError, SmtpConnection, SmtpUnavailable, open_connection
 from rsvp.responses.models import Response, ResponseChange
 
 #: Kinds an invitee receives at most once; their kind is their dedup key.
@@ -142,7 +142,12 @@ def deliver_due(
 
 def _deliver_batch(session: Session, batch: Sequence[Message], report: SendReport,
                    on_progress: Callable[[int], None] | None) -> None:
-    connection = open_connection()
+    try:
+        connection = open_connection()
+    except SmtpUnavailable:
+        # Nothing was handed over: give the claims back so the next run can start at once.
+        _release(session, batch)
+        raise
     try:
         for message in batch:
             outcome = deliver_one(session, connection, message)
@@ -265,6 +270,16 @@ def _claim(session: Session, event_id: int, kind: MessageKind | None, size: int,
         .options(joinedload(Message.invitee).joinedload(Invitee.event),
                  joinedload(Message.invitee).joinedload(Invitee.response))
     ).all()
+
+
+def _release(session: Session, batch: Sequence[Message]) -> None:
+    session.execute(
+        update(Message)
+        .where(Message.id.in_([m.id for m in batch]), Message.status == MessageStatus.QUEUED)
+        .values(claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
 
 
 def _recover_stale(session: Session, event_id: int, timeout: float) -> int:

@@ -8,7 +8,7 @@ from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import import_invitees
 
 
-def invitees_of(event) -> dict[str, Invitee]:  # noqa: ANN001
+def invitees_of(event) -> dict[str, Invitee]:
     return {i.email: i for i in db.session.scalars(
         db.select(Invitee).where(Invitee.event_id == event.id))}
 

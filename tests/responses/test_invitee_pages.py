@@ -13,20 +13,20 @@ from tests.conftest import csrf_token
 
 
 @pytest.fixture
-def invitee(create_event, create_invitee):  # noqa: ANN201
+def invitee(create_event, create_invitee):
     return create_invitee(create_event(max_guests=2), email="petra@example.org",
                           salutation="ms", academic_title="Dr.", first_name="Petra",
                           last_name="Potz")
 
 
-def answer(client, token, **fields):  # noqa: ANN001, ANN003, ANN201
+def answer(client, token, **fields):
     page = client.get(f"/r/{token}")
     data = {"csrf_token": csrf_token(page.text), "response": "accepted", "guests": "0",
             "comment": ""} | fields
     return client.post(f"/r/{token}", data=data)
 
 
-def count(model) -> int:  # noqa: ANN001
+def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
