@@ -28,7 +28,8 @@ def test_german_headers_semicolons_and_windows_1252_are_understood(create_event)
 
 def test_utf8_with_bom_and_commas_and_english_headers_are_understood(create_event):
     event = create_event()
-    data = "\ufeffEmail,Salutation,First Name,Last Name,Tags\nann@example.org,Ms,Ann,Lee,\"vip, press\"\n"
+    data = ("\ufeffEmail,Salutation,First Name,Last Name,Tags\n"
+            'ann@example.org,Ms,Ann,Lee,"vip, press"\n')
     report = import_invitees(db.session, event, data.encode("utf-8"))
     db.session.commit()
     assert report.added == 1
