@@ -1,7 +1,9 @@
 """Recording an invitee's answer, by the invitee or on their behalf."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import utcnow
@@ -65,7 +67,7 @@ def record_answer(
     if actor is Actor.INVITEE and invitee.event.deadline_passed():
         raise DeadlinePassed()
     now = utcnow()
-    current = invitee.response
+    current = _lock_and_read_current(session, invitee, now)
     if current is not None and (current.answer, current.guests, current.comment) == (
         parsed, guests, comment
     ):
@@ -87,3 +89,19 @@ def record_answer(
     session.add(change)
     session.flush()
     return AnswerResult(current, change)
+
+
+def _lock_and_read_current(session: Session, invitee: Invitee, now: datetime) -> Response | None:
+    """Serialise answers per invitee, then read the answer as it stands now.
+
+    Two tabs or a double click must not both write: the UPDATE takes the invitee's row lock
+    (PostgreSQL) or the write lock (SQLite) before the current answer is read.
+    """
+    session.execute(
+        update(Invitee).where(Invitee.id == invitee.id).values(updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return session.scalars(
+        select(Response).where(Response.invitee_id == invitee.id)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
