@@ -1,7 +1,7 @@
 """Reading organisers' CSV files: encodings, delimiters and German column names."""
 
 import csv
-import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,6 +19,7 @@ HEADER_ALIASES: dict[str, set[str]] = {
     "language": {"language", "lang", "sprache"},
     "tags": {"tags", "tag", "groups", "group", "gruppe", "gruppen", "schlagwörter"},
 }
+EMAIL_LIKE = re.compile(r"[^\s@;,\"]+@[^\s@;,\"]+\.[^\s@;,\"]+")
 #: The longest field we accept; csv's own limit turns a runaway quote into one clear error.
 FIELD_LIMIT = 100_000
 
@@ -36,7 +37,12 @@ class CsvRow:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 (what Excel writes in Germany)."""
+    """UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -61,29 +67,53 @@ def map_header(names: list[str]) -> list[str | None]:
 
 
 def read_rows(text: str) -> Iterator[CsvRow]:
-    """Yield each data row as field values with its first physical line number."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first_line = text.split("\n", 1)[0]
-    if not first_line.strip():
+    """Yield each data row as field values with its first physical line number.
+
+    A quotation mark left open would swallow the rows after it into one field; such a row
+    is reported and reading starts again on the next line, so its neighbours still go in.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not lines[0].strip():
         raise CsvFileError("the file is empty or its first line is blank")
     csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(first_line))
-    fields = map_header(next(reader))
+    delimiter = detect_delimiter(lines[0])
+    fields = map_header(next(csv.reader([lines[0]], delimiter=delimiter)))
     if "email" not in fields:
         raise CsvFileError("no email column (E-Mail, Email) in the first line")
-    line = reader.line_num + 1
+    start = 1
+    while start is not None:
+        start = yield from _read_from(lines, start, fields, delimiter)
+
+
+def _read_from(lines: list[str], start: int, fields: list[str | None],
+               delimiter: str) -> Iterator[CsvRow]:
+    """Read records from line index ``start``; return where to restart, or None at the end."""
+    reader = csv.reader((line + "\n" for line in lines[start:]), delimiter=delimiter)
+    line = start + 1
     while True:
         try:
             cells = next(reader)
         except StopIteration:
-            return
+            return None
         except csv.Error as exc:
             yield CsvRow(line, None, f"not readable as CSV: {exc}")
-            line = reader.line_num + 1
+            line = start + reader.line_num + 1
             continue
+        if _swallowed_rows(cells, delimiter):
+            yield CsvRow(line, None, "a quotation mark is not closed")
+            return line
         if any(cells):
             yield _row(line, fields, cells)
-        line = reader.line_num + 1
+        line = start + reader.line_num + 1
+
+
+def _swallowed_rows(cells: list[str], delimiter: str) -> bool:
+    """A field spanning lines that holds what looks like further rows with addresses."""
+    for cell in cells:
+        for continued in cell.split("\n")[1:]:
+            if delimiter in continued and EMAIL_LIKE.search(continued):
+                return True
+    return False
 
 
 def _row(line: int, fields: list[str | None], cells: list[str]) -> CsvRow:
