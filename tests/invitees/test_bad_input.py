@@ -11,7 +11,7 @@ from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import import_invitees
 
 
-def emails_in(event) -> set[str]:  # noqa: ANN001
+def emails_in(event) -> set[str]:
     return set(db.session.scalars(select(Invitee.email).where(Invitee.event_id == event.id)))
 
 

@@ -1,6 +1,7 @@
 """Two tabs and double clicks: answers for one invitee are taken one after the other."""
 
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, select
@@ -12,16 +13,16 @@ from tests.conftest import csrf_token
 
 
 @pytest.fixture
-def token(create_event, create_invitee):  # noqa: ANN201
+def token(create_event, create_invitee):
     return make_token(create_invitee(create_event(max_guests=3), email="tabs@example.org"))
 
 
-def post_from_many_tabs(app, client, token, answers):  # noqa: ANN001, ANN201
+def post_from_many_tabs(app, client, token, answers):
     """Post each answer from its own client sharing one browser session, all at once."""
     page = client.get(f"/r/{token}")
     csrf, cookie = csrf_token(page.text), client.get_cookie("session")
 
-    def post(fields):  # noqa: ANN001, ANN202
+    def post(fields):
         tab = app.test_client()
         tab.set_cookie(cookie.key, cookie.value)
         return tab.post(f"/r/{token}", data={"csrf_token": csrf, **fields}).status_code
@@ -48,7 +49,7 @@ def test_tabs_answering_differently_at_once_leave_a_complete_history(app, client
     assert set(statuses) == {303}
     db.session.expire_all()
     history = db.session.scalars(select(ResponseChange).order_by(ResponseChange.id)).all()
-    for before, after in zip(history, history[1:], strict=False):
+    for before, after in pairwise(history):
         assert (after.old_answer, after.old_guests) == (before.new_answer, before.new_guests)
     final = db.session.scalar(select(Response))
     assert (final.answer, final.guests) == (history[-1].new_answer, history[-1].new_guests)

@@ -11,7 +11,7 @@ URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~%"
 
 
 @pytest.fixture
-def token(create_event, create_invitee):  # noqa: ANN201
+def token(create_event, create_invitee):
     return make_token(create_invitee(create_event()))
 
 
