@@ -1,5 +1,8 @@
 """iCalendar files (RFC 5545) for an event."""
 
+from email.utils import parseaddr
+
+from flask import current_app
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as CalendarEvent
 
@@ -8,10 +11,24 @@ from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
 from rsvp.tokens import rsvp_url
 
+#: Media type of the attachment and the download.
+ICS_MIMETYPE = "text/calendar"
+
 
 def event_uid(event: Event) -> str:
     """Stable per event, so a later file replaces the entry instead of adding a second."""
-    return f"event-{event.id}-{event.slug}@rsvp"
+    return f"rsvp-event-{event.id}@{_uid_domain()}"
+
+
+def _uid_domain() -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    address = sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
+    return address.rpartition("@")[2] or "rsvp.localhost"
+
+
+def event_location(event: Event) -> str:
+    """'REFUGIO Berlin, Lenaustraße 3–4, 12047 Berlin'."""
+    return ", ".join(p for p in (event.venue_name, event.venue_address) if p)
 
 
 def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = "PUBLISH") -> bytes:
@@ -19,24 +36,43 @@ def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = "PU
     calendar = Calendar()
     calendar.add("prodid", "-//rsvp//Einladungen//DE")
     calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
+    calendar.add_component(_entry(event, invitee))
+    # VTIMEZONE for the event's zone, so calendars show it in local time everywhere.
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _entry(event: Event, invitee: Invitee | None) -> CalendarEvent:
     entry = CalendarEvent()
     entry.add("uid", event_uid(event))
     entry.add("dtstamp", utcnow())
-    entry.add("dtstart", event.starts_at)
-    entry.add("dtend", event.ends_at)
+    entry.add("dtstart", event.starts_at.astimezone(event.zone))
+    entry.add("dtend", event.ends_at.astimezone(event.zone))
     entry.add("summary", event.title)
-    location = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    entry.add("sequence", event.ical_sequence)
+    entry.add("last-modified", event.updated_at)
+    location = event_location(event)
     if location:
         entry.add("location", location)
-    description = [event.subtitle, event.description]
-    if invitee is not None:
-        description.append(rsvp_url(invitee))
-    entry.add("description", "\n\n".join(p for p in description if p))
+    entry.add("description", _description(event, invitee))
     if event.contact_email:
         organiser = vCalAddress(f"mailto:{event.contact_email}")
         organiser.params["cn"] = vText(event.contact_name or event.contact_email)
         entry.add("organizer", organiser)
-    entry.add("sequence", 0)
-    calendar.add_component(entry)
-    return calendar.to_ical()
+    if invitee is not None:
+        entry.add("url", rsvp_url(invitee))
+    return entry
+
+
+def _description(event: Event, invitee: Invitee | None) -> str:
+    parts = [event.subtitle, event.organiser, event.description]
+    if invitee is not None:
+        label = "Ihre Antwort" if invitee.effective_language() == "de" else "Your reply"
+        parts.append(f"{label}: {rsvp_url(invitee)}")
+    contact = ", ".join(p for p in (event.contact_name, event.contact_phone,
+                                    event.contact_email) if p)
+    if contact:
+        parts.append(contact)
+    return "\n\n".join(p for p in parts if p)

@@ -14,6 +14,11 @@ def locale_for(language: str) -> str:
     return LOCALES.get(language, LOCALES["de"])
 
 
+def format_local_day(moment: datetime, event: Event, language: str) -> str:
+    """'25. November 2019' / '25 November 2019': for subjects, where the weekday is too long."""
+    return format_date(moment.astimezone(event.zone), "long", locale=locale_for(language))
+
+
 def format_local_date(moment: datetime, event: Event, language: str) -> str:
     """'Montag, 25. November 2019' / 'Monday, 25 November 2019' in the event's zone."""
     local = moment.astimezone(event.zone)
@@ -81,3 +86,41 @@ def _english_title(title: str) -> str:
     if "dr" in lowered:
         return "Dr"
     return title.replace(".", "")
+
+
+#: Fixed words of the default mail templates, per language.
+MAIL_LABELS: dict[str, dict[str, str]] = {
+    "de": {
+        "when": "Termin",
+        "where": "Ort",
+        "contact": "Kontakt zur Konferenzorganisation:",
+        "phone": "Telefon",
+        "email": "E-Mail",
+        "link": "Ihr persönlicher Anmeldelink:",
+        "button": "Zu- oder absagen",
+        "view": "Antwort ansehen oder ändern",
+        "fallback": "Falls die Schaltfläche nicht funktioniert, kopieren Sie bitte diesen Link "
+                    "in Ihren Browser:",
+        "regards": "Mit freundlichen Grüßen",
+        "accepted": "Zusage",
+        "declined": "Absage",
+    },
+    "en": {
+        "when": "Date",
+        "where": "Venue",
+        "contact": "Contact for the conference organisation:",
+        "phone": "Phone",
+        "email": "Email",
+        "link": "Your personal reply link:",
+        "button": "Accept or decline",
+        "view": "View or change your reply",
+        "fallback": "If the button does not work, please copy this link into your browser:",
+        "regards": "Kind regards",
+        "accepted": "accepted",
+        "declined": "declined",
+    },
+}
+
+
+def mail_labels(language: str) -> dict[str, str]:
+    return MAIL_LABELS.get(language, MAIL_LABELS["de"])

@@ -44,6 +44,9 @@ class Event(db.Model):
     #: How many accompanying guests one invitee may bring.
     max_guests: Mapped[int] = mapped_column(default=0)
     language: Mapped[str] = mapped_column(String(5), default="de")
+    #: The iCalendar SEQUENCE: raised whenever the time or place changes, so calendars
+    #: replace the entry they already have.
+    ical_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -82,6 +82,26 @@ def create_event(session: Session, raw: dict[str, Any], *, owner_id: int | None 
     return event
 
 
+#: Changing any of these moves the event in invitees' calendars: SEQUENCE goes up.
+CALENDAR_FIELDS = ("starts_at", "ends_at", "timezone", "venue_name", "venue_address")
+
+
+def update_event(session: Session, event: Event, changes: dict[str, Any]) -> Event:
+    """Change an event's data; a new time or place raises its iCalendar SEQUENCE."""
+    if "slug" in changes and changes["slug"] != event.slug:
+        raise EventError("slug: cannot be changed, links and files refer to it")
+    raw = {name: getattr(event, name) for name in KNOWN_FIELDS}
+    raw.update(changes)
+    values = event_values(raw)
+    moved = any(values[name] != getattr(event, name) for name in CALENDAR_FIELDS)
+    for name, value in values.items():
+        setattr(event, name, value)
+    if moved:
+        event.ical_sequence += 1
+    session.flush()
+    return event
+
+
 def get_event(session: Session, slug: str) -> Event:
     """Return the event with this slug, or raise LookupError."""
     event = session.scalar(select(Event).where(Event.slug == slug))

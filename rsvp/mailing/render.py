@@ -1,18 +1,47 @@
-"""Turning a template and an invitee into the subject, text and HTML of one email."""
+"""Turning a template and an invitee into the subject, text, HTML and attachments of one email.
+
+Default templates live in templates/mail/<kind>/<lang>.{txt,html} and are trusted files. An
+organiser's override is run in the sandbox with plain placeholder values only.
+"""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, render_template
+from markupsafe import Markup, escape
 
-from rsvp.i18n import format_event_when, format_local_date, format_local_datetime, salutation
+from rsvp.calendar import ICS_MIMETYPE, event_ics, event_location
+from rsvp.extensions import db
+from rsvp.i18n import (
+    format_event_when,
+    format_local_date,
+    format_local_datetime,
+    format_local_day,
+    mail_labels,
+    salutation,
+)
 from rsvp.invitees.models import Invitee
+from rsvp.mailing.content_models import OVERRIDABLE_KINDS, TemplateOverride, UpdateRound
+from rsvp.mailing.inline import inline_css
 from rsvp.mailing.models import MessageKind
+from rsvp.mailing.templates_custom import PLACEHOLDERS, get_template_override, render_custom
+from rsvp.responses.models import Answer
 from rsvp.tokens import rsvp_url
 
-#: Kinds whose messages carry the RSVP link.
+#: Kinds whose messages carry the RSVP link; a save-the-date comes before registration opens.
 LINKED_KINDS = {MessageKind.INVITATION, MessageKind.REMINDER, MessageKind.CONFIRMATION,
                 MessageKind.UPDATE}
+#: Kinds that carry the event as a calendar file (confirmations only when accepted).
+CALENDAR_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.CONFIRMATION}
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -20,43 +49,163 @@ class RenderedMail:
     subject: str
     text: str
     html: str
+    attachments: tuple[Attachment, ...] = field(default=())
+
+
+class UnknownUpdate(LookupError):
+    """An update message whose round is gone: there is nothing to say."""
+
+
+def placeholders(invitee: Invitee, kind: MessageKind) -> dict[str, object]:
+    """The documented placeholder values: plain strings and numbers, safe for the sandbox."""
+    event = invitee.event
+    language = invitee.effective_language()
+    linked = kind in LINKED_KINDS
+    url = rsvp_url(invitee) if linked else ""
+    response = invitee.response if kind is MessageKind.CONFIRMATION else None
+    labels = mail_labels(language)
+    return {
+        "salutation": salutation(
+            salutation_code=invitee.salutation, title=invitee.academic_title,
+            first_name=invitee.first_name, last_name=invitee.last_name, language=language),
+        "title": invitee.academic_title,
+        "first_name": invitee.first_name,
+        "last_name": invitee.last_name,
+        "organisation": invitee.organisation,
+        "event_title": event.title,
+        "event_subtitle": event.subtitle,
+        "when": format_event_when(event, language),
+        "venue": event_location(event),
+        "organiser": event.organiser,
+        "deadline": (format_local_date(event.rsvp_deadline, event, language)
+                     if event.rsvp_deadline else ""),
+        "rsvp_url": url,
+        "calendar_url": f"{url}/event.ics" if url else "",
+        "contact_name": event.contact_name,
+        "contact_email": event.contact_email,
+        "contact_phone": event.contact_phone,
+        "answer": labels[response.answer.value] if response else "",
+        "guests": response.guests if response else 0,
+    }
 
 
 def mail_context(invitee: Invitee, kind: MessageKind) -> dict[str, object]:
-    """What a mail template may use, already formatted for the invitee's language."""
+    """What a default mail template may use, already formatted for the invitee's language."""
     event = invitee.event
     language = invitee.effective_language()
-    return {
+    values = placeholders(invitee, kind)
+    return values | {
         "event": event,
         "invitee": invitee,
         "language": language,
         "kind": kind,
-        "salutation": salutation(
-            salutation_code=invitee.salutation, title=invitee.academic_title,
-            first_name=invitee.first_name, last_name=invitee.last_name, language=language,
-        ),
-        "when": format_event_when(event, language),
-        "deadline": (format_local_datetime(event.rsvp_deadline, event, language)
-                     if event.rsvp_deadline else ""),
-        "deadline_date": (format_local_date(event.rsvp_deadline, event, language)
+        "labels": mail_labels(language),
+        "day": format_local_day(event.starts_at, event, language),
+        "deadline_date": values["deadline"],
+        "deadline_day": (format_local_day(event.rsvp_deadline, event, language)
+                         if event.rsvp_deadline else ""),
+        "deadline_full": (format_local_datetime(event.rsvp_deadline, event, language)
                           if event.rsvp_deadline else ""),
-        "rsvp_url": rsvp_url(invitee) if kind in LINKED_KINDS else "",
         "response": invitee.response,
+        "show_contact": True,
     }
 
 
-def render_mail(invitee: Invitee, kind: MessageKind) -> RenderedMail:
-    """Render the default templates of ``kind`` in the invitee's language."""
+def render_mail(invitee: Invitee, kind: MessageKind, *,
+                dedup_key: str | None = None) -> RenderedMail:
+    """Render ``kind`` in the invitee's language: the organiser's override, else the default.
+
+    ``dedup_key`` names the update round of an ``update`` message ("update:<id>").
+    """
     context = mail_context(invitee, kind)
+    if kind is MessageKind.UPDATE:
+        context |= _update_context(dedup_key, context)
+    override = _override(invitee, kind)
+    subject, text, html = _render_default(kind, context)
+    if override is not None and override.subject:
+        subject = render_custom(override.subject, placeholders(invitee, kind))
+    if override is not None and override.body_text:
+        text, html = _render_override_bodies(override, invitee, kind, context | {
+            "subject": subject})
+    return RenderedMail(subject=one_line(subject), text=tidy_text(text),
+                        html=inline_css(html), attachments=_attachments(invitee, kind))
+
+
+def _render_default(kind: MessageKind, context: dict[str, object]) -> tuple[str, str, str]:
     folder = f"mail/{kind.value}"
     language = context["language"]
-    env = current_app.jinja_env
-    text_template = env.get_template(f"{folder}/{language}.txt")
-    module = text_template.make_module(context)
+    module = current_app.jinja_env.get_template(f"{folder}/{language}.txt").make_module(context)
     subject = one_line(str(getattr(module, "subject", "")))
-    text = str(module).strip() + "\n"
-    html = render_template(f"{folder}/{language}.html", subject=subject, **context)
-    return RenderedMail(subject=subject, text=text, html=html)
+    html = render_template(f"{folder}/{language}.html", **(context | {"subject": subject}))
+    return subject, str(module), html
+
+
+def _override(invitee: Invitee, kind: MessageKind) -> TemplateOverride | None:
+    if kind.value not in OVERRIDABLE_KINDS:
+        return None
+    return get_template_override(db.session, invitee.event, kind.value,
+                                 invitee.effective_language())
+
+
+def _render_override_bodies(override: TemplateOverride, invitee: Invitee, kind: MessageKind,
+                            context: dict[str, object]) -> tuple[str, str]:
+    values = placeholders(invitee, kind)
+    text = render_custom(override.body_text, values)
+    if override.body_html:
+        body = Markup(render_custom(override.body_html, values, html=True))
+    else:
+        body = text_to_html(text)
+    html = render_template("mail/_custom.html", **(context | {"body": body, "show_contact": False}))
+    return text, html
+
+
+def _update_context(dedup_key: str | None, context: dict[str, object]) -> dict[str, object]:
+    """The organiser's subject and text of an update round, rendered in the sandbox."""
+    round_id = (dedup_key or "").removeprefix("update:")
+    update = db.session.get(UpdateRound, int(round_id)) if round_id.isdigit() else None
+    if update is None:
+        raise UnknownUpdate(f"no update round for {dedup_key!r}")
+    values = {name: context[name] for name in PLACEHOLDERS}
+    body = render_custom(update.body, values).strip()
+    return {"update_subject": one_line(render_custom(update.subject, values)),
+            "update_text": body, "update_html": text_to_html(body)}
+
+
+def _attachments(invitee: Invitee, kind: MessageKind) -> tuple[Attachment, ...]:
+    if kind not in CALENDAR_KINDS:
+        return ()
+    if kind is MessageKind.CONFIRMATION and (
+            invitee.response is None or invitee.response.answer is not Answer.ACCEPTED):
+        return ()
+    event = invitee.event
+    data = event_ics(event, invitee=invitee if kind in LINKED_KINDS else None)
+    return (Attachment(f"{event.slug}.ics", ICS_MIMETYPE, data),)
+
+
+def text_to_html(text: str) -> Markup:
+    """Paragraphs and line breaks of a plain text as HTML, with its links clickable."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(_linked(line) for line in p.split("\n")))
+        for p in paragraphs)
+
+
+def _linked(line: str) -> Markup:
+    parts: list[Markup] = []
+    position = 0
+    for match in _URL.finditer(line):
+        url = match.group(0).rstrip(".,;:)")
+        parts.append(escape(line[position:match.start()]))
+        parts.append(Markup('<a href="{0}">{0}</a>').format(url))
+        position = match.start() + len(url)
+    parts.append(escape(line[position:]))
+    return Markup("").join(parts)
+
+
+def tidy_text(text: str) -> str:
+    """At most one blank line in a row and no trailing spaces: templates leave both behind."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
 def one_line(value: str) -> str:

@@ -1,0 +1,64 @@
+"""What organisers write themselves: template overrides and the free texts of update rounds."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rsvp.dbtypes import UTCDateTime, utcnow
+from rsvp.extensions import db
+
+#: The kinds an organiser may override; updates are free texts already.
+OVERRIDABLE_KINDS = ("save-the-date", "invitation", "reminder", "confirmation")
+
+
+class TemplateOverride(db.Model):
+    """An organiser's subject and body for one kind of message, per event and language."""
+
+    __tablename__ = "template_override"
+    __table_args__ = (
+        UniqueConstraint("event_id", "kind", "language", name="uq_template_override_kind_lang"),
+        CheckConstraint("language IN ('de', 'en')", name="known_language"),
+        CheckConstraint(
+            "kind IN ('save-the-date', 'invitation', 'reminder', 'confirmation')",
+            name="overridable_kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5))
+    #: Empty means "keep the default" for that part.
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    #: Empty while body_text is set: the HTML part is made from the text then.
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<TemplateOverride {self.kind}/{self.language} event={self.event_id}>"
+
+
+class UpdateRound(db.Model):
+    """One free message an organiser sends to a chosen group ("the programme is online")."""
+
+    __tablename__ = "update_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(500))
+    #: Sandboxed template text with the documented placeholders; framed by the salutation,
+    #: the closing and the contact in the invitee's language.
+    body: Mapped[str] = mapped_column(Text)
+    #: Who it was addressed to, kept for the record: an audience name and an optional tag.
+    audience: Mapped[str] = mapped_column(String(20))
+    tag: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def dedup_key(self) -> str:
+        return f"update:{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<UpdateRound {self.id} event={self.event_id}>"

@@ -1,0 +1,149 @@
+"""Organisers' own subjects and bodies, run in Jinja's sandbox with a small set of placeholders.
+
+A template written by an organiser sees plain strings and numbers only, never a model or the
+application, and it is checked when it is saved: a syntax error, an unknown placeholder or an
+error while rendering it with sample values is reported with its line.
+"""
+
+import traceback
+from collections.abc import Mapping
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rsvp.events.models import LANGUAGES, Event
+from rsvp.mailing.content_models import OVERRIDABLE_KINDS, TemplateOverride
+
+#: The placeholders an organiser's template may use; the README lists them too.
+PLACEHOLDERS: dict[str, str] = {
+    "salutation": "Sehr geehrte Frau Dr. Potz / Dear Dr Potz (without the comma)",
+    "title": "academic title as written, e.g. Dr.",
+    "first_name": "first name",
+    "last_name": "last name",
+    "organisation": "the invitee's organisation",
+    "event_title": "the event's title",
+    "event_subtitle": "the event's subtitle",
+    "when": "Montag, 25. November 2019, 12:00–17:00 Uhr (in the invitee's language)",
+    "venue": "venue name and address",
+    "organiser": "the host line (who invites)",
+    "deadline": "the reply deadline as a date, empty if none",
+    "rsvp_url": "the invitee's personal reply link (empty in a save-the-date)",
+    "calendar_url": "the link to the calendar file (empty in a save-the-date)",
+    "contact_name": "the contact person",
+    "contact_email": "the contact person's email",
+    "contact_phone": "the contact person's phone",
+    "answer": "Zusage/Absage, accepted/declined (confirmations only, else empty)",
+    "guests": "number of accompanying guests (confirmations only, else 0)",
+}
+
+SAMPLE_VALUES: dict[str, object] = {
+    name: f"[{name}]" for name in PLACEHOLDERS
+} | {"guests": 1}
+
+_text_env = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined,
+                                          keep_trailing_newline=True)
+_html_env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+class TemplateOverrideError(ValueError):
+    """An organiser's template cannot be used; says which part and which line."""
+
+    def __init__(self, part: str, line: int | None, message: str) -> None:
+        where = f"{part}, line {line}" if line else part
+        super().__init__(f"{where}: {message}")
+        self.part = part
+        self.line = line
+
+
+def check_template(source: str, part: str, *, html: bool = False) -> None:
+    """Compile and trial-render ``source``; raises TemplateOverrideError with the line."""
+    env = _html_env if html else _text_env
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateOverrideError(part, exc.lineno, exc.message or "syntax error") from None
+    if next(meta.find_referenced_templates(tree), None) is not None:
+        raise TemplateOverrideError(part, None, "templates cannot include or extend others")
+    unknown = sorted(meta.find_undeclared_variables(tree) - PLACEHOLDERS.keys())
+    if unknown:
+        raise TemplateOverrideError(
+            part, _line_of(tree, unknown[0]),
+            f"unknown placeholder {unknown[0]!r}; known: {', '.join(PLACEHOLDERS)}")
+    try:
+        env.from_string(source).render(SAMPLE_VALUES)
+    except TemplateError as exc:
+        raise TemplateOverrideError(part, _error_line(exc), str(exc)) from None
+
+
+def render_custom(source: str, values: Mapping[str, object], *, html: bool = False) -> str:
+    """Render an organiser's (already checked) template in the sandbox."""
+    env = _html_env if html else _text_env
+    return env.from_string(source).render(dict(values))
+
+
+def _line_of(tree: nodes.Template, name: str) -> int | None:
+    for node in tree.find_all(nodes.Name):
+        if node.name == name:
+            return node.lineno
+    return None
+
+
+def _error_line(exc: BaseException) -> int | None:
+    """The template line an error was raised on: Jinja maps it into the traceback."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f.lineno for f in frames if f.filename == "<template>"]
+    return lines[-1] if lines else None
+
+
+def save_template_override(
+    session: Session, event: Event, kind: str, language: str, *,
+    subject: str = "", text: str = "", html: str = "",
+) -> TemplateOverride:
+    """Check and store an organiser's subject and bodies for ``kind`` in ``language``."""
+    if kind not in OVERRIDABLE_KINDS:
+        raise TemplateOverrideError("kind", None, f"one of {', '.join(OVERRIDABLE_KINDS)}")
+    if language not in LANGUAGES:
+        raise TemplateOverrideError("language", None, f"one of {', '.join(LANGUAGES)}")
+    if html.strip() and not text.strip():
+        # Mail with an HTML part only is a spam signal and unreadable in text clients.
+        raise TemplateOverrideError("html", None, "an HTML body needs a text body as well")
+    if "\n" in subject.strip():
+        raise TemplateOverrideError("subject", None, "the subject must be one line")
+    for part, source, is_html in (("subject", subject, False), ("text", text, False),
+                                  ("html", html, True)):
+        if source.strip():
+            check_template(source, part, html=is_html)
+    override = get_template_override(session, event, kind, language) or TemplateOverride(
+        event_id=event.id, kind=kind, language=language)
+    override.subject, override.body_text, override.body_html = (
+        subject.strip(), text.strip(), html.strip())
+    session.add(override)
+    session.flush()
+    return override
+
+
+def get_template_override(session: Session, event: Event, kind: str,
+                          language: str) -> TemplateOverride | None:
+    """The organiser's override of ``kind`` in ``language``, if there is one."""
+    return session.scalar(select(TemplateOverride).where(
+        TemplateOverride.event_id == event.id, TemplateOverride.kind == kind,
+        TemplateOverride.language == language))
+
+
+def list_template_overrides(session: Session, event: Event) -> list[TemplateOverride]:
+    """All overrides of an event, by kind and language."""
+    return list(session.scalars(
+        select(TemplateOverride).where(TemplateOverride.event_id == event.id)
+        .order_by(TemplateOverride.kind, TemplateOverride.language)))
+
+
+def delete_template_override(session: Session, event: Event, kind: str, language: str) -> bool:
+    """Go back to the default templates; returns whether there was an override."""
+    override = get_template_override(session, event, kind, language)
+    if override is None:
+        return False
+    session.delete(override)
+    session.flush()
+    return True
