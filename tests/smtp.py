@@ -34,10 +34,18 @@ class RecordingHandler:
         #: Called with each RCPT TO address; return an SMTP reply such as "451 4.7.1 later"
         #: to refuse it, or None to accept.
         self.rcpt_reply: Callable[[str], str | None] | None = None
+        #: Called with each RCPT TO address; True closes the connection there, unanswered.
+        self.drop_at_rcpt: Callable[[str], bool] | None = None
+        #: Called with the recipients of each message, once it is kept; True closes the
+        #: connection instead of answering 250: the sender cannot know it arrived.
+        self.drop_after_data: Callable[[list[str]], bool] | None = None
         #: Seconds to wait before answering DATA: a slow server.
         self.data_delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.drop_at_rcpt is not None and self.drop_at_rcpt(address):
+            server.transport.close()
+            return "421 4.4.2 closing"
         if self.rcpt_reply is not None:
             reply = self.rcpt_reply(address)
             if reply:
@@ -52,6 +60,8 @@ class RecordingHandler:
         parsed = message_from_bytes(raw, policy=policy.default)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed, raw))
+        if self.drop_after_data is not None and self.drop_after_data(list(envelope.rcpt_tos)):
+            server.transport.close()
         return "250 Message accepted"
 
 

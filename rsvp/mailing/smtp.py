@@ -1,6 +1,8 @@
-"""SMTP delivery through Flask-Mail, with timeouts and a clear verdict on every failure."""
+"""SMTP delivery over Flask-Mail's connection settings, with timeouts and a clear verdict on
+every failure."""
 
 import smtplib
+from collections.abc import Sequence
 
 import flask_mail
 from flask import current_app
@@ -15,10 +17,13 @@ class SmtpUnavailable(Exception):
 class DeliveryError(Exception):
     """The server did not accept one message."""
 
-    def __init__(self, code: int | None, reply: str) -> None:
+    def __init__(self, code: int | None, reply: str, *, uncertain: bool = False) -> None:
         super().__init__(code, reply)
         self.code = code
         self.reply = reply
+        #: The whole message had been sent when the connection was lost: the server may
+        #: have accepted it without our hearing the 250.
+        self.uncertain = uncertain
 
     @property
     def permanent(self) -> bool:
@@ -70,20 +75,65 @@ class SmtpConnection(flask_mail.Connection):
         self.host = self.configure_host()
 
     def deliver(self, message: flask_mail.Message, envelope_from: str | None = None) -> None:
-        """Send one message; raises DeliveryError with the server's code and reply."""
+        """Send one Flask-Mail message; raises DeliveryError with the server's code and reply."""
+        if message.has_bad_headers():
+            raise flask_mail.BadHeaderError
+        self.deliver_bytes(
+            flask_mail.sanitize_address(envelope_from or message.sender),
+            flask_mail.sanitize_addresses(message.send_to),
+            message.as_bytes(),
+        )
+
+    def deliver_bytes(self, envelope_from: str, recipients: Sequence[str], data: bytes) -> None:
+        """Send one message already rendered to bytes (CRLF line ends); raises DeliveryError.
+
+        smtplib's sendmail in its steps, so that a lost connection can be told apart by
+        stage: before DATA ends nothing was delivered, after it the server may have it.
+        """
+        if self.host is None:
+            self.reopen()
+        host = self.host
+        assert host is not None
+        stage_done = False
         try:
-            self.send(message, envelope_from)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, reply = next(iter(exc.recipients.values()))
-            raise DeliveryError(code, _text(reply)) from None
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            raise DeliveryError(exc.smtp_code, _text(exc.smtp_error)) from None
+            host.ehlo_or_helo_if_needed()
+            options = ["SMTPUTF8"] if _needs_smtputf8(envelope_from, recipients) else []
+            self._expect(host.mail(envelope_from, options), (250,))
+            for recipient in recipients:
+                self._expect(host.rcpt(recipient), (250, 251))
+            stage_done = True
+            code, reply = host.data(data)
+            self._expect((code, reply), (250,))
         except smtplib.SMTPResponseException as exc:
+            self._reset()
             raise DeliveryError(exc.smtp_code, _text(exc.smtp_error)) from None
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             # No reply at all: the connection is gone and the message may be retried.
             self.host = None
-            raise DeliveryError(None, f"connection lost: {exc or type(exc).__name__}") from None
+            host.close()
+            raise DeliveryError(None, f"connection lost: {exc or type(exc).__name__}",
+                                uncertain=stage_done) from None
+
+    def _expect(self, answer: tuple[int, bytes], codes: tuple[int, ...]) -> None:
+        code, reply = answer
+        if code == -1:
+            raise smtplib.SMTPServerDisconnected(_text(reply) or "connection closed")
+        if code not in codes:
+            self._reset()
+            raise DeliveryError(code, _text(reply))
+
+    def _reset(self) -> None:
+        """Forget the refused transaction so the connection can take the next message."""
+        if self.host is not None:
+            try:
+                self.host.rset()
+            except (OSError, smtplib.SMTPException):
+                self.host.close()
+                self.host = None
+
+
+def _needs_smtputf8(envelope_from: str, recipients: Sequence[str]) -> bool:
+    return not all(address.isascii() for address in (envelope_from, *recipients))
 
 
 def open_connection() -> SmtpConnection:

@@ -1,0 +1,326 @@
+"""Delivering queued messages: claim, render, hand over, record.
+
+One code path for the CLI, the views and the Celery workers; they differ only in who calls
+``deliver_due``. A message moves queued -> sending -> sent (or failed). Each sender first
+claims a batch in the database (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite lets one
+writer in at a time), then per message: marks it ``sending`` and commits, hands it to the
+SMTP server, and commits the server's verdict right after its answer. Marking ``sending``
+is a compare-and-set on the claim, so a sender whose claim was taken over (it was too slow
+and counted as dead) skips the message instead of sending it a second time.
+
+The one window left is a crash between the server's 250 and our commit (or a connection
+lost after the whole message went out, before the 250 came back): the message stays
+``sending``, is requeued once its claim times out, sent again and flagged ``maybe_duplicate``
+so the organiser sees exactly which invitees may have it twice.
+"""
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload, scoped_session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from rsvp.dbtypes import utcnow
+from rsvp.events.models import Event
+from rsvp.invitees.models import Invitee
+from rsvp.mailing.mime import Outgoing, build_outgoing
+from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.ratelimit import RateLimiter, rate_limiter
+from rsvp.mailing.render import UnknownUpdate, render_mail
+from rsvp.mailing.smtp import DeliveryError, SmtpConnection, open_connection
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    #: Still queued after a temporary failure, to be tried again by a later run.
+    deferred: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Claim:
+    """Messages one sender took, all marked with the same claim time."""
+
+    at: datetime
+    messages: Sequence[Message]
+
+
+def deliver_due(
+    session: Session,
+    event: Event,
+    *,
+    kind: MessageKind | None = None,
+    limit: int | None = None,
+    message_ids: Sequence[int] | None = None,
+    wait_for_retries: bool = True,
+    on_progress: Callable[[int], None] | None = None,
+) -> SendReport:
+    """Send the event's queued messages over one SMTP connection per batch.
+
+    Commits as it goes. Temporary failures are retried with backoff until MAIL_MAX_ATTEMPTS;
+    with ``wait_for_retries`` the call waits for those retries instead of leaving them queued.
+    Raises SmtpUnavailable when the server cannot be reached at all; nothing is lost then.
+    """
+    config = current_app.config
+    report = SendReport()
+    limiter = rate_limiter(current_app)
+    _recover_stale(session, event.id, config["MAIL_CLAIM_TIMEOUT"])
+    batch_size = int(config["MAIL_BATCH_SIZE"])
+    while limit is None or report.sent + report.failed < limit:
+        left = None if limit is None else limit - report.sent - report.failed
+        size = batch_size if left is None else min(batch_size, left)
+        claim = _claim(session, event.id, kind, size, message_ids)
+        if not claim.messages:
+            wait = _next_retry_in(session, event.id, kind, message_ids)
+            if wait is None or not wait_for_retries:
+                break
+            time.sleep(wait)
+            continue
+        _deliver_batch(session, claim, report, on_progress, limiter)
+    report.deferred = _count_queued(session, event.id, kind, message_ids)
+    return report
+
+
+def _deliver_batch(session: Session, claim: Claim, report: SendReport,
+                   on_progress: Callable[[int], None] | None, limiter: RateLimiter) -> None:
+    """Send one claim over one connection, reopening it when the server drops it."""
+    plain = session() if isinstance(session, scoped_session) else session
+    # Every message's state is written with its own UPDATE and mirrored onto the object, so
+    # nothing needs reloading after each commit: keep the batch loaded.
+    expire_on_commit, plain.expire_on_commit = plain.expire_on_commit, False
+    connection: SmtpConnection | None = None
+    done = 0
+    try:
+        connection = open_connection()
+        for message in claim.messages:
+            if connection.host is None:
+                connection.reopen()
+            limiter.wait()
+            outcome = deliver_one(session, connection, message, claimed_at=claim.at)
+            done += 1
+            _count(report, message, outcome)
+            if on_progress:
+                on_progress(1)
+    finally:
+        if connection is not None:
+            connection.close()
+        # Whatever stopped us (the server gone, an error), nothing unsent stays claimed.
+        _release(session, claim, claim.messages[done:])
+        plain.expire_on_commit = expire_on_commit
+
+
+def _count(report: SendReport, message: Message, outcome: MessageStatus | None) -> None:
+    if outcome == MessageStatus.SENT:
+        report.sent += 1
+    elif outcome == MessageStatus.FAILED:
+        report.failed += 1
+        report.errors.append((message.recipient, message.last_error))
+
+
+def deliver_one(session: Session, connection: SmtpConnection, message: Message, *,
+                claimed_at: datetime | None) -> MessageStatus | None:
+    """Render, record, send and record again one claimed message; returns its new status.
+
+    ``claimed_at`` is this sender's claim on the message (None: nobody claimed it). Returns
+    None, sending nothing, when the claim no longer holds: another sender took it over.
+    """
+    invitee = message.invitee
+    assert invitee is not None, "a claimed message always has its invitee"
+    try:
+        rendered = render_mail(invitee, message.kind, dedup_key=message.dedup_key)
+    except UnknownUpdate as error:
+        _compare_and_set(session, message, [Message.status == MessageStatus.QUEUED], {
+            "status": MessageStatus.FAILED, "last_error": str(error), "claimed_at": None})
+        session.commit()
+        return message.status
+    outgoing = build_outgoing(invitee, rendered)
+    sending_since = utcnow()
+    if not _mark_sending(session, message, outgoing, claimed_at, sending_since):
+        session.commit()
+        return None
+    session.commit()
+    try:
+        connection.deliver_bytes(outgoing.envelope_from, outgoing.recipients, outgoing.data)
+    except DeliveryError as error:
+        outcome = _failure_values(message, error)
+    else:
+        outcome = {"status": MessageStatus.SENT, "sent_at": utcnow(), "last_error": "",
+                   "next_attempt_at": None}
+    _record(session, message, sending_since, {**outcome, "claimed_at": None})
+    session.commit()
+    return message.status
+
+
+def _mark_sending(session: Session, message: Message, outgoing: Outgoing,
+                  claimed_at: datetime | None, now: datetime) -> bool:
+    """Queued -> sending, only if our claim still holds; records what goes out."""
+    values = {
+        "status": MessageStatus.SENDING, "attempts": message.attempts + 1, "claimed_at": now,
+        "message_id": outgoing.message_id, "recipient": outgoing.address,
+        "subject": outgoing.rendered.subject, "body_text": outgoing.rendered.text,
+        "body_html": outgoing.rendered.html, "updated_at": now,
+    }
+    held = (Message.claimed_at.is_(None) if claimed_at is None
+            else Message.claimed_at == claimed_at)
+    return _compare_and_set(session, message, [Message.status == MessageStatus.QUEUED, held],
+                            values)
+
+
+def _record(session: Session, message: Message, sending_since: datetime,
+            values: dict[str, object]) -> None:
+    """Write the server's verdict, unless the message was meanwhile recovered as stale."""
+    values["updated_at"] = utcnow()
+    _compare_and_set(session, message, [Message.status == MessageStatus.SENDING,
+                                        Message.claimed_at == sending_since], values)
+
+
+def _compare_and_set(session: Session, message: Message,
+                     conditions: list[ColumnElement[bool]], values: dict[str, object]) -> bool:
+    result = session.execute(
+        update(Message).where(Message.id == message.id, *conditions).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    for key, value in values.items():
+        set_committed_value(message, key, value)
+    return True
+
+
+def _failure_values(message: Message, error: DeliveryError) -> dict[str, object]:
+    """Failed for good (5xx, or out of attempts) or queued again after a backoff."""
+    config = current_app.config
+    values: dict[str, object] = {"last_error": str(error)[:2000]}
+    if error.uncertain:
+        values["maybe_duplicate"] = True
+    if error.permanent or message.attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
+        values["status"] = MessageStatus.FAILED
+        return values
+    delay = min(float(config["MAIL_RETRY_BASE"]) * 2 ** (message.attempts - 1),
+                float(config["MAIL_RETRY_MAX"]))
+    values["status"] = MessageStatus.QUEUED
+    values["next_attempt_at"] = utcnow() + timedelta(seconds=delay)
+    return values
+
+
+def _scope(event_id: int, kind: MessageKind | None,
+           message_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
+    conditions = [Message.event_id == event_id]
+    if kind is not None:
+        conditions.append(Message.kind == kind)
+    if message_ids is not None:
+        conditions.append(Message.id.in_(message_ids))
+    return conditions
+
+
+def _claim(session: Session, event_id: int, kind: MessageKind | None, size: int,
+           message_ids: Sequence[int] | None) -> Claim:
+    """Take up to ``size`` due messages for this sender and commit the claim.
+
+    PostgreSQL: the candidates are locked with FOR UPDATE SKIP LOCKED, so concurrent senders
+    each get different rows without waiting, and a row another sender claimed and committed
+    meanwhile fails the re-checked WHERE. SQLite takes its write lock on the UPDATE, so the
+    claim is one atomic statement there and senders take turns.
+    """
+    now = utcnow()
+    stale = now - timedelta(seconds=float(current_app.config["MAIL_CLAIM_TIMEOUT"]))
+    claimable = [
+        *_scope(event_id, kind, message_ids), Message.status == MessageStatus.QUEUED,
+        or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
+        or_(Message.claimed_at.is_(None), Message.claimed_at < stale),
+    ]
+    candidates = select(Message.id).where(*claimable).order_by(Message.id).limit(size)
+    if session.get_bind().dialect.name == "postgresql":
+        ids = session.scalars(candidates.with_for_update(skip_locked=True)).all()
+        claimable = [Message.id.in_(ids)]
+    else:
+        claimable = [Message.id.in_(candidates.scalar_subquery()), *claimable]
+    claimed = session.scalars(
+        update(Message).where(*claimable).values(claimed_at=now).returning(Message.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    session.commit()
+    if not claimed:
+        return Claim(now, [])
+    messages = session.scalars(
+        select(Message).where(Message.id.in_(claimed)).order_by(Message.id)
+        .options(joinedload(Message.invitee).joinedload(Invitee.event),
+                 joinedload(Message.invitee).joinedload(Invitee.response))
+        .execution_options(populate_existing=True)
+    ).all()
+    return Claim(now, messages)
+
+
+def _release(session: Session, claim: Claim, unsent: Sequence[Message]) -> None:
+    """Give back claimed messages this sender did not get to, for the next sender."""
+    if not unsent:
+        return
+    session.rollback()
+    session.execute(
+        update(Message)
+        .where(Message.id.in_([m.id for m in unsent]), Message.status == MessageStatus.QUEUED,
+               Message.claimed_at == claim.at)
+        .values(claimed_at=None).execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def _recover_stale(session: Session, event_id: int, timeout: float) -> int:
+    """Requeue messages whose sender died while the server had them: they may arrive twice."""
+    stale = utcnow() - timedelta(seconds=float(timeout))
+    result = session.execute(
+        update(Message)
+        .where(Message.event_id == event_id, Message.status == MessageStatus.SENDING,
+               Message.claimed_at < stale)
+        .values(status=MessageStatus.QUEUED, maybe_duplicate=True, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount or 0
+
+
+def _next_retry_in(session: Session, event_id: int, kind: MessageKind | None,
+                   message_ids: Sequence[int] | None) -> float | None:
+    """Seconds until the next deferred message is due, or None if nothing waits."""
+    earliest = session.scalar(
+        select(func.min(Message.next_attempt_at))
+        .where(*_scope(event_id, kind, message_ids), Message.status == MessageStatus.QUEUED,
+               Message.claimed_at.is_(None))
+    )
+    if earliest is None:
+        return None
+    return max(0.0, (earliest - utcnow()).total_seconds()) + 0.01
+
+
+def unfinished_retry_in(session: Session, event_id: int,
+                        message_ids: Sequence[int]) -> float | None:
+    """Seconds until some of these messages, not yet sent or failed, can be tried again.
+
+    None when every one is final. Counts deferred retries and claims held by other senders
+    (they may have died: their claims become free after MAIL_CLAIM_TIMEOUT).
+    """
+    timeout = timedelta(seconds=float(current_app.config["MAIL_CLAIM_TIMEOUT"]))
+    rows = session.execute(
+        select(Message.claimed_at, Message.next_attempt_at)
+        .where(*_scope(event_id, None, message_ids),
+               Message.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]))
+    ).all()
+    if not rows:
+        return None
+    now = utcnow()
+    moments = [claimed + timeout if claimed else (retry or now) for claimed, retry in rows]
+    return max(0.0, (min(moments) - now).total_seconds()) + 0.05
+
+
+def _count_queued(session: Session, event_id: int, kind: MessageKind | None,
+                  message_ids: Sequence[int] | None) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Message)
+        .where(*_scope(event_id, kind, message_ids), Message.status == MessageStatus.QUEUED)
+    ) or 0

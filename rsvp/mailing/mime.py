@@ -1,0 +1,153 @@
+"""One rendered mail as the bytes the SMTP server receives, built once and directly.
+
+The standard library's email package parses and re-generates every header on the way out,
+which costs more than rendering the templates. The structure here is fixed and simple, so it
+is written out directly: headers encoded once (RFC 2047 words, IDNA domains), bodies
+quoted-printable (binascii, in C), attachments base64, CRLF line ends throughout. Header
+values made from user data are folded to one line first, so they can never add a header.
+"""
+
+import base64
+import binascii
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.header import Header
+from email.utils import format_datetime, make_msgid, parseaddr
+from functools import lru_cache
+
+import flask_mail
+from flask import current_app
+
+from rsvp.invitees.models import Invitee
+from rsvp.mailing.render import Attachment, RenderedMail, one_line
+
+CRLF = b"\r\n"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready for the SMTP server, and what the log records of it."""
+
+    envelope_from: str
+    recipients: list[str]
+    #: The recipient's address as the log shows it.
+    address: str
+    #: The Message-ID header, without angle brackets.
+    message_id: str
+    data: bytes
+    rendered: RenderedMail
+
+
+def build_outgoing(invitee: Invitee, rendered: RenderedMail) -> Outgoing:
+    """The invitee's mail as bytes: multipart/alternative text and HTML, plus attachments."""
+    sender = _sender(current_app.config["MAIL_DEFAULT_SENDER"])
+    envelope_from = sender[1]
+    message_id = make_msgid(domain=envelope_from.rpartition("@")[2] or None)[1:-1]
+    event = invitee.event
+    to = _address((invitee.full_name, invitee.email))
+    headers = [
+        ("From", _address(sender)),
+        ("To", to),
+        ("Subject", _text_header(rendered.subject)),
+        ("Date", format_datetime(datetime.now(UTC))),
+        ("Message-ID", f"<{message_id}>"),
+    ]
+    if event.contact_email:
+        headers.append(("Reply-To", _address((event.contact_name, event.contact_email))))
+    headers.append(("MIME-Version", "1.0"))
+    body = _alternative(rendered.text, rendered.html)
+    if rendered.attachments:
+        body = _mixed(body, rendered.attachments)
+    head = b"".join(f"{name}: {value}".encode() + CRLF for name, value in headers)
+    return Outgoing(envelope_from=envelope_from, recipients=[to], address=invitee.email,
+                    message_id=message_id, data=head + body, rendered=rendered)
+
+
+def _alternative(text: str, html: str) -> bytes:
+    return _multipart("alternative", [
+        _part('text/plain; charset="utf-8"', text),
+        _part('text/html; charset="utf-8"', html),
+    ])
+
+
+def _mixed(alternative: bytes, attachments: tuple[Attachment, ...]) -> bytes:
+    return _multipart("mixed", [alternative, *(_attachment(a) for a in attachments)])
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+    # "=_" never occurs in quoted-printable or base64 text, so the boundary cannot either.
+    boundary = f"=_rsvp_{secrets.token_hex(12)}".encode()
+    out = [b'Content-Type: multipart/' + subtype.encode() + b'; boundary="' + boundary + b'"',
+           b"", b""]
+    head = CRLF.join(out)
+    delimiter = b"--" + boundary
+    return (head + b"".join(delimiter + CRLF + part + CRLF for part in parts)
+            + delimiter + b"--" + CRLF)
+
+
+def _part(content_type: str, text: str) -> bytes:
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    encoded = binascii.b2a_qp(normalised, istext=True).replace(b"\n", CRLF)
+    return (b"Content-Type: " + content_type.encode() + CRLF
+            + b"Content-Transfer-Encoding: quoted-printable" + CRLF + CRLF + encoded)
+
+
+def _attachment(attachment: Attachment) -> bytes:
+    filename = one_line(attachment.filename).replace('"', "")
+    content_type = one_line(attachment.content_type)
+    if content_type.startswith("text/") and "charset" not in content_type:
+        content_type += '; charset="utf-8"'
+    encoded = base64.encodebytes(attachment.data).replace(b"\n", CRLF)
+    return (f'Content-Type: {content_type}; name="{filename}"'.encode() + CRLF
+            + f'Content-Disposition: attachment; filename="{filename}"'.encode() + CRLF
+            + b"Content-Transfer-Encoding: base64" + CRLF + CRLF + encoded)
+
+
+@lru_cache(maxsize=4096)
+def _text_header(value: str) -> str:
+    value = one_line(value)
+    charset = "us-ascii" if value.isascii() else "utf-8"
+    return Header(value, charset, header_name="Subject").encode(linesep="\r\n")
+
+
+@lru_cache(maxsize=4096)
+def _address(pair: tuple[str, str]) -> str:
+    name, address = one_line(pair[0]), one_line(pair[1])
+    if any(c in address for c in "<>,;\"\\"):
+        raise ValueError(f"not a single address: {address!r}")
+    # Flask-Mail's own rules: RFC 2047 names, IDNA domains.
+    return flask_mail.sanitize_address((name, address))
+
+
+def _sender(configured: str | tuple[str, str] | list[str]) -> tuple[str, str]:
+    if isinstance(configured, (tuple, list)):
+        return str(configured[0]), str(configured[1])
+    return parseaddr(configured)
+
+
+def sender_address() -> str:
+    """The configured sender's bare address, for MAIL FROM."""
+    return _sender(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+
+
+def build_message(invitee: Invitee, rendered: RenderedMail) -> flask_mail.Message:
+    """The same mail as a Flask-Mail message, for one-off sends such as a test to oneself."""
+    event = invitee.event
+    reply_to = None
+    if event.contact_email:
+        reply_to = (one_line(event.contact_name), event.contact_email)
+    message = flask_mail.Message(
+        subject=rendered.subject,
+        recipients=[(one_line(invitee.full_name), invitee.email)],
+        body=rendered.text,
+        html=rendered.html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        reply_to=reply_to,
+        date=time.time(),
+    )
+    message.msgId = make_msgid(domain=sender_address().rpartition("@")[2] or None)
+    for attachment in rendered.attachments:
+        message.attach(attachment.filename, attachment.content_type, attachment.data)
+    return message
