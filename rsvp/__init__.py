@@ -8,7 +8,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
 from rsvp.config import ConfigurationError, load_config
-from rsvp.extensions import csrf, db, mail, migrate
+from rsvp.extensions import csrf, db, limiter, login_manager, mail, migrate
 from rsvp.paths import MIGRATIONS_DIR, TEMPLATES_DIR
 
 __all__ = ["ConfigurationError", "create_app"]
@@ -40,17 +40,23 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
     from rsvp.i18n_web import init_babel
 
     init_babel(app)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from rsvp.auth.views import bp as auth_bp
+    from rsvp.dashboard.views import bp as dashboard_bp
     from rsvp.main.views import bp as main_bp
     from rsvp.responses.views import bp as responses_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(responses_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
 
 
 @sa_event.listens_for(Engine, "connect")

@@ -37,6 +37,11 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    #: Where the login brake counts failed attempts; e.g. redis://127.0.0.1:6379/1 for several
+    #: processes. Memory is per process.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    #: Failed logins allowed per client address (and, separately, per email address).
+    "LOGIN_RATE_LIMIT": "5 per minute;20 per hour",
 }
 
 

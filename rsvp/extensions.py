@@ -1,5 +1,8 @@
 """Flask extensions, created here and bound to the app in ``create_app``."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +28,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()
+login_manager = LoginManager()
+#: Limits are set per view (the login form); storage from RATELIMIT_STORAGE_URI, memory by default.
+limiter = Limiter(key_func=get_remote_address)

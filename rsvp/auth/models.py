@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -10,7 +11,7 @@ from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
 
 
-class Organiser(db.Model):
+class Organiser(UserMixin, db.Model):
     __tablename__ = "organiser"
 
     id: Mapped[int] = mapped_column(primary_key=True)

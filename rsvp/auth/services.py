@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from rsvp.auth.models import Organiser
 from rsvp.invitees.emails import InvalidEmail, normalise_email
@@ -27,4 +28,23 @@ def create_organiser(session: Session, email: str, password: str, *, name: str =
     organiser.set_password(password)
     session.add(organiser)
     session.flush()
+    return organiser
+
+
+#: Checked when the address is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
+
+
+def authenticate(session: Session, email: str, password: str) -> Organiser | None:
+    """The active organiser with this address and password, or None for any mismatch."""
+    try:
+        address = normalise_email(email).lower()
+    except InvalidEmail:
+        address = email.strip().lower()
+    organiser = session.scalar(select(Organiser).where(Organiser.email == address))
+    if organiser is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not organiser.check_password(password) or not organiser.is_active:
+        return None
     return organiser

@@ -40,7 +40,8 @@ def event_stats(session: Session, event: Event) -> EventStats:
         select(
             func.count(case((Message.status == MessageStatus.SENT, 1))),
             func.count(case((Message.status == MessageStatus.FAILED, 1))),
-        ).where(Message.event_id == event.id, Message.kind == MessageKind.INVITATION)
+        # The first invitation per invitee; resends from the dashboard are logged beside it.
+        ).where(Message.event_id == event.id, Message.dedup_key == MessageKind.INVITATION.value)
     ).one()
     accepted, declined, guests = session.execute(
         select(

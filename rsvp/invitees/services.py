@@ -209,3 +209,30 @@ def invitee_by_email(session: Session, event: Event, email: str) -> Invitee:
     if invitee is None:
         raise LookupError(f"no invitee {email!r} in {event.slug}")
     return invitee
+
+
+class InviteeError(ValueError):
+    """One invitee's data cannot be saved as given; the message says why."""
+
+
+def save_invitee(session: Session, event: Event, raw: dict[str, str],
+                 invitee: Invitee | None = None) -> Invitee:
+    """Add an invitee, or change one, with the same checks as a CSV row."""
+    try:
+        cand = _candidate(0, raw)
+    except ValueError as exc:
+        raise InviteeError(str(exc)) from None
+    clash = session.scalar(select(Invitee.id).where(
+        Invitee.event_id == event.id, Invitee.email_key == cand.values["email_key"]))
+    if clash is not None and (invitee is None or clash != invitee.id):
+        raise InviteeError("another invitee of this event has this address")
+    if invitee is None:
+        invitee = Invitee(event_id=event.id)
+        session.add(invitee)
+    for name, value in cand.values.items():
+        setattr(invitee, name, value)
+    kept = [tag for tag in invitee.tags if tag.tag in cand.tags]
+    have = {tag.tag for tag in kept}
+    invitee.tags = kept + [InviteeTag(tag=name) for name in cand.tags if name not in have]
+    session.flush()
+    return invitee

@@ -1,0 +1,1 @@
+"""The organiser's web dashboard: events, invitees, imports, sending and exports."""

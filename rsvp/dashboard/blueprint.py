@@ -1,0 +1,35 @@
+"""The dashboard blueprint and what all its views share: login, and which events one may see."""
+
+from flask import Blueprint, abort
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from rsvp.dashboard.queries import visible_to
+from rsvp.events.models import Event
+from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every organiser page needs a logged-in organiser."""
+
+
+def load_event(slug: str) -> Event:
+    """The event with this slug if the organiser may see it; 404 otherwise, not 403."""
+    event = db.session.scalar(
+        select(Event).where(Event.slug == slug, visible_to(current_user.id)))
+    if event is None:
+        abort(404)
+    return event
+
+
+def load_invitee(event: Event, invitee_id: int) -> Invitee:
+    """One of the event's invitees, or 404."""
+    invitee = db.session.get(Invitee, invitee_id)
+    if invitee is None or invitee.event_id != event.id:
+        abort(404)
+    return invitee

@@ -1,0 +1,130 @@
+"""The organiser's forms. Domain checks stay in the services; these check the shape of input."""
+
+from datetime import datetime
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from rsvp.events.services import SLUG_PATTERN
+from rsvp.responses.models import COMMENT_MAX_LENGTH
+
+LANGUAGE_CHOICES = [SelectChoice("de", _l("German")), SelectChoice("en", _l("English"))]
+TIMEZONES = sorted(available_timezones())
+REQUIRED = _l("Please fill in this field.")
+#: The event file's keys, in the order the form shows them.
+EVENT_FIELDS = ("slug", "title", "subtitle", "description", "starts_at", "ends_at", "timezone",
+                "rsvp_deadline", "venue_name", "venue_address", "organiser", "contact_name",
+                "contact_email", "contact_phone", "capacity", "max_guests", "language")
+
+
+def _local_time(form: FlaskForm, field: StringField) -> None:
+    if field.data:
+        try:
+            datetime.fromisoformat(field.data)
+        except ValueError:
+            raise ValidationError(_l("Please enter a date and time.")) from None
+
+
+class EventForm(FlaskForm):
+    slug = StringField(_l("Short name for addresses"), validators=[
+        InputRequired(message=REQUIRED),
+        Regexp(SLUG_PATTERN, message=_l("Use lower-case letters, digits and hyphens only."))])
+    title = StringField(_l("Title"), validators=[InputRequired(message=REQUIRED),
+                                                 Length(max=300)])
+    subtitle = StringField(_l("Subtitle"), validators=[Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    starts_at = StringField(_l("Starts"), validators=[InputRequired(message=REQUIRED),
+                                                      _local_time])
+    ends_at = StringField(_l("Ends"), validators=[InputRequired(message=REQUIRED), _local_time])
+    timezone = SelectField(_l("Time zone"), choices=TIMEZONES, default="Europe/Berlin")
+    rsvp_deadline = StringField(_l("Reply deadline"), validators=[_local_time])
+    venue_name = StringField(_l("Venue"), validators=[Length(max=300)])
+    venue_address = StringField(_l("Venue address"), validators=[Length(max=500)])
+    organiser = StringField(_l("Host"), validators=[Length(max=500)])
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
+    contact_email = EmailField(_l("Contact email"), validators=[Length(max=320)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=50)])
+    capacity = IntegerField(_l("Capacity (places)"), validators=[
+        Optional(), NumberRange(min=1, message=_l("Please enter a number of at least 1."))])
+    max_guests = IntegerField(_l("Accompanying guests per invitee"), default=0, validators=[
+        InputRequired(message=REQUIRED),
+        NumberRange(min=0, max=100, message=_l("Please enter a number from 0 to 100."))])
+    language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES, default="de")
+
+    def validate_ends_at(self, field: StringField) -> None:
+        if not self.starts_at.errors and self.starts_at.data and field.data:
+            try:
+                if datetime.fromisoformat(field.data) < datetime.fromisoformat(self.starts_at.data):
+                    raise ValidationError(_l("The end must not be before the start."))
+            except ValueError:
+                return
+
+    def raw(self) -> dict[str, object]:
+        """The values as the event services take them; local times are read in the zone."""
+        return {name: self[name].data for name in EVENT_FIELDS}
+
+
+class InviteeForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[InputRequired(message=REQUIRED),
+                                                        Length(max=320)])
+    salutation = SelectField(_l("Salutation"), choices=[
+        SelectChoice("", _l("none (full name)")), SelectChoice("ms", _l("Ms")),
+        SelectChoice("mr", _l("Mr"))], default="")
+    academic_title = StringField(_l("Academic title"), validators=[Length(max=50)])
+    first_name = StringField(_l("First name"), validators=[Length(max=200)])
+    last_name = StringField(_l("Last name"), validators=[Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[Length(max=300)])
+    language = SelectField(_l("Language"), default="", choices=[
+        SelectChoice("", _l("the event's language")), *LANGUAGE_CHOICES])
+    tags = StringField(_l("Tags (comma-separated)"), validators=[Length(max=2000)])
+
+    def raw(self) -> dict[str, str]:
+        return {name: (self[name].data or "") for name in (
+            "email", "salutation", "academic_title", "first_name", "last_name", "organisation",
+            "language", "tags")}
+
+
+class PhoneAnswerForm(FlaskForm):
+    response = RadioField(_l("Answer"), choices=[SelectChoice("accepted", _l("Accepts")),
+                                                  SelectChoice("declined", _l("Declines"))],
+                          validators=[InputRequired(message=_l("Please choose an answer."))])
+    guests = IntegerField(_l("Accompanying guests"), default=0,
+                          validators=[Optional(), NumberRange(min=0, max=100)])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=COMMENT_MAX_LENGTH)])
+    channel = SelectField(_l("Received by"), choices=[
+        SelectChoice("phone", _l("phone")), SelectChoice("mail", _l("email")),
+        SelectChoice("letter", _l("letter")), SelectChoice("in person", _l("in person"))],
+        default="phone")
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Please choose a file."))])
+
+
+class ConfirmImportForm(FlaskForm):
+    upload = HiddenField(validators=[InputRequired()])
+
+
+class SendForm(FlaskForm):
+    kind = HiddenField(validators=[InputRequired()])
+    invitee = HiddenField()

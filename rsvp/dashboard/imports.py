@@ -1,0 +1,62 @@
+"""Importing invitees from an uploaded CSV: preview first, write only when confirmed."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.forms import ConfirmImportForm, UploadForm
+from rsvp.dashboard.uploads import discard_upload, load_upload, store_upload
+from rsvp.extensions import db
+from rsvp.invitees.csvfile import CsvFileError
+from rsvp.invitees.services import import_invitees
+
+#: Rows listed in the preview; the counts always cover the whole file.
+PREVIEW_ROWS = 500
+
+
+@bp.get("/events/<slug>/import")
+def import_upload(slug: str) -> str:
+    """The upload form, with what the file may contain."""
+    return render_template("dashboard/import.html", event=load_event(slug), form=UploadForm())
+
+
+@bp.post("/events/<slug>/import")
+def import_preview(slug: str):  # type: ignore[no-untyped-def]
+    """Check the uploaded file and show what an import would do; nothing is written yet."""
+    event = load_event(slug)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("dashboard/import.html", event=event, form=form), 400
+    data = form.file.data.read()
+    try:
+        report = import_invitees(db.session, event, data, dry_run=True)
+    except CsvFileError as exc:
+        form.file.errors = [_("This file cannot be imported: %(reason)s", reason=str(exc))]
+        return render_template("dashboard/import.html", event=event, form=form), 400
+    finally:
+        db.session.rollback()
+    # The confirmed import reads this server-side copy, never a copy sent back by the client.
+    confirm = ConfirmImportForm(formdata=None, upload=store_upload(event.id, data))
+    return render_template("dashboard/import_preview.html", event=event, report=report,
+                           confirm=confirm, limit=PREVIEW_ROWS,
+                           filename=form.file.data.filename or "")
+
+
+@bp.post("/events/<slug>/import/confirm")
+def import_confirm(slug: str):  # type: ignore[no-untyped-def]
+    """Import the file previewed before and show what was done."""
+    event = load_event(slug)
+    form = ConfirmImportForm()
+    try:
+        if not form.validate_on_submit():
+            raise LookupError("no upload")
+        data = load_upload(event.id, form.upload.data or "")
+    except LookupError:
+        flash(_("This upload has expired or was imported already. Please upload the file again."),
+              "error")
+        return redirect(url_for("dashboard.import_upload", slug=event.slug), 303)
+    report = import_invitees(db.session, event, data)
+    db.session.commit()
+    discard_upload(event.id, form.upload.data or "")
+    return render_template("dashboard/import_done.html", event=event, report=report,
+                           limit=PREVIEW_ROWS)

@@ -1,0 +1,180 @@
+"""The invitee list and each invitee's page with what an organiser can do there."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from rsvp.dashboard.blueprint import bp, load_event, load_invitee
+from rsvp.dashboard.forms import InviteeForm, PhoneAnswerForm
+from rsvp.dashboard.queries import (
+    InviteeFilter,
+    answer_history,
+    event_tags,
+    invitee_messages,
+    invitee_page,
+)
+from rsvp.events.models import Event
+from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
+from rsvp.invitees.services import InviteeError, save_invitee
+from rsvp.mailing.background import start_delivery
+from rsvp.mailing.models import Message, MessageKind
+from rsvp.mailing.services import queue_message
+from rsvp.responses.models import Actor
+from rsvp.responses.services import AnswerError, record_answer
+from rsvp.tokens import rsvp_url
+
+
+@bp.get("/events/<slug>/invitees")
+def invitees(slug: str) -> str:
+    """Search, filter, sort and page through the event's invitees."""
+    event = load_event(slug)
+    flt = InviteeFilter.from_args(request.args)
+    return render_template("dashboard/invitees.html", event=event, flt=flt,
+                           page=invitee_page(db.session, event, flt),
+                           tags=event_tags(db.session, event))
+
+
+@bp.route("/events/<slug>/invitees/new", methods=["GET", "POST"])
+def invitee_new(slug: str):  # type: ignore[no-untyped-def]
+    """Add one invitee by hand."""
+    event = load_event(slug)
+    form = InviteeForm()
+    if form.validate_on_submit():
+        try:
+            invitee = save_invitee(db.session, event, form.raw())
+        except InviteeError as exc:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(_("The invitee has been added."), "success")
+            return _to_invitee(event, invitee)
+    return render_template("dashboard/invitee_form.html", event=event, form=form,
+                           invitee=None), 400 if form.errors else 200
+
+
+@bp.get("/events/<slug>/invitees/<int:invitee_id>")
+def invitee(slug: str, invitee_id: int) -> str:
+    """An invitee's details, emails, answer history and actions."""
+    event = load_event(slug)
+    person = load_invitee(event, invitee_id)
+    return _invitee_page(event, person, PhoneAnswerForm(formdata=None))
+
+
+def _invitee_page(event: Event, person: Invitee, answer_form: PhoneAnswerForm) -> str:
+    return render_template(
+        "dashboard/invitee.html", event=event, invitee=person, link=rsvp_url(person),
+        messages=invitee_messages(db.session, person),
+        history=answer_history(db.session, person), answer_form=answer_form,
+        action_form=FlaskForm(),
+    )
+
+
+def _to_invitee(event: Event, person: Invitee):  # type: ignore[no-untyped-def]
+    return redirect(url_for("dashboard.invitee", slug=event.slug, invitee_id=person.id), 303)
+
+
+@bp.route("/events/<slug>/invitees/<int:invitee_id>/edit", methods=["GET", "POST"])
+def invitee_edit(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
+    """Change an invitee's details; the RSVP link stays the same."""
+    event = load_event(slug)
+    person = load_invitee(event, invitee_id)
+    form = InviteeForm(data=None if request.method == "POST" else {
+        "email": person.email, "salutation": person.salutation or "",
+        "academic_title": person.academic_title, "first_name": person.first_name,
+        "last_name": person.last_name, "organisation": person.organisation,
+        "language": person.language or "", "tags": ", ".join(person.tag_names)})
+    if form.validate_on_submit():
+        try:
+            save_invitee(db.session, event, form.raw(), person)
+        except InviteeError as exc:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return _to_invitee(event, person)
+    return render_template("dashboard/invitee_form.html", event=event, form=form,
+                           invitee=person), 400 if form.errors else 200
+
+
+@bp.post("/events/<slug>/invitees/<int:invitee_id>/delete")
+def invitee_delete(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
+    """Delete an invitee with their answer and emails; the history keeps the bare changes."""
+    event = load_event(slug)
+    person = load_invitee(event, invitee_id)
+    if not FlaskForm().validate_on_submit() or request.form.get("confirm") != "yes":
+        flash(_("Please tick the box to confirm the deletion."), "error")
+        return _to_invitee(event, person)
+    email = person.email
+    db.session.delete(person)
+    db.session.commit()
+    flash(_("%(email)s has been deleted.", email=email), "success")
+    return redirect(url_for("dashboard.invitees", slug=event.slug), 303)
+
+
+@bp.post("/events/<slug>/invitees/<int:invitee_id>/resend")
+def invitee_resend(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
+    """Send the invitation (again) to one invitee, in the background."""
+    event = load_event(slug)
+    person = load_invitee(event, invitee_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    first = db.session.scalar(select(Message.id).where(
+        Message.invitee_id == person.id, Message.dedup_key == MessageKind.INVITATION.value))
+    # The first invitation counts in the figures; a resend is logged beside it.
+    queue_message(db.session, person, MessageKind.INVITATION,
+                  MessageKind.INVITATION.value if first is None else None)
+    db.session.commit()
+    start_delivery(current_app._get_current_object(), event.id,  # type: ignore[attr-defined]
+                   MessageKind.INVITATION)
+    flash(_("The invitation is on its way to %(email)s.", email=person.email), "success")
+    return _to_invitee(event, person)
+
+
+@bp.post("/events/<slug>/invitees/<int:invitee_id>/revoke")
+def invitee_revoke(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
+    """Make the invitee's link invalid and give them a new one."""
+    event = load_event(slug)
+    person = load_invitee(event, invitee_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    person.revoke_link()
+    db.session.commit()
+    flash(_("The old link no longer works. Send the new link to the invitee."), "success")
+    return _to_invitee(event, person)
+
+
+@bp.post("/events/<slug>/invitees/<int:invitee_id>/answer")
+def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
+    """Record an answer received by phone, mail or letter; the history names the organiser."""
+    event = load_event(slug)
+    person = load_invitee(event, invitee_id)
+    form = PhoneAnswerForm()
+    if not form.validate_on_submit():
+        return _invitee_page(event, person, form), 400
+    try:
+        record_answer(db.session, person, form.response.data or "",
+                      guests=form.guests.data or 0, comment=form.comment.data or "",
+                      actor=Actor.ORGANISER, organiser_id=current_user.id,
+                      channel=form.channel.data or "phone")
+    except AnswerError as exc:
+        db.session.rollback()
+        form[exc.field if exc.field in form else "response"].errors = [str(exc)]
+        return _invitee_page(event, person, form), 400
+    db.session.commit()
+    flash(_("The answer has been recorded."), "success")
+    return _to_invitee(event, person)
+
+
+@bp.get("/events/<slug>/messages/<int:message_id>")
+def message(slug: str, message_id: int) -> str:
+    """One email as it went out: headers, text and HTML."""
+    event = load_event(slug)
+    mail = db.session.get(Message, message_id)
+    if mail is None or mail.event_id != event.id:
+        abort(404)
+    return render_template("dashboard/message.html", event=event, mail=mail)

@@ -1,0 +1,270 @@
+"""What the organiser's pages show, counted and paged in the database."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from rsvp.auth.models import Organiser
+from rsvp.events.models import Event
+from rsvp.invitees.models import Invitee, InviteeTag
+from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.services import due_condition
+from rsvp.responses.models import Answer, Response, ResponseChange
+
+PER_PAGE = 50
+ANSWER_FILTERS = ("accepted", "declined", "none")
+DELIVERY_FILTERS = ("sent", "failed", "queued", "not_sent")
+SORTS = ("name", "email", "organisation", "answered", "added")
+
+
+def visible_to(organiser_id: int):  # type: ignore[no-untyped-def]
+    """Events an organiser may see: their own, and those without an owner (made on the CLI)."""
+    return or_(Event.owner_id.is_(None), Event.owner_id == organiser_id)
+
+
+def event_overview(session: Session, organiser_id: int) -> list[tuple[Event, int, int]]:
+    """The organiser's events with their number of invitees and answers, soonest first."""
+    invited = (select(func.count()).where(Invitee.event_id == Event.id)
+               .correlate(Event).scalar_subquery())
+    answered = (select(func.count()).where(Response.event_id == Event.id)
+                .correlate(Event).scalar_subquery())
+    rows = session.execute(
+        select(Event, invited, answered).where(visible_to(organiser_id))
+        .order_by(Event.starts_at.desc())
+    ).all()
+    return [(event, invitees, answers) for event, invitees, answers in rows]
+
+
+@dataclass(frozen=True)
+class InviteeFilter:
+    """The list's search, filters, order and page, as read from the query string."""
+
+    q: str = ""
+    answer: str = ""
+    delivery: str = ""
+    tag: str = ""
+    sort: str = "name"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Any) -> "InviteeFilter":
+        page = args.get("page", "1")
+        return cls(
+            q=" ".join(str(args.get("q", "")).split())[:200],
+            answer=_one_of(args.get("answer"), ANSWER_FILTERS),
+            delivery=_one_of(args.get("delivery"), DELIVERY_FILTERS),
+            tag=str(args.get("tag", "")).strip()[:100],
+            sort=_one_of(args.get("sort"), SORTS) or "name",
+            page=int(page) if str(page).isdigit() and 0 < int(page) < 1_000_000 else 1,
+        )
+
+    def args(self, **changes: object) -> dict[str, object]:
+        """Query-string arguments for a link to this list with some changes (e.g. page)."""
+        values = {"q": self.q, "answer": self.answer, "delivery": self.delivery, "tag": self.tag,
+                  "sort": self.sort, "page": self.page, **changes}
+        return {k: v for k, v in values.items() if v not in ("", None, 1) or k == "sort"}
+
+
+def _one_of(value: object, allowed: tuple[str, ...]) -> str:
+    return str(value) if value in allowed else ""
+
+
+@dataclass(frozen=True)
+class InviteeRow:
+    id: int
+    email: str
+    name: str
+    organisation: str
+    answer: Answer | None
+    guests: int | None
+    answered_at: datetime | None
+    delivery: MessageStatus | None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InviteePage:
+    rows: list[InviteeRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+
+def invitee_page(session: Session, event: Event, flt: InviteeFilter,
+                 per_page: int = PER_PAGE) -> InviteePage:
+    """One page of the event's invitees, searched, filtered and sorted by the database."""
+    invitation = aliased(Message)
+    query = (
+        select(Invitee.id, Invitee.email, Invitee.first_name, Invitee.last_name,
+               Invitee.organisation, Response.answer, Response.guests, Response.answered_at,
+               invitation.status)
+        .outerjoin(Response, Response.invitee_id == Invitee.id)
+        .outerjoin(invitation, and_(invitation.invitee_id == Invitee.id,
+                                    invitation.dedup_key == MessageKind.INVITATION.value))
+        .where(Invitee.event_id == event.id)
+    )
+    query = _filtered(query, flt, invitation)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(flt.page, pages)
+    ordered = _sorted(query, flt.sort).limit(per_page).offset((page - 1) * per_page)
+    rows = [
+        InviteeRow(id=i, email=email, name=" ".join(p for p in (first, last) if p),
+                   organisation=org, answer=answer, guests=guests, answered_at=answered_at,
+                   delivery=status)
+        for i, email, first, last, org, answer, guests, answered_at, status
+        in session.execute(ordered)
+    ]
+    tags = _tags(session, [row.id for row in rows])
+    for row in rows:
+        row.tags.extend(tags.get(row.id, []))
+    return InviteePage(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def _filtered(query: Select, flt: InviteeFilter, invitation: Any) -> Select:
+    for word in flt.q.split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in (
+            Invitee.email, Invitee.first_name, Invitee.last_name, Invitee.organisation))))
+    if flt.answer == "none":
+        query = query.where(Response.id.is_(None))
+    elif flt.answer:
+        query = query.where(Response.answer == Answer(flt.answer))
+    if flt.delivery == "not_sent":
+        query = query.where(invitation.id.is_(None))
+    elif flt.delivery == "queued":
+        query = query.where(invitation.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]))
+    elif flt.delivery:
+        query = query.where(invitation.status == MessageStatus(flt.delivery))
+    if flt.tag:
+        query = query.where(exists().where(InviteeTag.invitee_id == Invitee.id,
+                                           InviteeTag.tag == flt.tag))
+    return query
+
+
+def _sorted(query: Select, sort: str) -> Select:
+    orders = {
+        "name": (Invitee.last_name, Invitee.first_name, Invitee.id),
+        "email": (Invitee.email_key, Invitee.id),
+        "organisation": (Invitee.organisation, Invitee.last_name, Invitee.id),
+        "answered": (Response.answered_at.desc().nulls_last(), Invitee.id),
+        "added": (Invitee.id.desc(),),
+    }
+    return query.order_by(*orders[sort])
+
+
+def _tags(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    tags: dict[int, list[str]] = {}
+    if ids:
+        for invitee_id, tag in session.execute(
+            select(InviteeTag.invitee_id, InviteeTag.tag)
+            .where(InviteeTag.invitee_id.in_(ids)).order_by(InviteeTag.tag)
+        ):
+            tags.setdefault(invitee_id, []).append(tag)
+    return tags
+
+
+def event_tags(session: Session, event: Event) -> list[str]:
+    """Every tag used in the event, for the filter."""
+    return list(session.scalars(
+        select(InviteeTag.tag).join(Invitee).where(Invitee.event_id == event.id)
+        .group_by(InviteeTag.tag).order_by(InviteeTag.tag).limit(500)
+    ))
+
+
+def message_counts(session: Session, event: Event, kind: MessageKind) -> dict[str, int]:
+    """How many messages of ``kind`` are in each state."""
+    counts = {status.value: 0 for status in MessageStatus}
+    for status, number in session.execute(
+        select(Message.status, func.count()).where(Message.event_id == event.id,
+                                                   Message.kind == kind)
+        .group_by(Message.status)
+    ):
+        counts[status.value] = number
+    return counts
+
+
+def due_count(session: Session, event: Event, kind: MessageKind) -> int:
+    """How many invitees a send of ``kind`` would write to now."""
+    return session.scalar(select(func.count()).select_from(Invitee).where(
+        Invitee.event_id == event.id, due_condition(kind))) or 0
+
+
+def invitee_messages(session: Session, invitee: Invitee) -> list[Message]:
+    """Every email sent or queued to an invitee, newest first."""
+    return list(session.scalars(
+        select(Message).where(Message.invitee_id == invitee.id)
+        .order_by(Message.queued_at.desc(), Message.id.desc())))
+
+
+def answer_history(session: Session, invitee: Invitee) -> list[tuple[ResponseChange, str | None]]:
+    """Every change of an invitee's answer with the organiser's address where one made it."""
+    return [(change, email) for change, email in session.execute(
+        select(ResponseChange, Organiser.email)
+        .outerjoin(Organiser, Organiser.id == ResponseChange.organiser_id)
+        .where(ResponseChange.invitee_id == invitee.id)
+        .order_by(ResponseChange.changed_at.desc(), ResponseChange.id.desc()))]
+
+
+@dataclass(frozen=True)
+class DailyAnswers:
+    day: date
+    accepted: int
+    declined: int
+
+
+def answers_over_time(session: Session, event: Event) -> list[DailyAnswers]:
+    """Accepted and declined at the end of each day with changes, in the event's time zone.
+
+    Summed from the history: each change adds one to its new answer and takes one from its
+    old one. Changes of deleted invitees are left out, so the last day matches the counts.
+    """
+    day = _local_day(session, event)
+    accepted = (func.sum(case((ResponseChange.new_answer == Answer.ACCEPTED, 1), else_=0))
+                - func.sum(case((ResponseChange.old_answer == Answer.ACCEPTED, 1), else_=0)))
+    declined = (func.sum(case((ResponseChange.new_answer == Answer.DECLINED, 1), else_=0))
+                - func.sum(case((ResponseChange.old_answer == Answer.DECLINED, 1), else_=0)))
+    rows = session.execute(
+        select(day, accepted, declined)
+        .where(ResponseChange.event_id == event.id, ResponseChange.invitee_id.is_not(None))
+        .group_by(day).order_by(day)
+    ).all()
+    series, total_accepted, total_declined = [], 0, 0
+    for when, accepted_delta, declined_delta in rows:
+        total_accepted += int(accepted_delta or 0)
+        total_declined += int(declined_delta or 0)
+        series.append(DailyAnswers(_as_date(when), total_accepted, total_declined))
+    return series
+
+
+def _local_day(session: Session, event: Event):  # type: ignore[no-untyped-def]
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone(event.timezone, ResponseChange.changed_at))
+    # SQLite has no time zones: shift by the zone's offset today (off by an hour across DST).
+    offset = datetime.now(event.zone).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    return func.date(ResponseChange.changed_at, f"{minutes:+d} minutes")
+
+
+def _as_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

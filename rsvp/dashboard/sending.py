@@ -1,0 +1,113 @@
+"""Composing and sending: preview for any invitee, a test to oneself, then everyone due."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from rsvp.dashboard.blueprint import bp, load_event, load_invitee
+from rsvp.dashboard.forms import SendForm
+from rsvp.dashboard.queries import due_count, message_counts
+from rsvp.events.models import Event
+from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
+from rsvp.invitees.services import invitee_by_email
+from rsvp.mailing.background import start_delivery
+from rsvp.mailing.models import MessageKind, MessageStatus
+from rsvp.mailing.render import render_mail
+from rsvp.mailing.services import _sender_address, build_message, due_condition, queue_messages
+from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
+
+#: What an organiser sends in bulk; confirmations go out by themselves.
+BULK_KINDS = (MessageKind.INVITATION, MessageKind.REMINDER, MessageKind.SAVE_THE_DATE)
+
+
+def _kind(value: str | None) -> MessageKind:
+    try:
+        kind = MessageKind(value or MessageKind.INVITATION.value)
+    except ValueError:
+        abort(404)
+    if kind not in BULK_KINDS:
+        abort(404)
+    return kind
+
+
+def _sample(event: Event, kind: MessageKind, email: str) -> Invitee | None:
+    """The invitee to preview: the one asked for, else the first one due, else the first."""
+    if email:
+        try:
+            return invitee_by_email(db.session, event, email)
+        except LookupError:
+            flash(_("No invitee with the address %(email)s.", email=email), "error")
+    base = select(Invitee).where(Invitee.event_id == event.id).order_by(Invitee.id).limit(1)
+    return (db.session.scalar(base.where(due_condition(kind)))
+            or db.session.scalar(base))
+
+
+@bp.get("/events/<slug>/send")
+def compose(slug: str) -> str:
+    """Pick a kind, see it rendered for an invitee, and how many would receive it."""
+    event = load_event(slug)
+    kind = _kind(request.args.get("kind"))
+    email = request.args.get("invitee", "").strip()[:320]
+    sample = _sample(event, kind, email)
+    return render_template(
+        "dashboard/compose.html", event=event, kind=kind, kinds=BULK_KINDS, sample=sample,
+        rendered=render_mail(sample, kind) if sample else None, email=email,
+        due=due_count(db.session, event, kind), counts=message_counts(db.session, event, kind),
+        form=SendForm(formdata=None, kind=kind.value, invitee=sample.id if sample else ""),
+    )
+
+
+@bp.post("/events/<slug>/send/test")
+def send_test(slug: str):  # type: ignore[no-untyped-def]
+    """Send the preview to the organiser's own address; nothing is logged as sent."""
+    event = load_event(slug)
+    form = SendForm()
+    if not form.validate_on_submit() or not (form.invitee.data or "").isdigit():
+        abort(400)
+    kind = _kind(form.kind.data)
+    sample = load_invitee(event, int(form.invitee.data or 0))
+    rendered = render_mail(sample, kind)
+    mail = build_message(sample, rendered)
+    mail.subject = f"[Test] {rendered.subject}"
+    mail.recipients = [current_user.email]
+    try:
+        connection = open_connection()
+        try:
+            connection.deliver(mail, envelope_from=_sender_address())
+        finally:
+            connection.close()
+    except (SmtpUnavailable, DeliveryError) as exc:
+        flash(_("The test could not be sent: %(error)s", error=str(exc)), "error")
+    else:
+        flash(_("A test has been sent to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("dashboard.compose", slug=event.slug, kind=kind.value,
+                            invitee=sample.email), 303)
+
+
+@bp.post("/events/<slug>/send")
+def send(slug: str):  # type: ignore[no-untyped-def]
+    """Queue the kind for everyone due and send it in the background."""
+    event = load_event(slug)
+    form = SendForm()
+    if not form.validate_on_submit():
+        abort(400)
+    kind = _kind(form.kind.data)
+    queued = queue_messages(db.session, event, kind)
+    db.session.commit()
+    if queued:
+        start_delivery(current_app._get_current_object(), event.id, kind)  # type: ignore[attr-defined]
+    flash(_("%(n)d messages queued.", n=queued), "success")
+    return redirect(url_for("dashboard.progress", slug=event.slug, kind=kind.value), 303)
+
+
+@bp.get("/events/<slug>/send/<kind>")
+def progress(slug: str, kind: str) -> str:
+    """How far the sending of a kind has got; refreshes itself while messages are pending."""
+    event = load_event(slug)
+    message_kind = _kind(kind)
+    counts = message_counts(db.session, event, message_kind)
+    pending = counts[MessageStatus.QUEUED.value] + counts[MessageStatus.SENDING.value]
+    return render_template("dashboard/progress.html", event=event, kind=message_kind,
+                           counts=counts, pending=pending, total=sum(counts.values()))

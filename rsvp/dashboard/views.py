@@ -1,0 +1,109 @@
+"""The organiser's pages: events, an event's overview, and the export."""
+
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from rsvp.dashboard import imports, invitees, sending  # noqa: F401  (their routes join bp)
+from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.chart import answer_chart
+from rsvp.dashboard.forms import EVENT_FIELDS, EventForm
+from rsvp.dashboard.queries import answers_over_time, event_overview, message_counts
+from rsvp.events.models import Event
+from rsvp.events.services import EventError, create_event, update_event
+from rsvp.events.stats import event_stats
+from rsvp.extensions import db
+from rsvp.invitees.export import csv_lines, export_rows
+from rsvp.mailing.models import MessageKind
+
+__all__ = ["bp"]
+
+
+@bp.get("/events/")
+def events() -> str:
+    """The organiser's events with invitees and answers counted."""
+    return render_template("dashboard/events.html",
+                           overview=event_overview(db.session, current_user.id))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def event_new():  # type: ignore[no-untyped-def]
+    """Create an event owned by the organiser."""
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = create_event(db.session, form.raw(), owner_id=current_user.id)
+        except EventError as exc:
+            _attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The event has been created."), "success")
+            return redirect(url_for("dashboard.event", slug=event.slug), 303)
+    return render_template("dashboard/event_form.html", form=form, event=None), _status(form)
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+def event_edit(slug: str):  # type: ignore[no-untyped-def]
+    """Change an event's details; its short name stays, since links and files use it."""
+    event = load_event(slug)
+    form = EventForm(data=None if request.method == "POST" else _form_data(event))
+    form.slug.data = event.slug
+    if form.validate_on_submit():
+        try:
+            update_event(db.session, event, form.raw())
+        except EventError as exc:
+            db.session.rollback()
+            _attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("dashboard.event", slug=event.slug), 303)
+    return render_template("dashboard/event_form.html", form=form, event=event), _status(form)
+
+
+def _status(form: EventForm) -> int:
+    return 400 if form.is_submitted() and form.errors else 200
+
+
+def _form_data(event: Event) -> dict[str, object]:
+    """The event's values as the form shows them: times local to the event's zone."""
+    data: dict[str, object] = {name: getattr(event, name) for name in EVENT_FIELDS}
+    for name in ("starts_at", "ends_at", "rsvp_deadline"):
+        moment = getattr(event, name)
+        data[name] = moment.astimezone(event.zone).strftime("%Y-%m-%dT%H:%M") if moment else ""
+    return data
+
+
+def _attach_error(form: EventForm, error: EventError) -> None:
+    """Show a service's error at the field it names ("slug: ..."), or above the form."""
+    name, _sep, message = str(error).partition(": ")
+    if name in form and message:
+        form[name].errors = [*form[name].errors, message]
+    else:
+        form.form_errors.append(str(error))
+
+
+@bp.get("/events/<slug>/")
+def event(slug: str) -> str:
+    """Where the event stands: counts, response rate and answers over time."""
+    event = load_event(slug)
+    series = answers_over_time(db.session, event)
+    return render_template(
+        "dashboard/event.html", event=event, stats=event_stats(db.session, event),
+        chart=answer_chart(series), series=series,
+        invitations=message_counts(db.session, event, MessageKind.INVITATION),
+    )
+
+
+@bp.get("/events/<slug>/export.csv")
+def export(slug: str) -> BaseResponse:
+    """Every invitee with delivery state and answer as CSV, streamed in chunks."""
+    event = load_event(slug)
+    semicolon = request.args.get("dialect") == "semicolon"
+    lines = csv_lines(export_rows(db.session, event), delimiter=";" if semicolon else ",",
+                      bom=True)
+    return Response(
+        stream_with_context(lines), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-invitees.csv"'},
+    )
