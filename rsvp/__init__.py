@@ -45,6 +45,11 @@ def _init_extensions(app: Flask) -> None:
     from rsvp.i18n_web import init_babel
 
     init_babel(app)
+    if app.config.get("CELERY_BROKER_URL"):
+        # Only with a broker: the app without one never imports Celery.
+        from rsvp.celery_app import celery_init_app
+
+        celery_init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -33,6 +33,18 @@ DEFAULTS: dict[str, object] = {
     "MAIL_RETRY_MAX": 300.0,
     #: A claim older than this is taken to belong to a sender that died.
     "MAIL_CLAIM_TIMEOUT": 300,
+    #: Messages per second at most, across every sender (shared through Redis when
+    #: MAIL_RATE_URL or CELERY_BROKER_URL is a Redis URL). 0 or unset: as fast as possible.
+    "MAIL_MAX_RATE": None,
+    "MAIL_RATE_URL": None,
+    #: Redis URL of the Celery broker: `rsvp send --via celery` and the dashboard's send
+    #: hand the work to `rsvp worker` processes. Unset: everything is sent in-process.
+    "CELERY_BROKER_URL": None,
+    #: Messages one Celery task sends over one SMTP connection.
+    "CELERY_CHUNK_SIZE": 200,
+    #: Seconds after which a task a dead worker held is given to another worker; longer than
+    #: any chunk takes to send.
+    "CELERY_VISIBILITY_TIMEOUT": 3600,
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
