@@ -16,7 +16,14 @@ def start_delivery(app: Flask, event_id: int, kind: MessageKind) -> None:
 
     The messages must be queued and committed already. Runs in a thread with its own app
     context; its progress is in the Message rows, so a page can show it from any process.
+    With a Celery broker configured the chunks go to the workers instead.
     """
+    if "celery" in app.extensions:
+        from rsvp.mailing.tasks import enqueue_delivery
+
+        with app.app_context():
+            enqueue_delivery(db.session, event_id, kind)
+        return
     thread = threading.Thread(target=_deliver, args=(app, event_id, kind),
                               name=f"deliver-{event_id}-{kind.value}", daemon=True)
     thread.start()

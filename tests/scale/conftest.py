@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from rsvp.extensions import db
 from rsvp.invitees.services import import_invitees
-from rsvp.mailing.models import Message, MessageStatus
+from rsvp.mailing.models import Message
 from tests.conftest import POSTGRES_ENV
 
 REDIS_ENV = "RSVP_TEST_REDIS_URL"
