@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup
 from sqlalchemy import func, select
 
 from rsvp.auth.services import AccountError, create_organiser
-from rsvp.events.models import Event
+from rsvp.events.models import LANGUAGES, Event
 from rsvp.events.services import EventError, create_event, get_event, read_event_file
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
@@ -18,13 +18,28 @@ from rsvp.invitees.csvfile import CsvFileError
 from rsvp.invitees.export import csv_lines, export_rows
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import ImportReport, import_invitees, invitee_by_email
+from rsvp.mailing.content_models import OVERRIDABLE_KINDS, UpdateRound
 from rsvp.mailing.models import MessageKind
-from rsvp.mailing.services import deliver_due, due_invitees, queue_messages
+from rsvp.mailing.render import render_mail
+from rsvp.mailing.services import (
+    Audience,
+    AudienceError,
+    deliver_due,
+    due_invitees,
+    queue_messages,
+)
 from rsvp.mailing.smtp import SmtpUnavailable
+from rsvp.mailing.templates_custom import (
+    PLACEHOLDERS,
+    TemplateOverrideError,
+    delete_template_override,
+    list_template_overrides,
+    save_template_override,
+)
+from rsvp.mailing.updates import create_update_round
 from rsvp.tokens import rsvp_url
 
-SENDABLE_KINDS = [k.value for k in (MessageKind.SAVE_THE_DATE, MessageKind.INVITATION,
-                                    MessageKind.REMINDER)]
+SENDABLE_KINDS = [k.value for k in MessageKind]
 
 
 def _event(slug: str) -> Event:
@@ -117,21 +132,37 @@ def _print_import_report(report: ImportReport) -> None:
 @click.command("send")
 @click.argument("slug")
 @click.option("--kind", type=click.Choice(SENDABLE_KINDS), default="invitation", show_default=True)
+@click.option("--to", "audience", type=click.Choice([a.value for a in Audience]),
+              help="pending: not answered yet; no-response: invited, not answered; accepted; "
+                   "declined; all. Default: reminder no-response, confirmation accepted, else all.")
+@click.option("--tag", help="Only invitees with this tag.")
+@click.option("--subject", help="Update: the subject (placeholders allowed).")
+@click.option("--body-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Update: a UTF-8 text file with the message (placeholders allowed).")
 @click.option("--dry-run", is_flag=True, help="Render and count, send nothing.")
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many.")
-def send(slug: str, kind: str, dry_run: bool, limit: int | None) -> None:
-    """Send KIND to every invitee who has not had it yet (reminders: who has not answered)."""
+def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: str | None,
+         body_file: Path | None, dry_run: bool, limit: int | None) -> None:
+    """Send KIND to every invitee in the audience who has not had it yet."""
     event = _event(slug)
     message_kind = MessageKind(kind)
+    chosen = Audience(audience) if audience else None
+    dedup_key = None
+    try:
+        if message_kind is MessageKind.UPDATE:
+            dedup_key = _update_round(event, chosen, tag, subject, body_file).dedup_key
+        due = due_invitees(db.session, event, message_kind, limit, audience=chosen, tag=tag,
+                           dedup_key=dedup_key)
+    except (AudienceError, TemplateOverrideError) as exc:
+        raise click.ClickException(str(exc)) from None
     if dry_run:
-        from rsvp.mailing.render import render_mail
-
-        due = due_invitees(db.session, event, message_kind, limit)
         for invitee in due:
-            render_mail(invitee, message_kind)
+            render_mail(invitee, message_kind, dedup_key=dedup_key)
+        db.session.rollback()
         click.echo(f"{len(due)} would be sent {kind}.")
         return
-    queued = queue_messages(db.session, event, message_kind, limit)
+    queued = queue_messages(db.session, event, message_kind, limit, audience=chosen, tag=tag,
+                            dedup_key=dedup_key)
     db.session.commit()
     with click.progressbar(length=queued, label=f"Sending {kind}", file=sys.stderr) as bar:
         try:
@@ -143,6 +174,83 @@ def send(slug: str, kind: str, dry_run: bool, limit: int | None) -> None:
         click.echo(f"  {recipient}: {error}", err=True)
     if report.failed or report.deferred:
         sys.exit(1)
+
+
+def _update_round(event: Event, audience: Audience | None, tag: str | None,
+                  subject: str | None, body_file: Path | None) -> UpdateRound:
+    if not subject or body_file is None:
+        raise click.UsageError("--kind update needs --subject and --body-file")
+    body = _read_text(body_file)
+    return create_update_round(db.session, event, subject=subject, body=body,
+                               audience=(audience or Audience.ALL).value, tag=tag)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path}: not UTF-8 text") from None
+
+
+template_cli = click.Group("template", help="Organisers' own subjects and texts per event.")
+
+
+@template_cli.command("set")
+@click.argument("slug")
+@click.argument("kind", type=click.Choice(OVERRIDABLE_KINDS))
+@click.argument("language", type=click.Choice(LANGUAGES))
+@click.option("--subject", default="", help="The subject; empty keeps the default.")
+@click.option("--text-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The plain-text body; without it the default body stays.")
+@click.option("--html-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The HTML body; without it the HTML part is made from the text.")
+def template_set(slug: str, kind: str, language: str, subject: str, text_file: Path | None,
+                 html_file: Path | None) -> None:
+    """Check and save a subject and body for KIND in LANGUAGE; errors name their line."""
+    event = _event(slug)
+    text = _read_text(text_file) if text_file else ""
+    html = _read_text(html_file) if html_file else ""
+    try:
+        save_template_override(db.session, event, kind, language, subject=subject, text=text,
+                               html=html)
+    except TemplateOverrideError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Saved the {kind} template ({language}) of {event.slug}.")
+
+
+@template_cli.command("show")
+@click.argument("slug")
+def template_show(slug: str) -> None:
+    """List the event's own templates."""
+    overrides = list_template_overrides(db.session, _event(slug))
+    if not overrides:
+        click.echo("No own templates: every message uses the defaults.")
+    for override in overrides:
+        click.echo(f"== {override.kind} ({override.language})")
+        click.echo(f"Subject: {override.subject or '(default)'}")
+        click.echo(override.body_text or "(default body)")
+        if override.body_html:
+            click.echo("-- HTML --")
+            click.echo(override.body_html)
+
+
+@template_cli.command("reset")
+@click.argument("slug")
+@click.argument("kind", type=click.Choice(OVERRIDABLE_KINDS))
+@click.argument("language", type=click.Choice(LANGUAGES))
+def template_reset(slug: str, kind: str, language: str) -> None:
+    """Go back to the default template for KIND in LANGUAGE."""
+    removed = delete_template_override(db.session, _event(slug), kind, language)
+    db.session.commit()
+    click.echo("Back to the default." if removed else "There was no own template.")
+
+
+@template_cli.command("placeholders")
+def template_placeholders() -> None:
+    """List the placeholders a template may use, e.g. {{ salutation }}."""
+    for name, meaning in PLACEHOLDERS.items():
+        click.echo(f"{{{{ {name} }}}}\t{meaning}")
 
 
 @click.command("link")
@@ -213,7 +321,7 @@ def mailcatcher(host: str, port: int, directory: Path) -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
-                    mailcatcher):
+                    mailcatcher, template_cli):
         app.cli.add_command(command)
 
 

@@ -21,6 +21,7 @@ import flask_mail
 from flask import current_app
 
 from rsvp.invitees.models import Invitee
+from rsvp.mailing.dkim import sign_message
 from rsvp.mailing.render import Attachment, RenderedMail, one_line
 
 CRLF = b"\r\n"
@@ -62,7 +63,8 @@ def build_outgoing(invitee: Invitee, rendered: RenderedMail) -> Outgoing:
         body = _mixed(body, rendered.attachments)
     head = b"".join(f"{name}: {value}".encode() + CRLF for name, value in headers)
     return Outgoing(envelope_from=envelope_from, recipients=[to], address=invitee.email,
-                    message_id=message_id, data=head + body, rendered=rendered)
+                    message_id=message_id, data=sign_message(head + body),
+                    rendered=rendered)
 
 
 def _alternative(text: str, html: str) -> bytes:

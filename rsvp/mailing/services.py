@@ -4,62 +4,157 @@ Delivery (claims, retries, the send rate, the one window for duplicates) is desc
 rsvp.mailing.delivery; the CLI, the views and the Celery tasks all call it from here or there.
 """
 
+import enum
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, exists, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.events.models import Event
-from rsvp.invitees.models import Invitee
+from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.delivery import SendReport, deliver_due, deliver_one
 from rsvp.mailing.mime import build_message
 from rsvp.mailing.mime import sender_address as _sender_address
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
-from rsvp.responses.models import Response, ResponseChange
+from rsvp.responses.models import Answer, Response, ResponseChange
 
 #: Kinds an invitee receives at most once; their kind is their dedup key.
 ONCE_ONLY_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.REMINDER}
 
 
-def _already(kind: MessageKind) -> ColumnElement[bool]:
-    return exists().where(Message.invitee_id == Invitee.id, Message.dedup_key == kind.value)
+class Audience(enum.StrEnum):
+    """Who a bulk send goes to (``rsvp send --to``)."""
+
+    #: Everyone who has not answered yet, invited or not.
+    PENDING = "pending"
+    #: Those who were sent the invitation and have not answered.
+    NO_RESPONSE = "no-response"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    ALL = "all"
 
 
-def due_condition(kind: MessageKind) -> ColumnElement[bool]:
-    """Which invitees are due a once-only message of ``kind``."""
-    condition = ~_already(kind)
-    if kind is MessageKind.REMINDER:
-        invited = exists().where(Message.invitee_id == Invitee.id,
-                                 Message.dedup_key == MessageKind.INVITATION.value,
-                                 Message.status == MessageStatus.SENT)
-        answered = exists().where(Response.invitee_id == Invitee.id)
-        condition = and_(condition, invited, ~answered)
+#: The audience of a kind when none is named.
+DEFAULT_AUDIENCE = {
+    MessageKind.SAVE_THE_DATE: Audience.ALL,
+    MessageKind.INVITATION: Audience.ALL,
+    MessageKind.REMINDER: Audience.NO_RESPONSE,
+    MessageKind.CONFIRMATION: Audience.ACCEPTED,
+    MessageKind.UPDATE: Audience.ALL,
+}
+#: Audiences that make sense per kind: reminders only to those without an answer,
+#: confirmations only to those with one.
+ALLOWED_AUDIENCES = {
+    MessageKind.REMINDER: {Audience.NO_RESPONSE, Audience.PENDING},
+    MessageKind.CONFIRMATION: {Audience.ACCEPTED, Audience.DECLINED},
+}
+
+
+class AudienceError(ValueError):
+    """A kind cannot be sent to the chosen audience, or an update lacks its round."""
+
+
+def _answered() -> ColumnElement[bool]:
+    return exists().where(Response.invitee_id == Invitee.id)
+
+
+def _invited() -> ColumnElement[bool]:
+    return exists().where(Message.invitee_id == Invitee.id,
+                          Message.dedup_key == MessageKind.INVITATION.value,
+                          Message.status == MessageStatus.SENT)
+
+
+def _answer_is(answer: Answer) -> ColumnElement[bool]:
+    return exists().where(Response.invitee_id == Invitee.id, Response.answer == answer)
+
+
+def audience_condition(audience: Audience, tag: str | None = None) -> ColumnElement[bool]:
+    """Which invitees belong to ``audience`` (and carry ``tag``, when one is given)."""
+    conditions = {
+        Audience.PENDING: ~_answered(),
+        Audience.NO_RESPONSE: and_(_invited(), ~_answered()),
+        Audience.ACCEPTED: _answer_is(Answer.ACCEPTED),
+        Audience.DECLINED: _answer_is(Answer.DECLINED),
+        Audience.ALL: true(),
+    }
+    condition = conditions[audience]
+    if tag:
+        condition = and_(condition, exists().where(InviteeTag.invitee_id == Invitee.id,
+                                                   InviteeTag.tag == tag))
     return condition
 
 
-def due_invitees(session: Session, event: Event, kind: MessageKind,
-                 limit: int | None = None) -> Sequence[Invitee]:
+def dedup_expression(kind: MessageKind, dedup_key: str | None = None) -> ColumnElement[str]:
+    """The dedup key each invitee's message of ``kind`` gets, as SQL.
+
+    Once-only kinds: the kind. Confirmations: the answer they confirm, so one sent from the
+    RSVP page is never sent again in bulk. Updates: their round ("update:<id>").
+    """
+    if kind is MessageKind.CONFIRMATION:
+        latest = (select(func.max(ResponseChange.id))
+                  .where(ResponseChange.invitee_id == Invitee.id).scalar_subquery())
+        return literal("confirmation:") + cast(latest, String)
+    if kind is MessageKind.UPDATE:
+        if not dedup_key:
+            raise AudienceError("an update needs its update round")
+        return literal(dedup_key)
+    return literal(kind.value)
+
+
+def due_condition(kind: MessageKind, audience: Audience | None = None, tag: str | None = None,
+                  dedup_key: str | None = None) -> ColumnElement[bool]:
+    """Which invitees are due ``kind``: in the audience, and not yet sent this message."""
+    audience = audience or DEFAULT_AUDIENCE[kind]
+    allowed = ALLOWED_AUDIENCES.get(kind)
+    if allowed is not None and audience not in allowed:
+        choices = ", ".join(sorted(a.value for a in allowed))
+        raise AudienceError(f"a {kind} goes only to: {choices}")
+    already = exists().where(Message.invitee_id == Invitee.id,
+                             Message.dedup_key == dedup_expression(kind, dedup_key))
+    condition = and_(~already, audience_condition(audience, tag))
+    if kind is MessageKind.REMINDER:
+        # A reminder presupposes the invitation, whatever the audience.
+        condition = and_(condition, _invited(), ~_answered())
+    return condition
+
+
+def due_invitees(session: Session, event: Event, kind: MessageKind, limit: int | None = None,
+                 *, audience: Audience | None = None, tag: str | None = None,
+                 dedup_key: str | None = None) -> Sequence[Invitee]:
     """The invitees a send of ``kind`` would write to now (for --dry-run and previews)."""
-    query = (select(Invitee).where(Invitee.event_id == event.id, due_condition(kind))
+    query = (select(Invitee)
+             .where(Invitee.event_id == event.id, due_condition(kind, audience, tag, dedup_key))
              .order_by(Invitee.id).limit(limit))
     return session.scalars(query).all()
 
 
-def queue_messages(session: Session, event: Event, kind: MessageKind,
-                   limit: int | None = None) -> int:
-    """Queue ``kind`` for every invitee due it; returns how many were queued."""
-    if kind not in ONCE_ONLY_KINDS:
-        raise ValueError(f"{kind} is not sent in bulk")
+def queue_messages(session: Session, event: Event, kind: MessageKind, limit: int | None = None,
+                   *, audience: Audience | None = None, tag: str | None = None,
+                   dedup_key: str | None = None) -> int:
+    """Queue ``kind`` for every invitee due it; returns how many were queued.
+
+    ``dedup_key`` names the round of an update ("update:<id>", see create_update_round).
+    """
     now = utcnow()
-    constants = [literal(kind.value), literal(kind.value),
+    constants = [literal(kind.value), dedup_expression(kind, dedup_key),
                  literal(MessageStatus.QUEUED.value),
                  literal(0), *(literal("") for _ in range(6)), literal(False),
                  literal(now, UTCDateTime), literal(now, UTCDateTime)]
     due = (
         select(Invitee.event_id, Invitee.id, *constants)
-        .where(Invitee.event_id == event.id, due_condition(kind))
+        .where(Invitee.event_id == event.id, due_condition(kind, audience, tag, dedup_key))
         .order_by(Invitee.id).limit(limit)
     )
     columns = ["event_id", "invitee_id", "kind", "dedup_key", "status", "attempts", "last_error",
@@ -88,6 +183,19 @@ def queue_confirmation(session: Session, invitee: Invitee, change: ResponseChang
     return queue_message(session, invitee, MessageKind.CONFIRMATION, f"confirmation:{change.id}")
 
 
-__all__ = ["ONCE_ONLY_KINDS", "SendReport", "_sender_address", "build_message", "deliver_due",
-           "deliver_one", "due_condition", "due_invitees", "queue_confirmation", "queue_message",
-           "queue_messages"]
+__all__ = [
+    "ONCE_ONLY_KINDS",
+    "Audience",
+    "AudienceError",
+    "SendReport",
+    "_sender_address",
+    "audience_condition",
+    "build_message",
+    "deliver_due",
+    "deliver_one",
+    "due_condition",
+    "due_invitees",
+    "queue_confirmation",
+    "queue_message",
+    "queue_messages",
+]

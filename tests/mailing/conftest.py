@@ -1,0 +1,70 @@
+"""Fixtures for the mail tests: a conference like the real one, and readers for what arrives."""
+
+import re
+from datetime import datetime
+from email.message import EmailMessage
+from html.parser import HTMLParser
+
+import pytest
+from icalendar import Calendar
+
+DESCRIPTION = (
+    "Welche Möglichkeiten haben Kommunen und Quartiere, um Gemeinwesenarbeit strukturell zu "
+    "verankern? Zusammen mit Ihnen wollen wir die Ergebnisse der Studie diskutieren.\n\n"
+    "Für Ihre Terminplanung: Am Folgetag bietet der Bundeskongress in Berlin die Gelegenheit, "
+    "Bilanz zu ziehen."
+)
+
+
+@pytest.fixture
+def conference(create_event):
+    """A federal conference on a Monday in Berlin, 12 to 17 o'clock, replies by 8 November."""
+    return create_event(
+        title="Bundeskonferenz „Gemeinwesenarbeit in der sozialen Stadt“",
+        starts_at=datetime(2027, 11, 22, 12, 0), ends_at=datetime(2027, 11, 22, 17, 0),
+        rsvp_deadline=datetime(2027, 11, 8, 23, 59), description=DESCRIPTION,
+        organiser="Bundesinstitut für Bau-, Stadt- und Raumforschung (BBSR)",
+    )
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_of(message: EmailMessage) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def calendars_in(message: EmailMessage) -> list[Calendar]:
+    return [Calendar.from_ical(part.get_content())
+            for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "title", "head"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "title", "head"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.chunks.append(data)
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of an HTML part, whitespace folded."""
+    parser = _Visible()
+    parser.feed(html)
+    return fold(" ".join(parser.chunks))
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

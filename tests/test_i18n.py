@@ -1,0 +1,40 @@
+"""Salutations and dates as a German or British office writes them."""
+
+from datetime import datetime
+
+import pytest
+
+from rsvp.i18n import format_event_when, format_local_datetime, salutation
+
+
+@pytest.mark.parametrize(("code", "title", "first", "last", "language", "expected"), [
+    ("ms", "Dr.", "Petra", "Potz", "de", "Sehr geehrte Frau Dr. Potz"),
+    ("mr", "", "Hans", "Müller", "de", "Sehr geehrter Herr Müller"),
+    ("ms", "Prof. Dr.", "Johanna", "Weber", "de", "Sehr geehrte Frau Prof. Dr. Weber"),
+    (None, "", "Alex", "Schmidt", "de", "Guten Tag Alex Schmidt"),
+    (None, "", "", "", "de", "Guten Tag"),
+    ("ms", "Dr.", "Petra", "Potz", "en", "Dear Dr Potz"),
+    ("ms", "Prof. Dr.", "Johanna", "Weber", "en", "Dear Professor Weber"),
+    ("mr", "", "Sam", "Taylor", "en", "Dear Mr Taylor"),
+    (None, "", "Alex", "Schmidt", "en", "Dear Alex Schmidt"),
+    (None, "", "", "", "en", "Dear Sir or Madam"),
+])
+def test_salutations_follow_each_languages_usage(code, title, first, last, language, expected):
+    assert salutation(salutation_code=code, title=title, first_name=first, last_name=last,
+                      language=language) == expected
+
+
+def test_a_one_day_event_reads_like_the_real_invitation(create_event):
+    event = create_event(starts_at=datetime(2019, 11, 25, 12), ends_at=datetime(2019, 11, 25, 17),
+                         rsvp_deadline=datetime(2019, 11, 1))
+    assert format_event_when(event, "de") == "Montag, 25. November 2019, 12:00–17:00 Uhr"
+    assert format_event_when(event, "en") == "Monday, 25 November 2019, 12:00–17:00"
+
+
+def test_times_are_shown_in_the_events_zone_not_in_utc(create_event):
+    event = create_event(starts_at=datetime(2027, 7, 1, 9), ends_at=datetime(2027, 7, 2, 16),
+                         timezone="America/New_York", rsvp_deadline=None)
+    assert format_event_when(event, "en") == (
+        "Thursday, 1 July 2027, 09:00 – Friday, 2 July 2027, 16:00")
+    assert format_local_datetime(event.starts_at, event, "de") == (
+        "Donnerstag, 1. Juli 2027, 09:00 Uhr")
