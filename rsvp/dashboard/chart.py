@@ -30,12 +30,12 @@ class Chart:
 
 
 def answer_chart(series: list[DailyAnswers]) -> Chart | None:
-    """Step lines of accepted and declined answers per day; None when nobody has answered."""
+    """Lines of accepted and declined answers at the end of each day; None without answers."""
     if not series:
         return None
+    # The line starts at zero the day before the first answer and ends on the last day.
     start = series[0].day - timedelta(days=1)
-    end = series[-1].day + timedelta(days=1)
-    span = (end - start).days
+    span = (series[-1].day - start).days
     top_value = _nice_maximum(max(max(d.accepted, d.declined) for d in series))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -45,28 +45,23 @@ def answer_chart(series: list[DailyAnswers]) -> Chart | None:
     def y(value: int) -> float:
         return round(TOP + plot_h * (1 - value / top_value), 1)
 
-    def steps(values: list[tuple[int, int]]) -> str:
-        points, previous = [f"{x(0)},{y(0)}"], 0
-        for offset, value in values:
-            points += [f"{x(offset)},{y(previous)}", f"{x(offset)},{y(value)}"]
-            previous = value
-        points.append(f"{x(span)},{y(previous)}")
-        return " ".join(points)
+    def line(values: list[tuple[int, int]]) -> str:
+        return " ".join(f"{x(offset)},{y(value)}" for offset, value in [(0, 0), *values])
 
     offsets = [(d.day - start).days for d in series]
     y_ticks = [Tick(y(v), str(v)) for v in (0, top_value // 2, top_value)]
-    x_ticks = [Tick(x(0), start.isoformat()), Tick(x(span), end.isoformat())]
+    x_ticks = [Tick(x(0), start.isoformat()), Tick(x(span), series[-1].day.isoformat())]
     return Chart(
         width=WIDTH, height=HEIGHT,
-        accepted=steps(list(zip(offsets, (d.accepted for d in series), strict=True))),
-        declined=steps(list(zip(offsets, (d.declined for d in series), strict=True))),
+        accepted=line(list(zip(offsets, (d.accepted for d in series), strict=True))),
+        declined=line(list(zip(offsets, (d.declined for d in series), strict=True))),
         y_ticks=y_ticks, x_ticks=x_ticks, left=LEFT, right=WIDTH - RIGHT, top=TOP,
         bottom=HEIGHT - BOTTOM,
     )
 
 
 def _nice_maximum(value: int) -> int:
-    """A round upper end for the axis at or above ``value``: 2, 4, 10, 20, 50, 100, ..."""
+    """A round upper end for the axis at or above ``value``: 2, 4, 10, 20, 40, 100, ..."""
     value = max(value, 2)
     scale = 1
     while True:

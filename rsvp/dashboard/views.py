@@ -1,6 +1,7 @@
 """The organiser's pages: events, an event's overview, and the export."""
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -14,6 +15,7 @@ from rsvp.events.models import Event
 from rsvp.events.services import EventError, create_event, update_event
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
+from rsvp.i18n import format_event_when
 from rsvp.invitees.export import csv_lines, export_rows
 from rsvp.mailing.models import MessageKind
 
@@ -92,6 +94,7 @@ def event(slug: str) -> str:
     return render_template(
         "dashboard/event.html", event=event, stats=event_stats(db.session, event),
         chart=answer_chart(series), series=series,
+        when=format_event_when(event, get_locale().language),
         invitations=message_counts(db.session, event, MessageKind.INVITATION),
     )
 
