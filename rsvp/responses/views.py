@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rsvp.calendar import event_ics
 from rsvp.extensions import db
-from rsvp.i18n import format_event_when, format_local_datetime
+from rsvp.i18n import format_event_when, format_local_datetime, salutation
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.services import deliver_due, queue_confirmation
 from rsvp.mailing.smtp import SmtpUnavailable
@@ -31,6 +31,9 @@ def _render(invitee: Invitee, form: AnswerForm, status: int = 200) -> tuple[str,
         deadline=(format_local_datetime(event.rsvp_deadline, event, language)
                   if event.rsvp_deadline else None),
         closed=event.deadline_passed(),
+        greeting=salutation(salutation_code=invitee.salutation, title=invitee.academic_title,
+                            first_name=invitee.first_name, last_name=invitee.last_name,
+                            language=language),
     )
     return page, status
 
