@@ -1,6 +1,9 @@
 """iCalendar files (RFC 5545) for an event."""
 
+from datetime import datetime
 from email.utils import parseaddr
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Calendar, vCalAddress, vText
@@ -39,9 +42,19 @@ def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = "PU
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
     calendar.add_component(_entry(event, invitee))
-    # VTIMEZONE for the event's zone, so calendars show it in local time everywhere.
+    # VTIMEZONE for the event's zone, so calendars show it in local time everywhere. Built
+    # once per zone: working out a zone's transitions costs more than the rest of the file.
+    body = calendar.to_ical()
+    end = b"END:VCALENDAR"
+    return body[:body.rindex(end)] + _vtimezone(event.timezone) + body[body.rindex(end):]
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(zone: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("dtstart", datetime(2000, 1, 1, tzinfo=ZoneInfo(zone)))
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return b"".join(c.to_ical() for c in calendar.walk("VTIMEZONE"))
 
 
 def _entry(event: Event, invitee: Invitee | None) -> CalendarEvent:

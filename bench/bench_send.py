@@ -1,0 +1,109 @@
+"""Sending: 10,000 personalised invitations end to end vs a plain Flask-Mail loop.
+
+Ours: `deliver_due` (render text and HTML, sign the link, build the message, record the state
+before and after the server's answer) into an SMTP sink in another process. Baseline: a plain
+loop of ``flask_mail.Mail.send()`` over the same bodies, rendered beforehand (its rendering
+not counted), into the same sink.
+"""
+
+import argparse
+import cProfile
+import pstats
+import sys
+from datetime import UTC, datetime, timedelta
+
+import flask_mail
+from sqlalchemy import func, select
+
+from bench.common import Timer, bench_app, database, people_csv, result, smtp_sink
+from rsvp.events.services import create_event
+from rsvp.extensions import db, mail
+from rsvp.invitees.models import Invitee
+from rsvp.invitees.services import import_invitees
+from rsvp.mailing.delivery import deliver_due
+from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.render import render_mail
+from rsvp.mailing.services import queue_messages
+
+
+def make_event():  # type: ignore[no-untyped-def]
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=60)
+    return create_event(db.session, {
+        "slug": "bench", "title": "Bundeskonferenz Gemeinwesenarbeit",
+        "subtitle": "Ergebnisse und Perspektiven", "starts_at": start,
+        "ends_at": start + timedelta(hours=6), "timezone": "Europe/Berlin",
+        "venue_name": "REFUGIO Berlin", "venue_address": "Lenaustraße 3–4, 12047 Berlin",
+        "organiser": "Bundesinstitut für Bau-, Stadt- und Raumforschung",
+        "contact_name": "Dr. Petra Beispiel", "contact_email": "kontakt@example.org",
+        "contact_phone": "+49 30 1234567", "rsvp_deadline": start - timedelta(days=14),
+        "capacity": 20000, "max_guests": 1, "language": "de",
+    })
+
+
+def baseline(app, count: int) -> float:  # type: ignore[no-untyped-def]
+    """Messages per second of Mail.send() over pre-rendered bodies."""
+    with app.app_context():
+        invitees = db.session.scalars(select(Invitee).order_by(Invitee.id).limit(count)).all()
+        bodies = [(i.full_name, i.email, render_mail(i, MessageKind.INVITATION))
+                  for i in invitees]
+        with Timer() as timer:
+            for name, email, rendered in bodies:
+                mail.send(flask_mail.Message(
+                    subject=rendered.subject, recipients=[(name, email)], body=rendered.text,
+                    html=rendered.html, sender=app.config["MAIL_DEFAULT_SENDER"]))
+    return len(bodies) / timer.seconds
+
+
+def ours(app, count: int, profile: bool) -> float:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        event = _event()
+        queue_messages(db.session, event, MessageKind.INVITATION)
+        db.session.commit()
+        profiler = cProfile.Profile() if profile else None
+        with Timer() as timer:
+            if profiler:
+                profiler.enable()
+            report = deliver_due(db.session, event)
+            if profiler:
+                profiler.disable()
+        sent = db.session.scalar(select(func.count()).select_from(Message)
+                                 .where(Message.status == MessageStatus.SENT))
+        assert report.sent == sent == count, (report, sent)
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    return count / timer.seconds
+
+
+def _event():  # type: ignore[no-untyped-def]
+    from rsvp.events.services import get_event
+
+    return get_event(db.session, "bench")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--baseline-count", type=int, default=2_000)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    with smtp_sink() as port, database(args.database) as url:
+        app = bench_app(url, MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                        MAIL_DEFAULT_SENDER="Konferenzbüro <einladung@rsvp.example.org>")
+        with app.app_context():
+            event = make_event()
+            import_invitees(db.session, event, people_csv(args.count))
+            db.session.commit()
+        base = baseline(app, args.baseline_count)
+        print(f"baseline Mail.send() loop, pre-rendered: {base:.0f} msg/s "
+              f"({args.baseline_count} messages)")
+        rate = ours(app, args.count, args.profile)
+        print(f"rsvp deliver_due, {args.database}, end to end: {rate:.0f} msg/s "
+              f"({args.count} messages)")
+        print(f"target: >= 1000 msg/s and >= 3x baseline: "
+              f"{'met' if rate >= 1000 and rate >= 3 * base else 'MISSED'}")
+    result(f"send-{args.database}", rate, "msg/s", base)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
