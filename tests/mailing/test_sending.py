@@ -5,9 +5,12 @@ from email.utils import parseaddr
 import pytest
 
 from rsvp.calendar import event_uid
+from rsvp.events.services import update_event
 from rsvp.extensions import db
 from rsvp.invitees.models import InviteeTag
 from rsvp.responses.services import record_answer
+from rsvp.tokens import rsvp_url
+from tests.conftest import csrf_token
 from tests.mailing.conftest import calendars_in, html_of, text_of
 
 
@@ -132,3 +135,32 @@ def test_a_bulk_confirmation_restates_the_current_answer(runner, smtp_server, co
     [message] = smtp_server.messages
     assert len(calendars_in(message)) == calendars
     assert ("Zusage" if answer == "accepted" else "Absage") in text_of(message)
+
+
+def test_accepting_on_the_page_mails_a_confirmation_with_the_calendar_file(
+        client, smtp_server, conference, create_invitee):
+    [person] = people(conference, create_invitee, 1)
+    path = rsvp_url(person).removeprefix("http://rsvp.test")
+    page = client.get(path)
+    answered = client.post(path, data={"csrf_token": csrf_token(page.text),
+                                       "response": "accepted", "guests": "1", "comment": ""})
+    assert answered.status_code == 303
+    [message] = smtp_server.messages
+    assert message["Subject"].startswith("Anmeldebestätigung: ")
+    assert "Wir bestätigen Ihre Zusage mit 1 Begleitperson" in text_of(message)
+    assert rsvp_url(person) in text_of(message)
+    [entry] = calendars_in(message)[0].walk("VEVENT")
+    assert str(entry["uid"]) == event_uid(conference)
+
+
+def test_a_moved_event_sends_calendar_files_with_a_higher_sequence(runner, smtp_server,
+                                                                   conference, create_invitee):
+    people(conference, create_invitee, 1)
+    send(runner, conference, "--kind", "save-the-date")
+    update_event(db.session, conference, {"venue_name": "Umweltforum Berlin"})
+    db.session.commit()
+    send(runner, conference, "--kind", "invitation")
+    first, second = (calendars_in(m)[0].walk("VEVENT")[0] for m in smtp_server.messages)
+    assert str(first["uid"]) == str(second["uid"])
+    assert (first.decoded("sequence"), second.decoded("sequence")) == (0, 1)
+    assert str(second["location"]).startswith("Umweltforum Berlin")
