@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import func, select
 
@@ -141,8 +141,11 @@ def _print_import_report(report: ImportReport) -> None:
               help="Update: a UTF-8 text file with the message (placeholders allowed).")
 @click.option("--dry-run", is_flag=True, help="Render and count, send nothing.")
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many.")
+@click.option("--via", type=click.Choice(["process", "celery"]), default="process",
+              show_default=True,
+              help="celery: queue chunks for `rsvp worker` processes (RSVP_CELERY_BROKER_URL).")
 def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: str | None,
-         body_file: Path | None, dry_run: bool, limit: int | None) -> None:
+         body_file: Path | None, dry_run: bool, limit: int | None, via: str) -> None:
     """Send KIND to every invitee in the audience who has not had it yet."""
     event = _event(slug)
     message_kind = MessageKind(kind)
@@ -164,6 +167,9 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
     queued = queue_messages(db.session, event, message_kind, limit, audience=chosen, tag=tag,
                             dedup_key=dedup_key)
     db.session.commit()
+    if via == "celery":
+        _send_via_celery(event, message_kind)
+        return
     with click.progressbar(length=queued, label=f"Sending {kind}", file=sys.stderr) as bar:
         try:
             report = deliver_due(db.session, event, limit=limit, on_progress=bar.update)
@@ -174,6 +180,33 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
         click.echo(f"  {recipient}: {error}", err=True)
     if report.failed or report.deferred:
         sys.exit(1)
+
+
+def _send_via_celery(event: Event, kind: MessageKind) -> None:
+    from rsvp.celery_app import app_celery
+    from rsvp.mailing.tasks import enqueue_delivery
+
+    try:
+        app_celery(current_app)
+    except RuntimeError as exc:
+        raise click.ClickException(f"{exc}. The messages stay queued.") from None
+    tasks = enqueue_delivery(db.session, event.id, kind)
+    click.echo(f"Handed {tasks} chunks of {kind.value} to the workers (`rsvp worker`); "
+               f"`rsvp stats {event.slug}` shows the progress.")
+
+
+@click.command("worker", context_settings={"ignore_unknown_options": True,
+                                           "allow_extra_args": True})
+@click.pass_context
+def worker(ctx: click.Context) -> None:
+    """Start a Celery worker that sends queued chunks; extra options go to `celery worker`."""
+    from rsvp.celery_app import app_celery
+
+    try:
+        celery = app_celery(current_app)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    celery.worker_main(["worker", "--loglevel=INFO", *ctx.args])
 
 
 def _update_round(event: Event, audience: Audience | None, tag: str | None,
@@ -321,7 +354,7 @@ def mailcatcher(host: str, port: int, directory: Path) -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
-                    mailcatcher, template_cli):
+                    mailcatcher, worker, template_cli):
         app.cli.add_command(command)
 
 

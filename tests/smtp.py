@@ -3,8 +3,9 @@
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -17,6 +18,8 @@ class Received:
     rcpt_tos: list[str]
     message: EmailMessage
     raw: bytes
+    #: time.monotonic() when the message was kept.
+    at: float = field(default_factory=time.monotonic)
 
 
 def free_port() -> int:

@@ -1,0 +1,177 @@
+"""Invitee pages: GET and POST /r/<token> under gunicorn (2 workers) on SQLite and PostgreSQL,
+against a bare Flask endpoint under the same setup. A small threaded load generator on
+loopback, bounded in time, measures requests per second and the 99th percentile."""
+
+import argparse
+import http.client
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from bench.common import (
+    POSTGRES_URL,
+    ROOT,
+    bench_app,
+    database,
+    free_port,
+    people_csv,
+    result,
+    smtp_sink,
+)
+
+GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+SECONDS = 4.0
+CLIENTS = 4
+
+
+def serve(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen([GUNICORN, "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
+                                "warning", target], cwd=ROOT, env={**os.environ, **env})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            return process, port
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"gunicorn {target} did not start")
+
+
+def request(port: int, method: str, path: str, body: str | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, str, dict[str, str]]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    text = response.read().decode("utf-8", "replace")
+    connection.close()
+    return response.status, text, dict(response.getheaders())
+
+
+def load(make_request: Callable[[int], None]) -> tuple[float, float]:
+    """Requests per second and p99 latency (ms) of CLIENTS threads for SECONDS."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + SECONDS
+
+    def client(number: int) -> None:
+        mine = []
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            make_request(number)
+            mine.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(mine)
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return len(latencies) / elapsed, statistics.quantiles(latencies, n=100)[98] * 1000
+
+
+def expect(status: int, wanted: int, text: str) -> None:
+    if status != wanted:
+        raise RuntimeError(f"expected {wanted}, got {status}: {text[:300]}")
+
+
+def rsvp_pages(kind: str, sink_port: int) -> dict[str, tuple[float, float]]:
+    with database(kind) as url:
+        app = bench_app(url, MAIL_PORT=sink_port)
+        with app.app_context():
+            from bench.bench_send import make_event
+            from rsvp.extensions import db
+            from rsvp.invitees.models import Invitee
+            from rsvp.invitees.services import import_invitees
+            from rsvp.tokens import make_token
+
+            event = make_event()
+            import_invitees(db.session, event, people_csv(CLIENTS * 4))
+            db.session.commit()
+            tokens = [make_token(i) for i in db.session.query(Invitee).order_by(Invitee.id)]
+        env = {"RSVP_DATABASE_URL": url, "RSVP_SECRET_KEY": app.config["SECRET_KEY"],
+               "RSVP_MAIL_PORT": str(sink_port), "RSVP_BASE_URL": "https://rsvp.example.org",
+               "RSVP_INSTANCE_PATH": os.environ["RSVP_INSTANCE_PATH"]}
+        process, port = serve("rsvp:create_app()", env)
+        try:
+            return {"GET": load(lambda n: get_page(port, tokens[n])),
+                    "POST": load(post_answers(port, tokens))}
+        finally:
+            process.terminate()
+            process.wait()
+
+
+def get_page(port: int, token: str) -> None:
+    status, text, _ = request(port, "GET", f"/r/{token}")
+    expect(status, 200, text)
+
+
+def post_answers(port: int, tokens: list[str]) -> Callable[[int], None]:
+    """Each client answers for its own invitee, alternating so every POST changes the answer."""
+    forms = {}
+    for number in range(CLIENTS):
+        status, text, headers = request(port, "GET", f"/r/{tokens[number]}")
+        expect(status, 200, text)
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text)
+        cookie = headers.get("Set-Cookie", "").split(";")[0]
+        assert csrf and cookie, "the page has no form"
+        forms[number] = (csrf.group(1), cookie)
+    turns = [0] * CLIENTS
+
+    def post(number: int) -> None:
+        csrf, cookie = forms[number]
+        turns[number] += 1
+        answer = "accepted" if turns[number] % 2 else "declined"
+        body = urlencode({"csrf_token": csrf, "response": answer, "guests": "0", "comment": ""})
+        status, text, _ = request(port, "POST", f"/r/{tokens[number]}", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        expect(status, 303, text)
+    return post
+
+
+def bare() -> dict[str, tuple[float, float]]:
+    process, port = serve("bench.bare_app:app", {})
+    try:
+        return {"GET": load(lambda n: expect(*request(port, "GET", "/bare")[:1], 200, "")),
+                "POST": load(lambda n: expect(*request(port, "POST", "/bare", "a=1", {
+                    "Content-Type": "application/x-www-form-urlencoded"})[:1], 200, ""))}
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    if not POSTGRES_URL and "postgresql" in kinds and args.database == "both":
+        kinds = ["sqlite"]
+    baseline = bare()
+    for method, (rate, p99) in baseline.items():
+        print(f"baseline bare Flask {method}: {rate:.0f} req/s, p99 {p99:.1f} ms")
+    with smtp_sink() as sink_port:
+        for kind in kinds:
+            figures = rsvp_pages(kind, sink_port)
+            for method, (rate, p99) in figures.items():
+                share = rate / baseline[method][0]
+                goal = 0.5 if method == "GET" else 0.3
+                verdict = "met" if share >= goal and p99 < 50 else "MISSED"
+                print(f"[{kind}] {method} /r/<token>: {rate:.0f} req/s ({share:.0%} of bare; "
+                      f"target {goal:.0%}), p99 {p99:.1f} ms (target < 50 ms): {verdict}")
+                result(f"page-{method.lower()}-{kind}", rate, "req/s", baseline[method][0])
+
+
+if __name__ == "__main__":
+    main()
