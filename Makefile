@@ -55,5 +55,16 @@ wheel-check: install
 	cd /tmp && RSVP_INSTANCE_PATH=/tmp/rsvp-wheel-instance /tmp/rsvp-wheel-venv/bin/rsvp db upgrade
 	cd /tmp && RSVP_INSTANCE_PATH=/tmp/rsvp-wheel-instance /tmp/rsvp-wheel-venv/bin/rsvp demo
 
+## Benchmarks (bench/README.md); PostgreSQL figures with RSVP_BENCH_POSTGRES_URL, the rate with Redis.
+export RSVP_BENCH_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.bench_send --database sqlite
+	$(BIN)/python -m bench.bench_send --database postgresql --count 5000
+	$(BIN)/python -m bench.bench_import
+	$(BIN)/python -m bench.bench_dashboard
+	$(BIN)/python -m bench.bench_pages
+	$(BIN)/python -m bench.bench_rate
+
 clean:
 	rm -rf $(VENV) dist build instance mailcatcher .pytest_cache .ruff_cache
