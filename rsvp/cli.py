@@ -337,6 +337,15 @@ def demo() -> None:
     event, added = load_demo(db.session)
     db.session.commit()
     click.echo(f"Demo event {event.slug}: {added} invitees added.")
+    if current_app.config["ENV"] == "production":
+        return
+    from rsvp.demo import demo_organiser
+
+    organiser, password = demo_organiser(db.session)
+    db.session.commit()
+    base = current_app.config["BASE_URL"].rstrip("/")
+    click.echo(f"Log in at {base}/login as {organiser.email} with the password {password}")
+    click.echo("(a new password each time `rsvp demo` runs; the demo event is shared by all).")
 
 
 @click.command("mailcatcher")

@@ -1,16 +1,20 @@
 """The demo event, modelled on a federal conference invitation, with fictional invitees."""
 
+import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rsvp.auth.models import Organiser
+from rsvp.auth.services import create_organiser
 from rsvp.events.models import Event
 from rsvp.events.services import create_event
 from rsvp.invitees.services import import_invitees
 
 DEMO_SLUG = "bundeskonferenz-gwa"
+DEMO_ORGANISER = "demo@example.org"
 BERLIN = ZoneInfo("Europe/Berlin")
 
 DEMO_EVENT = {
@@ -62,3 +66,19 @@ def load_demo(session: Session) -> tuple[Event, int]:
         event = create_event(session, DEMO_EVENT)
     report = import_invitees(session, event, DEMO_INVITEES.encode())
     return event, report.added
+
+
+def demo_organiser(session: Session) -> tuple[Organiser, str]:
+    """The demo login, created if missing, with a new random password each time; returns both.
+
+    A new password each run, because the old one is only stored hashed and cannot be shown
+    again; the account stays the same, so running the demo twice never makes a second one.
+    """
+    password = secrets.token_urlsafe(12)
+    organiser = session.scalar(select(Organiser).where(Organiser.email == DEMO_ORGANISER))
+    if organiser is None:
+        organiser = create_organiser(session, DEMO_ORGANISER, password, name="Demo")
+    else:
+        organiser.set_password(password)
+        session.flush()
+    return organiser, password

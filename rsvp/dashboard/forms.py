@@ -72,12 +72,14 @@ class EventForm(FlaskForm):
     language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES, default="de")
 
     def validate_ends_at(self, field: StringField) -> None:
-        if not self.starts_at.errors and self.starts_at.data and field.data:
-            try:
-                if datetime.fromisoformat(field.data) < datetime.fromisoformat(self.starts_at.data):
-                    raise ValidationError(_l("The end must not be before the start."))
-            except ValueError:
-                return
+        if self.starts_at.errors or not self.starts_at.data or not field.data:
+            return
+        try:
+            ends, starts = (datetime.fromisoformat(v) for v in (field.data, self.starts_at.data))
+        except ValueError:
+            return
+        if ends < starts:
+            raise ValidationError(_l("The end must not be before the start."))
 
     def raw(self) -> dict[str, object]:
         """The values as the event services take them; local times are read in the zone."""

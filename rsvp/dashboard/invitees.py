@@ -154,7 +154,7 @@ def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     event = load_event(slug)
     person = load_invitee(event, invitee_id)
     form = PhoneAnswerForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not _guests_fit(form, event):
         return _invitee_page(event, person, form), 400
     try:
         record_answer(db.session, person, form.response.data or "",
@@ -168,6 +168,16 @@ def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(_("The answer has been recorded."), "success")
     return _to_invitee(event, person)
+
+
+def _guests_fit(form: PhoneAnswerForm, event: Event) -> bool:
+    """The event's rules for guests, checked here too so the message is in the page's language."""
+    guests = form.guests.data or 0
+    if guests > event.max_guests:
+        form.guests.errors = [_("At most %(n)d accompanying guests.", n=event.max_guests)]
+    elif guests and form.response.data == "declined":
+        form.guests.errors = [_("Guests can only come along with an acceptance.")]
+    return not form.guests.errors
 
 
 @bp.get("/events/<slug>/messages/<int:message_id>")

@@ -4,6 +4,7 @@ from flask import Response, flash, redirect, render_template, request, stream_wi
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from rsvp.dashboard import imports, invitees, sending  # noqa: F401  (their routes join bp)
@@ -33,7 +34,7 @@ def events() -> str:
 def event_new():  # type: ignore[no-untyped-def]
     """Create an event owned by the organiser."""
     form = EventForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _slug_is_free(form):
         try:
             event = create_event(db.session, form.raw(), owner_id=current_user.id)
         except EventError as exc:
@@ -62,6 +63,13 @@ def event_edit(slug: str):  # type: ignore[no-untyped-def]
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("dashboard.event", slug=event.slug), 303)
     return render_template("dashboard/event_form.html", form=form, event=event), _status(form)
+
+
+def _slug_is_free(form: EventForm) -> bool:
+    taken = db.session.scalar(select(Event.id).where(Event.slug == form.slug.data))
+    if taken is not None:
+        form.slug.errors = [_("An event with this short name exists already.")]
+    return taken is None
 
 
 def _status(form: EventForm) -> int:

@@ -1,5 +1,6 @@
 """A logged-in organiser's browser, for the dashboard's tests."""
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -31,6 +32,20 @@ def fresh_g_per_request(app: Flask) -> Iterator[None]:
     request_started.connect(_forget_g, app)
     yield
     request_started.disconnect(_forget_g, app)
+
+
+def join_deliveries(timeout: float = 30.0) -> None:
+    """Wait for every background delivery thread to end (they hold database connections)."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("deliver-"):
+            thread.join(timeout)
+
+
+@pytest.fixture(autouse=True)
+def background_deliveries_finish(app: Flask) -> Iterator[None]:
+    """Let sends started by a test end before its database goes away."""
+    yield
+    join_deliveries()
 
 
 @pytest.fixture

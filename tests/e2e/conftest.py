@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.dashboard.conftest import background_deliveries_finish  # noqa: F401
 from tests.smtp import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -1,0 +1,44 @@
+"""Answers over time: summed from the history in SQL and drawn as SVG geometry."""
+
+from datetime import date
+
+from rsvp.dashboard.chart import answer_chart
+from rsvp.dashboard.queries import DailyAnswers, answers_over_time
+from rsvp.extensions import db
+from rsvp.responses.services import record_answer
+
+
+def test_changes_of_mind_move_an_answer_from_one_line_to_the_other(create_event,
+                                                                   create_invitee):
+    event = create_event()
+    petra, hans = create_invitee(event), create_invitee(event)
+    record_answer(db.session, petra, "accepted")
+    record_answer(db.session, hans, "accepted")
+    record_answer(db.session, hans, "declined")
+    db.session.commit()
+    series = answers_over_time(db.session, event)
+    assert [(d.accepted, d.declined) for d in series] == [(1, 1)]
+
+
+def test_deleted_invitees_leave_the_chart(create_event, create_invitee):
+    event = create_event()
+    petra = create_invitee(event)
+    record_answer(db.session, petra, "accepted")
+    db.session.commit()
+    db.session.delete(petra)
+    db.session.commit()
+    assert answers_over_time(db.session, event) == []
+
+
+def test_the_chart_starts_at_zero_the_day_before_and_scales_to_a_round_number():
+    chart = answer_chart([DailyAnswers(date(2027, 11, 1), 3, 1),
+                          DailyAnswers(date(2027, 11, 3), 7, 2)])
+    assert chart is not None
+    assert [t.label for t in chart.x_ticks] == ["2027-10-31", "2027-11-03"]
+    assert [t.label for t in chart.y_ticks] == ["0", "5", "10"]
+    assert chart.accepted.split()[0] == f"{chart.left}.0,{chart.bottom}.0"
+    assert len(chart.accepted.split()) == 3
+
+
+def test_no_answers_draw_no_chart():
+    assert answer_chart([]) is None

@@ -1,0 +1,100 @@
+"""Composing and sending from the dashboard: preview, a test to oneself, then everyone due."""
+
+from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
+from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from tests.dashboard.conftest import post_form, wait_until
+
+
+def test_the_preview_renders_the_mail_for_the_chosen_invitee(organiser_client, create_event,
+                                                             create_invitee):
+    event = create_event()
+    create_invitee(event, email="erste@example.org", last_name="Erste")
+    create_invitee(event, email="zweite@example.org", salutation="mr", academic_title="",
+                   last_name="Zweiter")
+    page = organiser_client.get(f"/events/{event.slug}/send", query_string={
+        "kind": "invitation", "invitee": "zweite@example.org"})
+    assert page.status_code == 200
+    assert "Sehr geehrter Herr Zweiter," in page.text
+    assert 'id="preview-subject"' in page.text
+    assert "srcdoc=" in page.text
+    assert "2 eingeladene Personen erhalten diese Nachricht." in page.text
+
+
+def test_an_unknown_preview_address_says_so_and_falls_back(organiser_client, create_event):
+    event = create_event(invitees=1)
+    page = organiser_client.get(f"/events/{event.slug}/send?invitee=niemand@example.org")
+    assert "Keine eingeladene Person mit der Adresse niemand@example.org." in page.text
+    assert "Person1" in page.text
+
+
+def test_an_unknown_kind_is_not_found(organiser_client, create_event):
+    event = create_event()
+    assert organiser_client.get(f"/events/{event.slug}/send?kind=confirmation").status_code == 404
+    assert organiser_client.get(f"/events/{event.slug}/send/nonsense").status_code == 404
+
+
+def test_a_test_goes_to_the_organiser_only_and_is_not_logged(organiser_client, create_event,
+                                                             smtp_server):
+    event = create_event(invitees=2)
+    first = db.session.query(Invitee).filter_by(event_id=event.id).first()
+    url = f"/events/{event.slug}/send"
+    response = post_form(organiser_client, url, f"{url}/test", kind="invitation",
+                         invitee=str(first.id))
+    assert response.status_code == 303
+    assert [r.rcpt_tos for r in smtp_server.received] == [["buero@example.org"]]
+    assert smtp_server.messages[0]["Subject"].startswith("[Test] ")
+    assert db.session.query(Message).count() == 0
+
+
+def test_an_unreachable_mail_server_fails_the_test_with_a_message(
+        organiser_client, create_event, app):
+    event = create_event(invitees=1)
+    app.extensions["mail"].port = 1
+    url = f"/events/{event.slug}/send"
+    first = db.session.query(Invitee).filter_by(event_id=event.id).first()
+    response = post_form(organiser_client, url, f"{url}/test", kind="invitation",
+                         invitee=str(first.id))
+    page = organiser_client.get(response.headers["Location"])
+    assert "Die Testnachricht konnte nicht versandt werden" in page.text
+
+
+def test_sending_to_all_runs_in_the_background_and_reports_progress(
+        organiser_client, create_event, smtp_server):
+    event = create_event(invitees=5)
+    url = f"/events/{event.slug}/send"
+    response = post_form(organiser_client, url, url, kind="invitation")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/events/{event.slug}/send/invitation"
+
+    def finished():  # type: ignore[no-untyped-def]
+        page = organiser_client.get(response.headers["Location"])
+        return page if 'data-status="sent">5<' in page.text else None
+
+    page = wait_until(finished)
+    assert "Abgeschlossen." in page.text
+    assert 'http-equiv="refresh"' not in page.text
+    assert len(smtp_server.messages) == 5
+    again = post_form(organiser_client, url, url, kind="invitation")
+    assert again.status_code == 303
+    assert len(smtp_server.messages) == 5
+
+
+def test_the_progress_page_refreshes_while_messages_wait(organiser_client, create_event,
+                                                        create_invitee):
+    event = create_event()
+    invitee = create_invitee(event)
+    db.session.add(Message(event_id=event.id, invitee_id=invitee.id, kind=MessageKind.INVITATION,
+                           dedup_key="invitation", status=MessageStatus.QUEUED))
+    db.session.commit()
+    page = organiser_client.get(f"/events/{event.slug}/send/invitation")
+    assert '<meta http-equiv="refresh" content="2">' in page.text
+    assert 'data-status="queued">1<' in page.text
+
+
+def test_reminders_go_only_to_those_invited_who_have_not_answered(
+        organiser_client, create_event, smtp_server, runner):
+    event = create_event(invitees=2)
+    runner.invoke(args=["send", event.slug])
+    page = organiser_client.get(f"/events/{event.slug}/send?kind=reminder")
+    assert "2 eingeladene Personen erhalten diese Nachricht." in page.text

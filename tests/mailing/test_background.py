@@ -1,0 +1,33 @@
+"""Delivery outside the request: its own thread and app context, progress in the database."""
+
+from rsvp.extensions import db
+from rsvp.mailing.background import start_delivery
+from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.services import queue_messages
+from tests.dashboard.conftest import join_deliveries, wait_until
+
+
+def _statuses(event_id: int) -> list[MessageStatus]:
+    db.session.expire_all()
+    return [m.status for m in db.session.query(Message).filter_by(event_id=event_id)]
+
+
+def test_start_delivery_sends_the_queued_messages_from_a_thread(app, create_event, smtp_server):
+    event = create_event(invitees=3)
+    queue_messages(db.session, event, MessageKind.INVITATION)
+    db.session.commit()
+    assert start_delivery(app, event.id, MessageKind.INVITATION) is None
+    wait_until(lambda: _statuses(event.id) == [MessageStatus.SENT] * 3)
+    join_deliveries()
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == [
+        "person1@example.org", "person2@example.org", "person3@example.org"]
+
+
+def test_an_unreachable_server_leaves_everything_queued(app, create_event):
+    event = create_event(invitees=2)
+    queue_messages(db.session, event, MessageKind.INVITATION)
+    db.session.commit()
+    app.extensions["mail"].port = 1
+    start_delivery(app, event.id, MessageKind.INVITATION)
+    join_deliveries()
+    assert _statuses(event.id) == [MessageStatus.QUEUED] * 2
