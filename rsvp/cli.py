@@ -329,6 +329,25 @@ def export(slug: str, output: Path | None, semicolon: bool) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
+bounces_cli = click.Group("bounces", help="Bounce messages that came back after sending.")
+
+
+@bounces_cli.command("ingest")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def bounces_ingest(path: Path) -> None:
+    """Read bounces from a file, a Maildir or a folder of .eml files; mark invitees bounced."""
+    from rsvp.bounces.services import ingest_bounces, read_messages
+
+    report = ingest_bounces(db.session, read_messages(path))
+    db.session.commit()
+    click.echo(f"{len(report.marked)} invitees marked bounced, {report.delayed} delays ignored, "
+               f"{len(report.unmatched)} unmatched, {report.not_bounces} not bounces.")
+    for recipient, reason in report.marked:
+        click.echo(f"  bounced: {recipient}: {reason}")
+    for item in report.unmatched:
+        click.echo(f"  unmatched: {item}", err=True)
+
+
 @click.command("demo")
 def demo() -> None:
     """Create the demo event with a handful of invitees (safe to run again)."""
@@ -365,6 +384,7 @@ def register_commands(app: Flask) -> None:
     for command in (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
                     mailcatcher, worker, template_cli):
         app.cli.add_command(command)
+    app.cli.add_command(bounces_cli)
 
 
 def _create_app() -> Flask:

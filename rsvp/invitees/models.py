@@ -49,6 +49,9 @@ class Invitee(db.Model):
     nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Set when a bounce said the address does not take mail; reminders skip such invitees.
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bounce_reason: Mapped[str] = mapped_column(String(1000), default="", server_default="")
 
     event: Mapped["Event"] = relationship()
     tags: Mapped[list["InviteeTag"]] = relationship(
