@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from rsvp.bounces.services import ingest_bounces, read_messages
+from rsvp.bounces.services import ingest_bounces
 from rsvp.bounces.verp import message_id_from_return_path, return_path
 from rsvp.extensions import db
 from rsvp.mailing.models import Message
@@ -15,7 +15,7 @@ SAMPLES = Path(__file__).parent / "samples"
 
 
 @pytest.fixture
-def sent(runner, create_event, create_invitee, smtp_server):  # noqa: ANN201
+def sent(runner, create_event, create_invitee, smtp_server):
     """An event whose invitations went out; returns {address: logged message}."""
     event = create_event()
     for address in ("weg@example.org", "da@example.org"):
