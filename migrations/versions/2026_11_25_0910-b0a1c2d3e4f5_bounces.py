@@ -1,7 +1,7 @@
 """bounces: invitees marked bounced, messages that bounced
 
 Revision ID: b0a1c2d3e4f5
-Revises: 3fcd72327ee4
+Revises: accf7ac30100
 Create Date: 2026-11-25 09:10:00
 
 """
@@ -13,7 +13,7 @@ import rsvp.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = 'b0a1c2d3e4f5'
-down_revision = '3fcd72327ee4'
+down_revision = 'accf7ac30100'
 branch_labels = None
 depends_on = None
 
