@@ -1,5 +1,12 @@
 """The migrations create exactly what the models describe."""
 
+import os
+import re
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -8,25 +15,33 @@ from sqlalchemy import create_engine
 from rsvp import create_app
 from rsvp.extensions import db
 from rsvp.paths import MIGRATIONS_DIR
+from tests.conftest import POSTGRES_ENV
 
 
-def test_upgrading_an_empty_database_matches_the_models(backend, tmp_path, monkeypatch):
+@pytest.fixture
+def empty_database(backend: str | None, tmp_path) -> Iterator[str]:  # noqa: ANN001
+    """A database nobody else uses: the suite's shared PostgreSQL schema must stay intact."""
+    if backend is None:
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+        return
+    server_url = os.environ[POSTGRES_ENV]
+    admin_url = re.sub(r"^postgresql(\+\w+)?://", "postgresql://", server_url)
+    name = f"rsvp_migrate_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{server_url.rpartition('/')[0]}/{name}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_upgrading_an_empty_database_matches_the_models(empty_database, tmp_path, monkeypatch):
     monkeypatch.setenv("RSVP_INSTANCE_PATH", str(tmp_path))
-    url = backend or f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x" * 32})
+    app = create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x" * 32})
     with app.app_context():
-        if backend:
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade(directory=str(MIGRATIONS_DIR))
         engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
         with engine.connect() as conn:
             differences = compare_metadata(MigrationContext.configure(conn), db.metadata)
         engine.dispose()
-        if backend:
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
     assert differences == []
