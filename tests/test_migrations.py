@@ -19,7 +19,7 @@ from tests.conftest import POSTGRES_ENV
 
 
 @pytest.fixture
-def empty_database(backend: str | None, tmp_path) -> Iterator[str]:  # noqa: ANN001
+def empty_database(backend: str | None, tmp_path) -> Iterator[str]:
     """A database nobody else uses: the suite's shared PostgreSQL schema must stay intact."""
     if backend is None:
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
