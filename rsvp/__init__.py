@@ -27,8 +27,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     from rsvp.cli import register_commands
     from rsvp.errors import register_error_handlers
+    from rsvp.security import init_security_headers
 
     register_error_handlers(app)
+    init_security_headers(app)
     register_commands(app)
     return app
 
@@ -66,12 +68,11 @@ def _register_blueprints(app: Flask) -> None:
 
 @sa_event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    """Foreign keys on, WAL so readers never wait for the sender, and patience when busy."""
+    """Foreign keys on, and WAL so readers never wait for the sender."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()

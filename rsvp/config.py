@@ -14,6 +14,8 @@ DEFAULTS: dict[str, object] = {
     "SECRET_KEY": None,
     "SECRET_KEY_FALLBACKS": [],
     "DATABASE_URL": None,
+    #: Seconds a SQLite writer waits for the lock held by another before giving up.
+    "DATABASE_BUSY_TIMEOUT": 10,
     #: Absolute URL in front of every link in an email.
     "BASE_URL": "http://127.0.0.1:5000",
     "MAIL_SERVER": "127.0.0.1",
@@ -53,6 +55,10 @@ DEFAULTS: dict[str, object] = {
     #: processes. Memory is per process.
     "RATELIMIT_STORAGE_URI": "memory://",
     #: Failed logins allowed per client address (and, separately, per email address).
+    #: Answers through one link, and from one network address: a circulating link or a
+    #: script must not flood the history or the confirmation mails.
+    "ANSWER_RATE_LIMIT_PER_LINK": "10 per minute;60 per hour",
+    "ANSWER_RATE_LIMIT_PER_ADDRESS": "30 per minute;600 per hour",
     "LOGIN_RATE_LIMIT": "5 per minute;20 per hour",
 }
 
@@ -70,7 +76,11 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     config = app.config
     config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     config["SECRET_KEY_FALLBACKS"] = _as_list(config["SECRET_KEY_FALLBACKS"])
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    engine_options: dict[str, object] = {"pool_pre_ping": True}
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # How long a writer waits for SQLite's lock before the page says "try again".
+        engine_options["connect_args"] = {"timeout": float(config["DATABASE_BUSY_TIMEOUT"])}
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
     production = config["ENV"] == "production"
     if production:
         config["SESSION_COOKIE_SECURE"] = True

@@ -1,10 +1,20 @@
 """The invitee's pages, reached through the signed link in their email."""
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.exc import IntegrityError
 
 from rsvp.calendar import event_ics
-from rsvp.extensions import db
+from rsvp.extensions import db, limiter
 from rsvp.i18n import format_event_when, format_local_datetime, salutation
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.services import deliver_due, queue_confirmation
@@ -53,7 +63,13 @@ def page(token: str) -> tuple[str, int]:
     return _render(invitee, form)
 
 
+def _link_key() -> str:
+    return "answer-link:" + str((request.view_args or {}).get("token", ""))[:300]
+
+
 @bp.post("/r/<token>")
+@limiter.limit(lambda: current_app.config["ANSWER_RATE_LIMIT_PER_LINK"], key_func=_link_key)
+@limiter.limit(lambda: current_app.config["ANSWER_RATE_LIMIT_PER_ADDRESS"])
 def answer(token: str):  # type: ignore[no-untyped-def]
     """Record the invitee's answer and send a confirmation."""
     invitee = _load(token)

@@ -1,0 +1,61 @@
+"""Security headers, rate limits on answers, and a friendly page when the database is away."""
+
+import pytest
+
+from rsvp.tokens import make_token
+from tests.conftest import csrf_token
+
+
+@pytest.fixture
+def app_config(app_config):  # noqa: ANN001, ANN201
+    return app_config | {"ANSWER_RATE_LIMIT_PER_LINK": "3 per minute",
+                         "ANSWER_RATE_LIMIT_PER_ADDRESS": "10 per minute"}
+
+
+@pytest.fixture
+def token(create_event, create_invitee):  # noqa: ANN201
+    return make_token(create_invitee(create_event()))
+
+
+def test_invitee_pages_send_strict_headers_and_keep_the_token_private(client, token):
+    for url in (f"/r/{token}", f"/r/{token}/event.ics", f"/r/{token}x"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Cache-Control"] == "no-store"
+
+
+def test_the_invitee_page_has_no_inline_script_or_style(client, token):
+    page = client.get(f"/r/{token}").text
+    assert "<script>" not in page and "style=" not in page and "<style" not in page
+
+
+def test_other_pages_get_the_general_headers(client):
+    headers = client.get("/").headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_answers_through_one_link_are_limited_with_a_friendly_page(client, token,
+                                                                  create_event, create_invitee):
+    page = client.get(f"/r/{token}")
+    data = {"csrf_token": csrf_token(page.text), "response": "declined", "guests": "0"}
+    statuses = [client.post(f"/r/{token}", data=data).status_code for _ in range(4)]
+    assert statuses == [303, 303, 303, 429]
+    limited = client.post(f"/r/{token}", data=data)
+    assert limited.status_code == 429
+    assert "Zu viele Anfragen" in limited.text or "Too many requests" in limited.text
+    other = make_token(create_invitee(create_event()))
+    assert client.post(f"/r/{other}", data=data).status_code == 303
+
+
+def test_answers_from_one_address_are_limited_across_links(client, create_event, create_invitee):
+    event = create_event()
+    tokens = [make_token(create_invitee(event)) for _ in range(11)]
+    page = client.get(f"/r/{tokens[0]}")
+    data = {"csrf_token": csrf_token(page.text), "response": "declined", "guests": "0"}
+    statuses = [client.post(f"/r/{t}", data=data).status_code for t in tokens]
+    assert statuses == [303] * 10 + [429]
