@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from rsvp.auth.models import Organiser
 from rsvp.events.models import Event
-from rsvp.invitees.models import Invitee, InviteeTag
+from rsvp.invitees.models import Invitee, InviteeTag, search_text
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.services import due_condition
 from rsvp.responses.models import Answer, Response, ResponseChange
@@ -110,19 +110,19 @@ def invitee_page(session: Session, event: Event, flt: InviteeFilter,
                  per_page: int = PER_PAGE) -> InviteePage:
     """One page of the event's invitees, searched, filtered and sorted by the database."""
     invitation = aliased(Message)
-    query = (
-        select(Invitee.id, Invitee.email, Invitee.first_name, Invitee.last_name,
-               Invitee.organisation, Response.answer, Response.guests, Response.answered_at,
-               invitation.status)
-        .outerjoin(Response, Response.invitee_id == Invitee.id)
-        .outerjoin(invitation, and_(invitation.invitee_id == Invitee.id,
-                                    invitation.dedup_key == MessageKind.INVITATION.value))
-        .where(Invitee.event_id == event.id)
-    )
-    query = _filtered(query, flt, invitation)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    total = session.scalar(_filtered(
+        select(func.count()).select_from(Invitee), flt, invitation,
+        join_response=bool(flt.answer), join_invitation=bool(flt.delivery), sqlite=sqlite,
+    ).where(Invitee.event_id == event.id)) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(flt.page, pages)
+    query = _filtered(
+        select(Invitee.id, Invitee.email, Invitee.first_name, Invitee.last_name,
+               Invitee.organisation, Response.answer, Response.guests, Response.answered_at,
+               invitation.status),
+        flt, invitation, join_response=True, join_invitation=True, sqlite=sqlite,
+    ).where(Invitee.event_id == event.id)
     ordered = _sorted(query, flt.sort).limit(per_page).offset((page - 1) * per_page)
     rows = [
         InviteeRow(id=i, email=email, name=" ".join(p for p in (first, last) if p),
@@ -137,11 +137,25 @@ def invitee_page(session: Session, event: Event, flt: InviteeFilter,
     return InviteePage(rows=rows, total=total, page=page, per_page=per_page)
 
 
-def _filtered(query: Select, flt: InviteeFilter, invitation: Any) -> Select:
+def _filtered(query: Select, flt: InviteeFilter, invitation: Any, *, join_response: bool,
+              join_invitation: bool, sqlite: bool) -> Select:
+    """Add the joins a query needs and the filter's conditions.
+
+    The joins never multiply rows (one response and one first invitation per invitee), so
+    the count leaves out those no condition needs.
+    """
+    if join_response:
+        query = query.outerjoin(Response, Response.invitee_id == Invitee.id)
+    if join_invitation:
+        query = query.outerjoin(invitation, and_(
+            invitation.invitee_id == Invitee.id,
+            invitation.dedup_key == MessageKind.INVITATION.value))
     for word in flt.q.split():
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in (
-            Invitee.email, Invitee.first_name, Invitee.last_name, Invitee.organisation))))
+        haystack = search_text()
+        # SQLite's LIKE ignores ASCII case by itself; its ILIKE would lower() every row first.
+        query = query.where(haystack.like(pattern, escape="\\") if sqlite
+                            else haystack.ilike(pattern, escape="\\"))
     if flt.answer == "none":
         query = query.where(Response.id.is_(None))
     elif flt.answer:
