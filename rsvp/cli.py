@@ -22,6 +22,7 @@ from rsvp.mailing.content_models import OVERRIDABLE_KINDS, UpdateRound
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.render import render_mail
 from rsvp.mailing.services import (
+    BULK_KINDS,
     Audience,
     AudienceError,
     deliver_due,
@@ -39,7 +40,7 @@ from rsvp.mailing.templates_custom import (
 from rsvp.mailing.updates import create_update_round
 from rsvp.tokens import rsvp_url
 
-SENDABLE_KINDS = [k.value for k in MessageKind]
+SENDABLE_KINDS = [k.value for k in BULK_KINDS]
 
 
 def _event(slug: str) -> Event:

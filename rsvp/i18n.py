@@ -104,6 +104,7 @@ MAIL_LABELS: dict[str, dict[str, str]] = {
         "regards": "Mit freundlichen Grüßen",
         "accepted": "Zusage",
         "declined": "Absage",
+        "waitlisted": "Warteliste",
     },
     "en": {
         "when": "Date",
@@ -118,6 +119,7 @@ MAIL_LABELS: dict[str, dict[str, str]] = {
         "regards": "Kind regards",
         "accepted": "accepted",
         "declined": "declined",
+        "waitlisted": "Waiting list",
     },
 }
 

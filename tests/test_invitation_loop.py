@@ -58,7 +58,8 @@ def test_import_send_answer_change_stats_and_export(runner, client, smtp_server,
     stats = runner.invoke(args=["stats", event.slug, "--json"])
     figures = json.loads(stats.output)
     assert figures | {"capacity": None} == {
-        "invited": 3, "sent": 3, "failed": 0, "accepted": 0, "declined": 1, "no_response": 2,
+        "invited": 3, "sent": 3, "failed": 0, "accepted": 0, "declined": 1, "waitlisted": 0,
+        "no_response": 2,
         "guests": 0, "headcount": 0, "capacity": None}
 
     out = tmp_path / "export.csv"

@@ -1,13 +1,23 @@
 """The organiser's pages: events, an event's overview, and the export."""
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from rsvp.dashboard import imports, invitees, sending  # noqa: F401  (their routes join bp)
+from rsvp.dashboard import imports, invitees, sending, waitlist  # noqa: F401  (routes join bp)
 from rsvp.dashboard.blueprint import bp, load_event
 from rsvp.dashboard.chart import answer_chart
 from rsvp.dashboard.forms import EVENT_FIELDS, EventForm
@@ -18,7 +28,9 @@ from rsvp.events.stats import event_stats
 from rsvp.extensions import db
 from rsvp.i18n import format_event_when
 from rsvp.invitees.export import csv_lines, export_rows
+from rsvp.mailing.background import start_delivery
 from rsvp.mailing.models import MessageKind
+from rsvp.responses.waitlist import waiting_list
 
 __all__ = ["bp"]
 
@@ -60,6 +72,9 @@ def event_edit(slug: str):  # type: ignore[no-untyped-def]
             _attach_error(form, exc)
         else:
             db.session.commit()
+            # A larger capacity may have moved people up from the waiting list.
+            start_delivery(current_app._get_current_object(),  # type: ignore[attr-defined]
+                           event.id, MessageKind.PROMOTED)
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("dashboard.event", slug=event.slug), 303)
     return render_template("dashboard/event_form.html", form=form, event=event), _status(form)
@@ -104,6 +119,7 @@ def event(slug: str) -> str:
         chart=answer_chart(series), series=series,
         when=format_event_when(event, get_locale().language),
         invitations=message_counts(db.session, event, MessageKind.INVITATION),
+        waiting=waiting_list(db.session, event), action_form=FlaskForm(),
     )
 
 

@@ -94,12 +94,24 @@ def update_event(session: Session, event: Event, changes: dict[str, Any]) -> Eve
     raw.update(changes)
     values = event_values(raw)
     moved = any(values[name] != getattr(event, name) for name in CALENDAR_FIELDS)
+    resized = values["capacity"] != event.capacity
     for name, value in values.items():
         setattr(event, name, value)
     if moved:
         event.ical_sequence += 1
     session.flush()
+    if resized:
+        _fill_free_places(session, event)
     return event
+
+
+def _fill_free_places(session: Session, event: Event) -> None:
+    """More places (or none counted any more): the waiting list moves up and is told."""
+    from rsvp.mailing.services import queue_promotions
+    from rsvp.responses.waitlist import lock_event, promote_waiting
+
+    lock_event(session, event)
+    queue_promotions(session, promote_waiting(session, event))
 
 
 def get_event(session: Session, slug: str) -> Event:

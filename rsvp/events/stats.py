@@ -18,6 +18,8 @@ class EventStats:
     failed: int
     accepted: int
     declined: int
+    #: Wanted to come when the event was full; not counted in headcount.
+    waitlisted: int
     no_response: int
     guests: int
     #: Accepted invitees plus their guests: the people who will come.
@@ -29,7 +31,8 @@ class EventStats:
 
     @property
     def response_rate(self) -> float:
-        return (self.accepted + self.declined) / self.invited if self.invited else 0.0
+        answered = self.accepted + self.declined + self.waitlisted
+        return answered / self.invited if self.invited else 0.0
 
 
 def event_stats(session: Session, event: Event) -> EventStats:
@@ -43,15 +46,17 @@ def event_stats(session: Session, event: Event) -> EventStats:
         # The first invitation per invitee; resends from the dashboard are logged beside it.
         ).where(Message.event_id == event.id, Message.dedup_key == MessageKind.INVITATION.value)
     ).one()
-    accepted, declined, guests = session.execute(
+    accepted, declined, waitlisted, guests = session.execute(
         select(
             func.count(case((Response.answer == Answer.ACCEPTED, 1))),
             func.count(case((Response.answer == Answer.DECLINED, 1))),
+            func.count(case((Response.answer == Answer.WAITLISTED, 1))),
             func.coalesce(func.sum(case((Response.answer == Answer.ACCEPTED, Response.guests))), 0),
         ).where(Response.event_id == event.id)
     ).one()
     return EventStats(
         invited=invited, sent=sent, failed=failed, accepted=accepted, declined=declined,
-        no_response=invited - accepted - declined, guests=guests, headcount=accepted + guests,
+        waitlisted=waitlisted, no_response=invited - accepted - declined - waitlisted,
+        guests=guests, headcount=accepted + guests,
         capacity=event.capacity,
     )

@@ -17,6 +17,10 @@ class MessageKind(enum.StrEnum):
     REMINDER = "reminder"
     CONFIRMATION = "confirmation"
     UPDATE = "update"
+    #: The event was full when they accepted: they wait, and are told their place.
+    WAITLISTED = "waitlisted"
+    #: A place became free and the invitee moved up from the waiting list.
+    PROMOTED = "promoted"
 
 
 class MessageStatus(enum.StrEnum):

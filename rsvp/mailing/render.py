@@ -26,13 +26,17 @@ from rsvp.mailing.inline import inline_css
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.templates_custom import PLACEHOLDERS, get_template_override, render_custom
 from rsvp.responses.models import Answer
+from rsvp.responses.waitlist import waitlist_position
 from rsvp.tokens import rsvp_url
 
 #: Kinds whose messages carry the RSVP link; a save-the-date comes before registration opens.
 LINKED_KINDS = {MessageKind.INVITATION, MessageKind.REMINDER, MessageKind.CONFIRMATION,
-                MessageKind.UPDATE}
+                MessageKind.UPDATE, MessageKind.WAITLISTED, MessageKind.PROMOTED}
 #: Kinds that carry the event as a calendar file (confirmations only when accepted).
-CALENDAR_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.CONFIRMATION}
+CALENDAR_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.CONFIRMATION,
+                  MessageKind.PROMOTED}
+#: Kinds about the invitee's own answer: their templates restate it.
+ANSWER_KINDS = {MessageKind.CONFIRMATION, MessageKind.WAITLISTED, MessageKind.PROMOTED}
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
 
@@ -62,7 +66,7 @@ def placeholders(invitee: Invitee, kind: MessageKind) -> dict[str, object]:
     language = invitee.effective_language()
     linked = kind in LINKED_KINDS
     url = rsvp_url(invitee) if linked else ""
-    response = invitee.response if kind is MessageKind.CONFIRMATION else None
+    response = invitee.response if kind in ANSWER_KINDS else None
     labels = mail_labels(language)
     return {
         "salutation": salutation(
@@ -107,6 +111,8 @@ def mail_context(invitee: Invitee, kind: MessageKind) -> dict[str, object]:
         "deadline_full": (format_local_datetime(event.rsvp_deadline, event, language)
                           if event.rsvp_deadline else ""),
         "response": invitee.response,
+        "position": (waitlist_position(db.session, invitee.response)
+                     if kind is MessageKind.WAITLISTED and invitee.response else None),
         "show_contact": True,
     }
 
@@ -174,7 +180,7 @@ def _update_context(dedup_key: str | None, context: dict[str, object]) -> dict[s
 def _attachments(invitee: Invitee, kind: MessageKind) -> tuple[Attachment, ...]:
     if kind not in CALENDAR_KINDS:
         return ()
-    if kind is MessageKind.CONFIRMATION and (
+    if kind in ANSWER_KINDS and (
             invitee.response is None or invitee.response.answer is not Answer.ACCEPTED):
         return ()
     event = invitee.event

@@ -6,6 +6,7 @@ rsvp.mailing.delivery; the CLI, the views and the Celery tasks all call it from 
 
 import enum
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     ColumnElement,
@@ -30,6 +31,12 @@ from rsvp.mailing.mime import sender_address as _sender_address
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.responses.models import Answer, Response, ResponseChange
 
+if TYPE_CHECKING:
+    from rsvp.responses.services import AnswerResult
+
+#: Kinds sent to many at once (`rsvp send --kind`); the others answer one person's answer.
+BULK_KINDS = (MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.REMINDER,
+              MessageKind.CONFIRMATION, MessageKind.UPDATE)
 #: Kinds an invitee receives at most once; their kind is their dedup key.
 ONCE_ONLY_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.REMINDER}
 
@@ -179,11 +186,39 @@ def queue_message(session: Session, invitee: Invitee, kind: MessageKind,
 
 
 def queue_confirmation(session: Session, invitee: Invitee, change: ResponseChange) -> Message:
-    """Queue the confirmation of one recorded answer; one per history row, never two."""
-    return queue_message(session, invitee, MessageKind.CONFIRMATION, f"confirmation:{change.id}")
+    """Queue the confirmation of one recorded answer; one per history row, never two.
+
+    An acceptance that landed on the waiting list is confirmed as such, with the place.
+    """
+    kind = (MessageKind.WAITLISTED if change.new_answer is Answer.WAITLISTED
+            else MessageKind.CONFIRMATION)
+    return queue_message(session, invitee, kind, f"confirmation:{change.id}")
+
+
+def queue_promotions(session: Session, changes: Sequence[ResponseChange]) -> list[Message]:
+    """Queue the "a place is yours" message for each person moved up from the waiting list."""
+    messages = [Message(event_id=change.event_id, invitee_id=change.invitee_id,
+                        kind=MessageKind.PROMOTED, dedup_key=f"confirmation:{change.id}")
+                for change in changes]
+    session.add_all(messages)
+    session.flush()
+    return messages
+
+
+def queue_answer_mails(session: Session, invitee: Invitee, result: "AnswerResult", *,
+                       confirm: bool = True) -> list[int]:
+    """Queue what an answer sends: its confirmation (unless not wanted) and any promotions.
+
+    Returns the ids of the queued messages, for delivering them right away.
+    """
+    messages = queue_promotions(session, result.promoted)
+    if confirm and result.change is not None:
+        messages.insert(0, queue_confirmation(session, invitee, result.change))
+    return [m.id for m in messages]
 
 
 __all__ = [
+    "BULK_KINDS",
     "ONCE_ONLY_KINDS",
     "Audience",
     "AudienceError",
@@ -195,7 +230,9 @@ __all__ = [
     "deliver_one",
     "due_condition",
     "due_invitees",
+    "queue_answer_mails",
     "queue_confirmation",
     "queue_message",
     "queue_messages",
+    "queue_promotions",
 ]

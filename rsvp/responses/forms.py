@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from rsvp.responses.models import COMMENT_MAX_LENGTH, Answer
+from rsvp.responses.models import CHOOSABLE_ANSWERS, COMMENT_MAX_LENGTH, Answer
 
 
 class AnswerForm(FlaskForm):
@@ -32,7 +32,7 @@ class AnswerForm(FlaskForm):
         self.max_guests = max_guests
 
     def validate_response(self, field: RadioField) -> None:
-        if field.data not in {a.value for a in Answer}:
+        if field.data not in {a.value for a in CHOOSABLE_ANSWERS}:
             raise ValidationError(_l("Please choose whether you will attend."))
 
     def validate_guests(self, field: IntegerField) -> None:

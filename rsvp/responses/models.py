@@ -16,11 +16,19 @@ COMMENT_MAX_LENGTH = 1000
 class Answer(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    #: Wanted to come when the event was full: waits for a place, in order of arrival.
+    WAITLISTED = "waitlisted"
+
+
+#: What an invitee or organiser can choose; WAITLISTED is where an acceptance may land.
+CHOOSABLE_ANSWERS = (Answer.ACCEPTED, Answer.DECLINED)
 
 
 class Actor(enum.StrEnum):
     INVITEE = "invitee"
     ORGANISER = "organiser"
+    #: The application itself, e.g. moving the next person up from the waiting list.
+    SYSTEM = "system"
 
 
 def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
@@ -35,7 +43,11 @@ class Response(db.Model):
     __tablename__ = "response"
     __table_args__ = (
         CheckConstraint("guests >= 0", name="guests_not_negative"),
+        # The place in the queue exists exactly while the invitee waits.
+        CheckConstraint("(answer = 'waitlisted') = (waitlisted_at IS NOT NULL)",
+                        name="waitlisted_has_queue_time"),
         Index("ix_response_event_answer", "event_id", "answer"),
+        Index("ix_response_event_waitlist", "event_id", "waitlisted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +60,8 @@ class Response(db.Model):
     guests: Mapped[int] = mapped_column(default=0)
     comment: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the invitee joined the waiting list; the list is served in this order (then id).
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     invitee: Mapped[Invitee] = relationship(back_populates="response")
 
@@ -80,7 +94,7 @@ class ResponseChange(db.Model):
     new_answer: Mapped[Answer] = mapped_column(_enum(Answer, "new_answer"))
     new_guests: Mapped[int]
     new_comment: Mapped[str] = mapped_column(Text, default="")
-    #: Where the answer came from: "link", "phone", "letter", "mail", "import".
+    #: Where the answer came from: "link", "phone", "letter", "mail", "import", "waitlist".
     channel: Mapped[str] = mapped_column(String(20), default="link")
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

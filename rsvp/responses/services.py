@@ -1,6 +1,6 @@
 """Recording an invitee's answer, by the invitee or on their behalf."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -8,7 +8,15 @@ from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import utcnow
 from rsvp.invitees.models import Invitee
-from rsvp.responses.models import COMMENT_MAX_LENGTH, Actor, Answer, Response, ResponseChange
+from rsvp.responses.models import (
+    CHOOSABLE_ANSWERS,
+    COMMENT_MAX_LENGTH,
+    Actor,
+    Answer,
+    Response,
+    ResponseChange,
+)
+from rsvp.responses.waitlist import lock_event, places_free, promote_waiting, waiting_count
 
 
 class AnswerError(ValueError):
@@ -17,6 +25,14 @@ class AnswerError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class NoRoomForGuests(AnswerError):
+    """An accepted invitee asked for more guests than places are left; ``free`` is how many."""
+
+    def __init__(self, free: int) -> None:
+        super().__init__("guests", f"Only {free} more guests fit: the event is full.")
+        self.free = free
 
 
 class DeadlinePassed(Exception):
@@ -28,14 +44,15 @@ class AnswerResult:
     response: Response
     #: The history row written, or None when the answer was the same as before.
     change: ResponseChange | None
+    #: People moved up from the waiting list because this answer freed places.
+    promoted: tuple[ResponseChange, ...] = field(default=())
 
 
 def validate_answer(invitee: Invitee, answer: str, guests: int, comment: str) -> Answer:
     """Check an answer against the event's rules; raises AnswerError naming the field."""
-    try:
-        parsed = Answer(answer)
-    except ValueError:
-        raise AnswerError("response", "Please choose whether you accept or decline.") from None
+    parsed = next((a for a in CHOOSABLE_ANSWERS if a.value == answer), None)
+    if parsed is None:
+        raise AnswerError("response", "Please choose whether you accept or decline.")
     maximum = invitee.event.max_guests
     if guests < 0 or guests > maximum:
         raise AnswerError("guests", f"The number of guests must be between 0 and {maximum}.")
@@ -60,16 +77,20 @@ def record_answer(
     """Set the invitee's current answer and append the change to the history.
 
     Invitees are held to the deadline; organisers recording an answer taken by phone are not.
-    The caller commits. An unchanged answer writes no history row.
+    An acceptance for a full event lands on the waiting list; places this answer frees go to
+    the waiting list at once. The caller commits. An unchanged answer writes no history row.
     """
     comment = comment.strip()
     parsed = validate_answer(invitee, answer, guests, comment)
     if actor is Actor.INVITEE and invitee.event.deadline_passed():
         raise DeadlinePassed()
     now = utcnow()
+    # Event before invitee, always in this order: places are counted per event.
+    lock_event(session, invitee.event)
     current = _lock_and_read_current(session, invitee, now)
+    state = _state_for(session, invitee, current, parsed, guests)
     if current is not None and (current.answer, current.guests, current.comment) == (
-        parsed, guests, comment
+        state, guests, comment
     ):
         return AnswerResult(current, None)
     change = ResponseChange(
@@ -77,18 +98,45 @@ def record_answer(
         old_answer=current.answer if current else None,
         old_guests=current.guests if current else None,
         old_comment=current.comment if current else None,
-        new_answer=parsed, new_guests=guests, new_comment=comment, channel=channel,
+        new_answer=state, new_guests=guests, new_comment=comment, channel=channel,
         changed_at=now,
     )
     if current is None:
         current = Response(invitee=invitee, event_id=invitee.event_id)
         session.add(current)
+    waiting_since = current.waitlisted_at if current.answer is Answer.WAITLISTED else now
     current.answer, current.guests, current.comment, current.answered_at = (
-        parsed, guests, comment, now
+        state, guests, comment, now
     )
+    current.waitlisted_at = waiting_since if state is Answer.WAITLISTED else None
     session.add(change)
     session.flush()
-    return AnswerResult(current, change)
+    promoted = tuple(promote_waiting(session, invitee.event))
+    return AnswerResult(current, change, promoted)
+
+
+def _state_for(session: Session, invitee: Invitee, current: Response | None, parsed: Answer,
+               guests: int) -> Answer:
+    """Accepted if the party fits and nobody waits ahead; else the waiting list.
+
+    Someone already accepted keeps their place; more guests than fit is an error for them,
+    not a demotion to the waiting list.
+    """
+    if parsed is not Answer.ACCEPTED:
+        return parsed
+    free = places_free(session, invitee.event, besides=invitee.id)
+    if free is None:
+        return Answer.ACCEPTED
+    if current is not None and current.answer is Answer.ACCEPTED:
+        if 1 + guests > free:
+            raise NoRoomForGuests(max(free - 1, 0))
+        return Answer.ACCEPTED
+    if current is not None and current.answer is Answer.WAITLISTED:
+        # Keeps their place in the queue; promote_waiting moves them up when it is their turn.
+        return Answer.WAITLISTED
+    if waiting_count(session, invitee.event_id) or 1 + guests > free:
+        return Answer.WAITLISTED
+    return Answer.ACCEPTED
 
 
 def _lock_and_read_current(session: Session, invitee: Invitee, now: datetime) -> Response | None:

@@ -11,16 +11,18 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from rsvp.calendar import event_ics
 from rsvp.extensions import db, limiter
 from rsvp.i18n import format_event_when, format_local_datetime, salutation
 from rsvp.invitees.models import Invitee
-from rsvp.mailing.services import deliver_due, queue_confirmation
+from rsvp.mailing.services import deliver_due, queue_answer_mails
 from rsvp.mailing.smtp import SmtpUnavailable
 from rsvp.responses.forms import AnswerForm
-from rsvp.responses.services import DeadlinePassed, record_answer
+from rsvp.responses.services import DeadlinePassed, NoRoomForGuests, record_answer
+from rsvp.responses.waitlist import waitlist_position
 from rsvp.tokens import invitee_for_token
 
 bp = Blueprint("responses", __name__)
@@ -41,6 +43,7 @@ def _render(invitee: Invitee, form: AnswerForm, status: int = 200) -> tuple[str,
         deadline=(format_local_datetime(event.rsvp_deadline, event, language)
                   if event.rsvp_deadline else None),
         closed=event.deadline_passed(),
+        position=waitlist_position(db.session, invitee.response) if invitee.response else None,
         greeting=salutation(salutation_code=invitee.salutation, title=invitee.academic_title,
                             first_name=invitee.first_name, last_name=invitee.last_name,
                             language=language),
@@ -84,24 +87,33 @@ def answer(token: str):  # type: ignore[no-untyped-def]
                                guests=form.guests.data or 0, comment=form.comment.data or "")
     except DeadlinePassed:
         return _render(invitee, form, 403)
-    message = queue_confirmation(db.session, invitee, result.change) if result.change else None
+    except NoRoomForGuests as exc:
+        db.session.rollback()
+        form.guests.errors = [_("The event is full: at most %(n)d more guests can come along.",
+                                n=exc.free)]
+        return _render(invitee, form, 409)
+    message_ids = queue_answer_mails(db.session, invitee, result)
     try:
         db.session.commit()
     except IntegrityError:
         # A second tab answered at the same instant; its answer stands and is shown.
         db.session.rollback()
-    if message is not None:
-        _send_confirmation(invitee, message.id)
+        message_ids = []
+    if message_ids:
+        _send_now(invitee, message_ids)
     flash("saved")
     return redirect(url_for("responses.page", token=token), 303)
 
 
-def _send_confirmation(invitee: Invitee, message_id: int) -> None:
-    """Deliver now if the server answers; a queued confirmation is never lost, only late."""
+def _send_now(invitee: Invitee, message_ids: list[int]) -> None:
+    """Deliver now if the server answers; a queued confirmation is never lost, only late.
+
+    Besides the confirmation these may be the messages of people who moved up.
+    """
     try:
-        deliver_due(db.session, invitee.event, message_ids=[message_id], wait_for_retries=False)
+        deliver_due(db.session, invitee.event, message_ids=message_ids, wait_for_retries=False)
     except SmtpUnavailable as exc:
-        current_app.logger.warning("confirmation %s stays queued: %s", message_id, exc)
+        current_app.logger.warning("messages %s stay queued: %s", message_ids, exc)
 
 
 @bp.get("/r/<token>/event.ics")
