@@ -121,6 +121,38 @@ def invitees_import(slug: str, path: Path, dry_run: bool) -> None:
         sys.exit(1)
 
 
+def _invitee(slug: str, email: str) -> Invitee:
+    try:
+        return invitee_by_email(db.session, _event(slug), email)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@invitees_cli.command("data")
+@click.argument("slug")
+@click.argument("email")
+def invitees_data(slug: str, email: str) -> None:
+    """Print everything stored about one invitee as JSON (a data subject's copy)."""
+    from rsvp.invitees.privacy import invitee_data
+
+    click.echo(json.dumps(invitee_data(db.session, _invitee(slug, email)), indent=2,
+                          ensure_ascii=False))
+
+
+@invitees_cli.command("erase")
+@click.argument("slug")
+@click.argument("email")
+@click.confirmation_option(prompt="Erase this invitee's personal data for good?")
+def invitees_erase(slug: str, email: str) -> None:
+    """Erase one invitee's personal data; the anonymous history and counts stay."""
+    from rsvp.invitees.privacy import erase_invitee
+
+    erasure = erase_invitee(db.session, _invitee(slug, email))
+    db.session.commit()
+    click.echo(f"Erased. {erasure.messages_anonymised} messages and "
+               f"{erasure.history_rows_kept} history entries kept without personal data.")
+
+
 def _print_import_report(report: ImportReport) -> None:
     verb = "would be" if report.dry_run else "were"
     click.echo(f"{report.added} {verb} added, {report.updated} updated, "

@@ -26,6 +26,9 @@ DEFAULTS: dict[str, object] = {
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "Konferenzbüro <einladung@rsvp.localhost>",
     "MAIL_TIMEOUT": 30,
+    #: Where bounces go (envelope sender, with "+<message>.<signature>" added per message).
+    #: Empty: the sender's own address, so its mailbox must accept plus-addressing.
+    "MAIL_BOUNCE_ADDRESS": "",
     #: Messages claimed at a time by one sender, all sent over one SMTP connection.
     "MAIL_BATCH_SIZE": 200,
     #: Attempts before a message with temporary failures (4xx, dropped connections) is failed.

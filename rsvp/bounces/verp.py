@@ -1,7 +1,9 @@
 """Per-message return paths (VERP): a bounce names the message it is about, without guessing.
 
-The envelope sender of message 42 is ``bounces+42.<signature>@<sender domain>``; the short
-signature stops anyone from marking invitees bounced by mailing made-up addresses.
+The envelope sender of message 42 is ``<local>+42.<signature>@<domain>``, where local and
+domain come from RSVP_MAIL_BOUNCE_ADDRESS (default: the sender's address, relying on
+plus-addressing); the short signature stops anyone from marking invitees bounced by mailing
+made-up addresses.
 """
 
 import hashlib
@@ -11,8 +13,7 @@ from email.utils import parseaddr
 
 from flask import current_app
 
-LOCAL_PART = "bounces"
-VERP_PATTERN = re.compile(rf"^{LOCAL_PART}\+(\d+)\.([0-9a-f]{{10}})@", re.IGNORECASE)
+VERP_PATTERN = re.compile(r"^[^+@\s]+\+(\d+)\.([0-9a-f]{10})@", re.IGNORECASE)
 
 
 def _signature(message_id: int) -> str:
@@ -20,15 +21,21 @@ def _signature(message_id: int) -> str:
     return hmac.new(key, f"bounce:{message_id}".encode(), hashlib.sha256).hexdigest()[:10]
 
 
-def bounce_domain() -> str:
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    address = sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
-    return address.rpartition("@")[2] or "localhost"
+def bounce_address() -> tuple[str, str]:
+    """(local part, domain) that bounces go back to."""
+    config = current_app.config
+    address = config.get("MAIL_BOUNCE_ADDRESS") or ""
+    if not address:
+        sender = config["MAIL_DEFAULT_SENDER"]
+        address = sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
+    local, _, domain = address.rpartition("@")
+    return local or "bounces", domain or "localhost"
 
 
 def return_path(message_id: int) -> str:
     """The envelope sender (MAIL FROM) for one logged message."""
-    return f"{LOCAL_PART}+{message_id}.{_signature(message_id)}@{bounce_domain()}"
+    local, domain = bounce_address()
+    return f"{local}+{message_id}.{_signature(message_id)}@{domain}"
 
 
 def message_id_from_return_path(address: str) -> int | None:

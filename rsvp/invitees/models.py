@@ -87,6 +87,10 @@ class Invitee(db.Model):
 
     @validates("email")
     def _fold_email(self, _key: str, value: str) -> str:
+        if self.email_key and email_key(value) != self.email_key:
+            # A new address has not bounced (yet).
+            self.bounced_at = None
+            self.bounce_reason = ""
         self.email_key = email_key(value)
         return value
 

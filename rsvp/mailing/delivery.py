@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from rsvp.bounces.verp import return_path
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
@@ -146,7 +147,7 @@ def deliver_one(session: Session, connection: SmtpConnection, message: Message, 
         return None
     session.commit()
     try:
-        connection.deliver_bytes(outgoing.envelope_from, outgoing.recipients, outgoing.data)
+        connection.deliver_bytes(return_path(message.id), outgoing.recipients, outgoing.data)
     except DeliveryError as error:
         outcome = _failure_values(message, error)
     else:

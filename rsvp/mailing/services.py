@@ -130,7 +130,8 @@ def due_condition(kind: MessageKind, audience: Audience | None = None, tag: str 
         raise AudienceError(f"a {kind} goes only to: {choices}")
     already = exists().where(Message.invitee_id == Invitee.id,
                              Message.dedup_key == dedup_expression(kind, dedup_key))
-    condition = and_(~already, audience_condition(audience, tag))
+    # An address that bounced takes no mail: nobody writes to it again until it is changed.
+    condition = and_(~already, audience_condition(audience, tag), Invitee.bounced_at.is_(None))
     if kind is MessageKind.REMINDER:
         # A reminder presupposes the invitation, whatever the audience.
         condition = and_(condition, _invited(), ~_answered())

@@ -33,7 +33,7 @@ def sample(name: str, message: Message, *, verp: bool = True) -> bytes:
 
 def test_the_return_path_names_its_message_and_cannot_be_forged(app):
     assert message_id_from_return_path(return_path(42)) == 42
-    forged = return_path(42).replace("bounces+42.", "bounces+43.")
+    forged = return_path(42).replace("+42.", "+43.")
     assert message_id_from_return_path(forged) is None
     assert message_id_from_return_path("someone@example.org") is None
 
@@ -82,3 +82,26 @@ def test_the_command_reads_a_maildir(runner, sent, tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 invitees marked bounced, 1 delays ignored" in result.output
     assert "bounced: weg@example.org: 5.1.1 550" in result.output
+
+
+def test_the_bounce_of_a_real_send_arrives_back_at_its_return_path(sent, smtp_server):
+    received = {r.rcpt_tos[0]: r for r in smtp_server.received}
+    message = sent["weg@example.org"]
+    assert message_id_from_return_path(received["weg@example.org"].mail_from) == message.id
+
+
+def test_reminders_skip_bounced_invitees(runner, sent, smtp_server):
+    ingest_bounces(db.session, [("b.eml", sample("postfix.eml", sent["weg@example.org"]))])
+    db.session.commit()
+    smtp_server.clear()
+    slug = sent["weg@example.org"].invitee.event.slug
+    assert runner.invoke(args=["send", slug, "--kind", "reminder"]).exit_code == 0
+    assert [r.rcpt_tos for r in smtp_server.received] == [["da@example.org"]]
+
+
+def test_correcting_a_bounced_address_clears_the_bounce(sent):
+    message = sent["weg@example.org"]
+    ingest_bounces(db.session, [("b.eml", sample("postfix.eml", message))])
+    message.invitee.email = "neu@example.org"
+    db.session.commit()
+    assert message.invitee.bounced_at is None and message.invitee.bounce_reason == ""

@@ -47,3 +47,18 @@ def test_erasure_keeps_that_an_answer_was_given_but_not_who(runner, create_event
     stored = " ".join(str(v) for v in (message.recipient, message.subject, message.body_text,
                                        message.body_html, message.message_id))
     assert "Potz" not in stored and "petra" not in stored
+
+
+def test_the_commands_print_the_data_and_erase_after_confirmation(runner, create_event,
+                                                                  create_invitee):
+    event = create_event()
+    create_invitee(event, email="petra@example.org", last_name="Potz")
+    data = runner.invoke(args=["invitees", "data", event.slug, "petra@example.org"])
+    assert json.loads(data.output)["last_name"] == "Potz"
+    refused = runner.invoke(args=["invitees", "erase", event.slug, "petra@example.org"],
+                            input="n\n")
+    assert refused.exit_code == 1
+    assert db.session.scalar(select(func.count()).select_from(Invitee)) == 1
+    erased = runner.invoke(args=["invitees", "erase", event.slug, "petra@example.org", "--yes"])
+    assert erased.exit_code == 0, erased.output
+    assert db.session.scalar(select(func.count()).select_from(Invitee)) == 0

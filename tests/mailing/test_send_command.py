@@ -9,6 +9,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from rsvp.bounces.verp import return_path
 from rsvp.extensions import db
 from rsvp.mailing.models import Message, MessageStatus
 from rsvp.responses.models import Actor
@@ -30,8 +31,9 @@ def test_each_invitation_is_multipart_with_text_html_and_proper_headers(runner, 
     assert message["From"].addresses[0].display_name == "Konferenzbüro"
     assert message["To"].addresses[0].display_name == "Petra Potz"
     assert message["Reply-To"].addresses[0].addr_spec == "kontakt@example.org"
-    assert received.mail_from == "einladung@rsvp.test"
     stored = db.session.scalar(select(Message))
+    assert received.mail_from == return_path(stored.id)
+    assert received.mail_from.startswith(f"einladung+{stored.id}.")
     assert stored.message_id == message["Message-ID"].strip("<>")
     assert stored.status is MessageStatus.SENT and stored.sent_at is not None
 
