@@ -14,7 +14,7 @@ from tests.conftest import csrf_token
 
 
 @pytest.fixture
-def app_config(app_config):  # noqa: ANN001, ANN201
+def app_config(app_config):
     return app_config | {"DATABASE_BUSY_TIMEOUT": 0.3}
 
 

@@ -7,13 +7,13 @@ from tests.conftest import csrf_token
 
 
 @pytest.fixture
-def app_config(app_config):  # noqa: ANN001, ANN201
+def app_config(app_config):
     return app_config | {"ANSWER_RATE_LIMIT_PER_LINK": "3 per minute",
                          "ANSWER_RATE_LIMIT_PER_ADDRESS": "10 per minute"}
 
 
 @pytest.fixture
-def token(create_event, create_invitee):  # noqa: ANN201
+def token(create_event, create_invitee):
     return make_token(create_invitee(create_event()))
 
 
