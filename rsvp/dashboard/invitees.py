@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -174,7 +175,9 @@ def _guests_fit(form: PhoneAnswerForm, event: Event) -> bool:
     """The event's rules for guests, checked here too so the message is in the page's language."""
     guests = form.guests.data or 0
     if guests > event.max_guests:
-        form.guests.errors = [_("At most %(n)d accompanying guests.", n=event.max_guests)]
+        form.guests.errors = [ngettext("At most %(num)d accompanying guest.",
+                                       "At most %(num)d accompanying guests.",
+                                       event.max_guests)]
     elif guests and form.response.data == "declined":
         form.guests.errors = [_("Guests can only come along with an acceptance.")]
     return not form.guests.errors

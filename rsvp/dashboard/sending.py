@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -98,7 +99,7 @@ def send(slug: str):  # type: ignore[no-untyped-def]
     db.session.commit()
     if queued:
         start_delivery(current_app._get_current_object(), event.id, kind)  # type: ignore[attr-defined]
-    flash(_("%(n)d messages queued.", n=queued), "success")
+    flash(ngettext("%(num)d message queued.", "%(num)d messages queued.", queued), "success")
     return redirect(url_for("dashboard.progress", slug=event.slug, kind=kind.value), 303)
 
 

@@ -24,8 +24,9 @@ def log_in(page: Page, base: str, email: str) -> None:
     expect(page.get_by_role("heading", name="Veranstaltungen")).to_be_visible()
 
 
-def create_event(page: Page) -> None:
+def create_event(page: Page, screenshot) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("link", name="Neue Veranstaltung").click()
+    screenshot(page, "event-form")
     page.get_by_label("Kurzname für Adressen").fill("fachtagung-2027")
     page.get_by_label("Titel", exact=True).fill("Fachtagung Quartiersarbeit")
     page.get_by_label("Zeitzone").select_option("Europe/Berlin")
@@ -41,7 +42,7 @@ def create_event(page: Page) -> None:
     expect(page.get_by_role("heading", name="Fachtagung Quartiersarbeit")).to_be_visible()
 
 
-def import_invitees(page: Page) -> None:
+def import_invitees(page: Page, screenshot) -> None:  # type: ignore[no-untyped-def]
     nav = page.get_by_role("navigation", name="Hauptnavigation")
     nav.get_by_role("link", name="Import").click()
     page.get_by_label("CSV-Datei").set_input_files(
@@ -50,14 +51,16 @@ def import_invitees(page: Page) -> None:
     expect(page.locator("#import-summary")).to_contain_text("würde 3 hinzufügen")
     expect(page.locator("#rejected-table")).to_contain_text("kaputt-ohne-at")
     expect(page.locator("#rejected-table tbody td").first).to_have_text("5")
+    screenshot(page, "import-preview")
     page.get_by_role("button", name="Jetzt importieren").click()
     expect(page.locator("#import-summary")).to_contain_text("3 hinzugefügt")
 
 
-def send_invitations(page: Page, smtp_server) -> None:  # type: ignore[no-untyped-def]
+def send_invitations(page: Page, smtp_server, screenshot) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("link", name="Einladungen versenden").click()
     expect(page.locator("#preview-subject")).not_to_be_empty()
     expect(page.locator("#preview-text")).to_contain_text("Sehr geehrte Frau Dr. Potz,")
+    screenshot(page, "compose")
     page.get_by_role("button", name=re.compile("^Test an buero@example.org senden")).click()
     expect(page.get_by_role("status").first).to_contain_text("Testnachricht wurde")
     assert [m["To"] for m in smtp_server.messages] == ["buero@example.org"]
@@ -81,9 +84,9 @@ def test_an_organiser_invites_and_sees_the_answers_arrive(
     create_organiser("buero@example.org", PASSWORD)
     page = browser_context.new_page()
     log_in(page, live_server, "buero@example.org")
-    create_event(page)
-    import_invitees(page)
-    send_invitations(page, smtp_server)
+    create_event(page, screenshot)
+    import_invitees(page, screenshot)
+    send_invitations(page, smtp_server, screenshot)
 
     page.get_by_role("link", name="Übersicht", exact=True).click()
     expect(page.locator('[data-stat="sent"]')).to_have_text("3")
