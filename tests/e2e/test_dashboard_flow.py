@@ -15,6 +15,18 @@ INVITEES_CSV = (
 ).encode("cp1252")
 
 
+UNLABELLED_FIELDS = """
+[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  .filter(el => !el.labels.length && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id || el.outerHTML)
+"""
+
+
+def assert_every_field_is_labelled(page: Page) -> None:
+    assert page.evaluate(UNLABELLED_FIELDS) == [], page.url
+
+
 def log_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/events/")
     expect(page).to_have_url(re.compile(r"/login\?next="))
@@ -27,6 +39,7 @@ def log_in(page: Page, base: str, email: str) -> None:
 def create_event(page: Page, screenshot) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("link", name="Neue Veranstaltung").click()
     screenshot(page, "event-form")
+    assert_every_field_is_labelled(page)
     page.get_by_label("Kurzname für Adressen").fill("fachtagung-2027")
     page.get_by_label("Titel", exact=True).fill("Fachtagung Quartiersarbeit")
     page.get_by_label("Zeitzone").select_option("Europe/Berlin")
@@ -52,6 +65,7 @@ def import_invitees(page: Page, screenshot) -> None:  # type: ignore[no-untyped-
     expect(page.locator("#rejected-table")).to_contain_text("kaputt-ohne-at")
     expect(page.locator("#rejected-table tbody td").first).to_have_text("5")
     screenshot(page, "import-preview")
+    assert_every_field_is_labelled(page)
     page.get_by_role("button", name="Jetzt importieren").click()
     expect(page.locator("#import-summary")).to_contain_text("3 hinzugefügt")
 
@@ -61,6 +75,7 @@ def send_invitations(page: Page, smtp_server, screenshot) -> None:  # type: igno
     expect(page.locator("#preview-subject")).not_to_be_empty()
     expect(page.locator("#preview-text")).to_contain_text("Sehr geehrte Frau Dr. Potz,")
     screenshot(page, "compose")
+    assert_every_field_is_labelled(page)
     page.get_by_role("button", name=re.compile("^Test an buero@example.org senden")).click()
     expect(page.get_by_role("status").first).to_contain_text("Testnachricht wurde")
     assert [m["To"] for m in smtp_server.messages] == ["buero@example.org"]
@@ -104,6 +119,7 @@ def test_an_organiser_invites_and_sees_the_answers_arrive(
     expect(invitee_page.locator("#saved")).to_be_visible()
     assert invitee_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(invitee_page, "rsvp-page-phone")
+    assert_every_field_is_labelled(invitee_page)
     phone.close()
 
     page.reload()
@@ -120,17 +136,21 @@ def test_an_organiser_invites_and_sees_the_answers_arrive(
     page.get_by_role("button", name="Anzeigen").click()
     expect(page.locator("#result-count")).to_contain_text("1–1 von 1")
     screenshot(page, "invitee-list")
+    assert_every_field_is_labelled(page)
     page.get_by_role("link", name="Petra Potz").click()
     expect(page.locator("#history-table")).to_contain_text("über den Link")
     expect(page.locator("#message-table")).to_contain_text("versandt")
     screenshot(page, "invitee-page")
+    assert_every_field_is_labelled(page)
 
 
 def test_an_organiser_can_log_in_with_the_keyboard_alone(
-        live_server, browser_context, create_organiser):
+        live_server, browser_context, create_organiser, screenshot):
     create_organiser("buero@example.org", PASSWORD)
     page = browser_context.new_page()
     page.goto(f"{live_server}/login")
+    screenshot(page, "login")
+    assert_every_field_is_labelled(page)
     expect(page.get_by_label("E-Mail-Adresse")).to_be_focused()
     page.keyboard.type("buero@example.org")
     page.keyboard.press("Tab")
