@@ -129,6 +129,10 @@ def test_an_organiser_invites_and_sees_the_answers_arrive(
     expect(page.locator('[data-stat="no_response"]')).to_have_text("2")
     expect(page.locator(".chart svg")).to_be_visible()
     screenshot(page, "dashboard")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "dashboard-phone")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Eingeladene").click()
