@@ -42,6 +42,8 @@ DEFAULTS: dict[str, object] = {
     #: MAIL_RATE_URL or CELERY_BROKER_URL is a Redis URL). 0 or unset: as fast as possible.
     "MAIL_MAX_RATE": None,
     "MAIL_RATE_URL": None,
+    #: Threads per process that deliver answers' confirmations after the request (no broker).
+    "MAIL_SENDER_THREADS": 2,
     #: Redis URL of the Celery broker: `rsvp send --via celery` and the dashboard's send
     #: hand the work to `rsvp worker` processes. Unset: everything is sent in-process.
     "CELERY_BROKER_URL": None,

@@ -3,6 +3,8 @@ server on loopback, and callables that create test data."""
 
 import os
 import re
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -84,8 +86,20 @@ def app(app_config: dict[str, object], tmp_path, monkeypatch) -> Iterator[Flask]
         else:
             _reset_postgres(url)
         yield application
+        join_background_senders()
         db.session.remove()
         db.engine.dispose()
+
+
+def join_background_senders(timeout: float = 30.0) -> None:
+    """Let mail sent after a request (an answer's confirmation) finish before the database goes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        senders = [t for t in threading.enumerate() if t.name.startswith("deliver-")]
+        if not senders:
+            return
+        for thread in senders:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def _reset_postgres(url: str) -> None:

@@ -96,6 +96,16 @@ class SmtpServer:
     def to(self, address: str) -> list[EmailMessage]:
         return [r.message for r in self.received if address in r.rcpt_tos]
 
+    def wait_for(self, count: int, timeout: float = 5) -> list[Received]:
+        """What was received, once at least ``count`` messages are in (mail sent in the
+        background arrives after the request); fails the test after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while len(received := self.received) < count:
+            assert time.monotonic() < deadline, (
+                f"expected {count} messages within {timeout}s, received {len(received)}")
+            time.sleep(0.01)
+        return received
+
     def clear(self) -> None:
         with self.handler.lock:
             self.handler.received.clear()

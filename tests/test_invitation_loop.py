@@ -5,7 +5,7 @@ import io
 import json
 import re
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, join_background_senders
 
 INVITEES_CSV = (
     "E-Mail;Anrede;Titel;Vorname;Nachname;Organisation;Sprache\n"
@@ -50,6 +50,8 @@ def test_import_send_answer_change_stats_and_export(runner, client, smtp_server,
                                       "guests": "0", "comment": ""})
     assert changed.status_code == 303
 
+    smtp_server.wait_for(5)
+    join_background_senders()
     confirmations = [m for m in smtp_server.to("petra.potz@example.org")
                      if m["Subject"] != invitation["Subject"]]
     assert [m["Subject"].split(":")[0] for m in confirmations] == [

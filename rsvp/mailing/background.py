@@ -1,11 +1,14 @@
 """Sending outside the request: the one entry point views use to start a delivery run."""
 
+import os
 import threading
+from collections.abc import Sequence
 
 from flask import Flask
 
 from rsvp.events.models import Event
 from rsvp.extensions import db
+from rsvp.mailing.delivery import unfinished_retry_in
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.services import deliver_due
 from rsvp.mailing.smtp import SmtpUnavailable
@@ -44,3 +47,96 @@ def _deliver(app: Flask, event_id: int, kind: MessageKind) -> None:
             app.logger.exception("delivery of %s for event %s failed", kind.value, event_id)
         finally:
             db.session.remove()
+
+
+def deliver_soon(app: Flask, event_id: int, message_ids: Sequence[int]) -> None:
+    """Deliver these queued, committed messages (an answer's confirmation) outside the request.
+
+    With a Celery broker they go to the workers as one chunk; otherwise to this process's
+    small pool of sender threads, which gathers what many requests queued into one run. The
+    messages are committed rows, so nothing is lost if the process dies first: they stay
+    queued for the next run, and the claim in ``deliver_due`` keeps them from going out twice.
+    """
+    if not message_ids:
+        return
+    if "celery" in app.extensions:
+        from rsvp.mailing.tasks import deliver_chunk
+
+        deliver_chunk.delay(event_id, list(message_ids))
+        return
+    pool = app.extensions.get("rsvp_senders")
+    if pool is None or pool.pid != os.getpid():
+        # A forked worker (gunicorn) must not share its parent's lock or threads.
+        pool = app.extensions["rsvp_senders"] = SenderPool(app)
+    pool.submit(event_id, message_ids)
+
+
+class SenderPool:
+    """Up to MAIL_SENDER_THREADS threads delivering what requests queued, batched per event.
+
+    Threads start when work arrives and end when none is left, so an idle process holds no
+    connection and a test can join them.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        #: Message ids per event, and how many runs each batch has had already.
+        self.pending: dict[int, tuple[list[int], int]] = {}
+        self.running = 0
+        #: Events a thread is delivering right now.
+        self.busy: set[int] = set()
+        self.size = max(1, int(app.config["MAIL_SENDER_THREADS"]))
+
+    def submit(self, event_id: int, message_ids: Sequence[int], runs: int = 0) -> None:
+        with self.lock:
+            ids, before = self.pending.get(event_id, ([], runs))
+            self.pending[event_id] = ([*ids, *message_ids], min(before, runs))
+            if self.running >= self.size:
+                return
+            self.running += 1
+        threading.Thread(target=self._work, name="deliver-soon", daemon=True).start()
+
+    def _take(self, finished: int | None) -> tuple[int, list[int], int] | None:
+        with self.lock:
+            self.busy.discard(finished)  # type: ignore[arg-type]
+            # One thread per event at a time, so an invitee's mails go out in answer order.
+            event_id = next((e for e in self.pending if e not in self.busy), None)
+            if event_id is None:
+                self.running -= 1
+                return None
+            self.busy.add(event_id)
+            ids, runs = self.pending.pop(event_id)
+            return event_id, ids, runs
+
+    def _work(self) -> None:
+        finished = None
+        while (work := self._take(finished)) is not None:
+            self._deliver(*work)
+            finished = work[0]
+
+    def _deliver(self, event_id: int, message_ids: list[int], runs: int) -> None:
+        with self.app.app_context():
+            try:
+                event = db.session.get(Event, event_id)
+                if event is None:
+                    return
+                deliver_due(db.session, event, message_ids=message_ids, wait_for_retries=False)
+                again_in = unfinished_retry_in(db.session, event_id, message_ids)
+            except SmtpUnavailable as exc:
+                # Nothing is lost: the messages stay queued; try again after the longest backoff.
+                self.app.logger.warning("messages %s stay queued: %s", message_ids, exc)
+                again_in = float(self.app.config["MAIL_RETRY_MAX"])
+            except Exception:
+                self.app.logger.exception("delivery of messages %s failed", message_ids)
+                return
+            finally:
+                db.session.remove()
+        if again_in is not None and runs + 1 < int(self.app.config["MAIL_MAX_ATTEMPTS"]):
+            # Deferred after a temporary failure, or held by another sender: come back later.
+            # Past the attempts they stay queued for the next `rsvp send`, never lost.
+            timer = threading.Timer(again_in, self.submit, (event_id, message_ids, runs + 1))
+            timer.name = "deliver-retry"
+            timer.daemon = True
+            timer.start()

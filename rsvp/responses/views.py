@@ -18,8 +18,8 @@ from rsvp.calendar import event_ics
 from rsvp.extensions import db, limiter
 from rsvp.i18n import format_event_when, format_local_datetime, salutation
 from rsvp.invitees.models import Invitee
-from rsvp.mailing.services import deliver_due, queue_answer_mails
-from rsvp.mailing.smtp import SmtpUnavailable
+from rsvp.mailing.background import deliver_soon
+from rsvp.mailing.services import queue_answer_mails
 from rsvp.responses.forms import AnswerForm
 from rsvp.responses.services import DeadlinePassed, NoRoomForGuests, record_answer
 from rsvp.responses.waitlist import waitlist_position
@@ -74,7 +74,7 @@ def _link_key() -> str:
 @limiter.limit(lambda: current_app.config["ANSWER_RATE_LIMIT_PER_LINK"], key_func=_link_key)
 @limiter.limit(lambda: current_app.config["ANSWER_RATE_LIMIT_PER_ADDRESS"])
 def answer(token: str):  # type: ignore[no-untyped-def]
-    """Record the invitee's answer and send a confirmation."""
+    """Record the invitee's answer and queue its confirmation for a background sender."""
     invitee = _load(token)
     form = AnswerForm(max_guests=invitee.event.max_guests)
     form.token = token
@@ -99,21 +99,11 @@ def answer(token: str):  # type: ignore[no-untyped-def]
         # A second tab answered at the same instant; its answer stands and is shown.
         db.session.rollback()
         message_ids = []
-    if message_ids:
-        _send_now(invitee, message_ids)
+    # Committed above, so never lost; sent by a background sender, not while the invitee waits.
+    deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]
+                 invitee.event_id, message_ids)
     flash("saved")
     return redirect(url_for("responses.page", token=token), 303)
-
-
-def _send_now(invitee: Invitee, message_ids: list[int]) -> None:
-    """Deliver now if the server answers; a queued confirmation is never lost, only late.
-
-    Besides the confirmation these may be the messages of people who moved up.
-    """
-    try:
-        deliver_due(db.session, invitee.event, message_ids=message_ids, wait_for_retries=False)
-    except SmtpUnavailable as exc:
-        current_app.logger.warning("messages %s stay queued: %s", message_ids, exc)
 
 
 @bp.get("/r/<token>/event.ics")

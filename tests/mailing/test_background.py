@@ -1,9 +1,10 @@
 """Delivery outside the request: its own thread and app context, progress in the database."""
 
 from rsvp.extensions import db
-from rsvp.mailing.background import start_delivery
+from rsvp.mailing.background import deliver_soon, start_delivery
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
-from rsvp.mailing.services import queue_messages
+from rsvp.mailing.services import queue_message, queue_messages
+from tests.conftest import join_background_senders
 from tests.dashboard.conftest import join_deliveries, wait_until
 
 
@@ -31,3 +32,30 @@ def test_an_unreachable_server_leaves_everything_queued(app, create_event):
     start_delivery(app, event.id, MessageKind.INVITATION)
     join_deliveries()
     assert _statuses(event.id) == [MessageStatus.QUEUED] * 2
+
+
+def test_deliver_soon_sends_an_answers_messages_from_a_sender_thread(
+        app, create_event, create_invitee, smtp_server):
+    event = create_event()
+    people = [create_invitee(event, email=f"p{n}@example.org") for n in range(2)]
+    messages = [queue_message(db.session, person, MessageKind.CONFIRMATION, f"confirmation:{n}")
+                for n, person in enumerate(people)]
+    db.session.commit()
+    deliver_soon(app, event.id, [m.id for m in messages])
+    smtp_server.wait_for(2)
+    join_background_senders()
+    assert _statuses(event.id) == [MessageStatus.SENT] * 2
+    assert len(smtp_server.received) == 2
+
+
+def test_deliver_soon_keeps_a_confirmation_queued_while_the_server_is_unreachable(
+        app, create_event, create_invitee, smtp_server):
+    event = create_event()
+    message = queue_message(db.session, create_invitee(event), MessageKind.CONFIRMATION,
+                            "confirmation:1")
+    db.session.commit()
+    app.extensions["mail"].port = 1
+    deliver_soon(app, event.id, [message.id])
+    join_background_senders()
+    assert _statuses(event.id) == [MessageStatus.QUEUED]
+    assert smtp_server.received == []

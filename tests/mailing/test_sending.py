@@ -10,7 +10,7 @@ from rsvp.extensions import db
 from rsvp.invitees.models import InviteeTag
 from rsvp.responses.services import record_answer
 from rsvp.tokens import rsvp_url
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, join_background_senders
 from tests.mailing.conftest import calendars_in, html_of, text_of
 
 
@@ -145,6 +145,8 @@ def test_accepting_on_the_page_mails_a_confirmation_with_the_calendar_file(
     answered = client.post(path, data={"csrf_token": csrf_token(page.text),
                                        "response": "accepted", "guests": "1", "comment": ""})
     assert answered.status_code == 303
+    smtp_server.wait_for(1)
+    join_background_senders()
     [message] = smtp_server.messages
     assert message["Subject"].startswith("Anmeldebestätigung: ")
     assert "Wir bestätigen Ihre Zusage mit 1 Begleitperson" in text_of(message)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from rsvp.extensions import db
 from rsvp.responses.models import Response, ResponseChange
 from rsvp.tokens import make_token
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, join_background_senders
 
 
 @pytest.fixture
@@ -39,6 +39,8 @@ def test_a_double_clicked_submit_records_one_answer_and_sends_one_confirmation(
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(ResponseChange)) == 1
     assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+    smtp_server.wait_for(1)
+    join_background_senders()
     assert len(smtp_server.to("tabs@example.org")) == 1
 
 

@@ -11,7 +11,7 @@ from rsvp.mailing.models import Message, MessageKind
 from rsvp.responses.models import Answer, Response
 from rsvp.responses.services import record_answer
 from rsvp.tokens import make_token
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, join_background_senders
 
 
 @pytest.fixture
@@ -64,6 +64,8 @@ def test_simultaneous_declines_give_each_freed_place_to_a_different_person_in_or
     promoted = db.session.scalars(select(Message.invitee_id).where(
         Message.kind == MessageKind.PROMOTED)).all()
     assert sorted(promoted) == [p.id for p in waiting[:3]]
+    smtp_server.wait_for(6)  # three promotions, three confirmations of the declines
+    join_background_senders()
     for person in waiting[:3]:
         assert len(smtp_server.to(person.email)) == 1
 

@@ -9,7 +9,7 @@ from rsvp.extensions import db
 from rsvp.mailing.models import Message
 from rsvp.responses.models import Answer, Response, ResponseChange
 from rsvp.tokens import make_token
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, join_background_senders
 
 
 @pytest.fixture
@@ -64,6 +64,7 @@ def test_an_answer_is_recorded_with_its_history_and_confirmed_by_mail(client, in
     change = db.session.scalar(select(ResponseChange))
     assert (change.old_answer, change.new_answer, change.actor.value) == (
         None, Answer.ACCEPTED, "invitee")
+    smtp_server.wait_for(1)
     [confirmation] = smtp_server.to("petra@example.org")
     assert "2 Begleitpersonen" in confirmation.get_body(("plain",)).get_content()
 
@@ -84,6 +85,8 @@ def test_sending_the_same_answer_again_writes_no_history_and_no_mail(client, inv
     answer(client, token)
     answer(client, token)
     assert count(ResponseChange) == 1
+    smtp_server.wait_for(1)
+    join_background_senders()
     assert len(smtp_server.messages) == 1
 
 

@@ -10,7 +10,7 @@ from rsvp.mailing.models import Message, MessageKind
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.responses.services import record_answer
 from rsvp.tokens import make_token
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, join_background_senders
 
 
 def answer(client, invitee, **fields):
@@ -55,6 +55,8 @@ def test_an_acceptance_for_a_full_event_is_told_its_place_on_the_page_and_by_mai
     page = client.get(f"/r/{make_token(late)}")
     assert "Warteliste" in page.text
     assert "Platz 2" in page.text
+    smtp_server.wait_for(1)
+    join_background_senders()
     [mail] = smtp_server.to("late@example.org")
     assert mail["Subject"].startswith("Warteliste:")
     text = mail.get_body(("plain",)).get_content()
@@ -74,6 +76,8 @@ def test_a_decline_gives_the_place_to_the_first_in_line_and_mails_them(
     db.session.commit()
     assert answer(client, leaving, response="declined").status_code == 303
     assert (state(first), state(second)) == (Answer.ACCEPTED, Answer.ACCEPTED)
+    smtp_server.wait_for(2)  # the decline's confirmation and the promotion
+    join_background_senders()
     [mail] = smtp_server.to("first@example.org")
     assert mail["Subject"].startswith("A place has become free:")
     calendars = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
