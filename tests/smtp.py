@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
+from email import message_from_bytes, message_from_string, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
@@ -26,6 +26,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def parse_message(raw: bytes) -> EmailMessage:
+    """Parse as a mail client would, UTF-8 headers (RFC 6532, SMTPUTF8) included."""
+    try:
+        return message_from_string(raw.decode("utf-8"), policy=policy.default)
+    except UnicodeDecodeError:
+        return message_from_bytes(raw, policy=policy.default)
 
 
 class RecordingHandler:
@@ -60,7 +68,7 @@ class RecordingHandler:
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
         raw = envelope.original_content or envelope.content
-        parsed = message_from_bytes(raw, policy=policy.default)
+        parsed = parse_message(raw)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed, raw))
         if self.drop_after_data is not None and self.drop_after_data(list(envelope.rcpt_tos)):
@@ -71,11 +79,11 @@ class RecordingHandler:
 class SmtpServer:
     """The server and what it has received, as the tests see them."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, smtputf8: bool = True) -> None:
         self.handler = RecordingHandler()
         self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     enable_SMTPUTF8=True)
+                                     enable_SMTPUTF8=smtputf8)
 
     def start(self) -> "SmtpServer":
         self.controller.start()

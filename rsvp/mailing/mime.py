@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import Header
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from functools import lru_cache
 
 import flask_mail
@@ -119,8 +119,13 @@ def _address(pair: tuple[str, str]) -> str:
     name, address = one_line(pair[0]), one_line(pair[1])
     if any(c in address for c in "<>,;\"\\"):
         raise ValueError(f"not a single address: {address!r}")
-    # Flask-Mail's own rules: RFC 2047 names, IDNA domains.
-    return flask_mail.sanitize_address((name, address))
+    if address.rpartition("@")[0].isascii():
+        # Flask-Mail's own rules: RFC 2047 names, IDNA domains.
+        return flask_mail.sanitize_address((name, address))
+    # A non-ASCII mailbox goes as UTF-8 (RFC 6532, sent with SMTPUTF8); the name stays encoded.
+    if not name:
+        return address
+    return formataddr((name, "@"), charset="utf-8").removesuffix("<@>") + f"<{address}>"
 
 
 def _sender(configured: str | tuple[str, str] | list[str]) -> tuple[str, str]:

@@ -17,17 +17,20 @@ class SmtpUnavailable(Exception):
 class DeliveryError(Exception):
     """The server did not accept one message."""
 
-    def __init__(self, code: int | None, reply: str, *, uncertain: bool = False) -> None:
+    def __init__(self, code: int | None, reply: str, *, uncertain: bool = False,
+                 refused: bool = False) -> None:
         super().__init__(code, reply)
         self.code = code
         self.reply = reply
+        #: Refused on our side before the server was asked: trying again cannot help.
+        self.refused = refused
         #: The whole message had been sent when the connection was lost: the server may
         #: have accepted it without our hearing the 250.
         self.uncertain = uncertain
 
     @property
     def permanent(self) -> bool:
-        return self.code is not None and 500 <= self.code < 600
+        return self.refused or (self.code is not None and 500 <= self.code < 600)
 
     def __str__(self) -> str:
         return f"{self.code} {self.reply}" if self.code else self.reply
@@ -98,7 +101,13 @@ class SmtpConnection(flask_mail.Connection):
         try:
             host.ehlo_or_helo_if_needed()
             options = ["SMTPUTF8"] if _needs_smtputf8(envelope_from, recipients) else []
-            self._expect(host.mail(envelope_from, options), (250,))
+            try:
+                answer = host.mail(envelope_from, options)
+            except smtplib.SMTPNotSupportedError:
+                raise DeliveryError(None, "the SMTP server does not offer SMTPUTF8, which an "
+                                    "address with non-ASCII characters before the @ needs",
+                                    refused=True) from None
+            self._expect(answer, (250,))
             for recipient in recipients:
                 self._expect(host.rcpt(recipient), (250, 251))
             stage_done = True
