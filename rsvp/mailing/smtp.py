@@ -42,9 +42,10 @@ class SmtpConnection(flask_mail.Connection):
     def configure_host(self) -> smtplib.SMTP:
         timeout = current_app.config["MAIL_TIMEOUT"]
         state = self.mail
+        host: smtplib.SMTP | None = None
         try:
             if state.use_ssl:
-                host: smtplib.SMTP = smtplib.SMTP_SSL(state.server, state.port, timeout=timeout)
+                host = smtplib.SMTP_SSL(state.server, state.port, timeout=timeout)
             else:
                 host = smtplib.SMTP(state.server, state.port, timeout=timeout)
             if state.use_tls:
@@ -52,11 +53,14 @@ class SmtpConnection(flask_mail.Connection):
             if state.username and state.password:
                 host.login(state.username, state.password)
         except smtplib.SMTPAuthenticationError as exc:
+            host.close()  # type: ignore[union-attr]
             raise SmtpUnavailable(
                 f"the SMTP server {state.server}:{state.port} rejected the login: "
                 f"{exc.smtp_code} {_text(exc.smtp_error)}"
             ) from None
         except (OSError, smtplib.SMTPException) as exc:
+            if host is not None:
+                host.close()
             raise SmtpUnavailable(
                 f"cannot reach the SMTP server {state.server}:{state.port}: {exc}"
             ) from None
