@@ -17,6 +17,11 @@ from rsvp.tokens import rsvp_url
 #: Media type of the attachment and the download.
 ICS_MIMETYPE = "text/calendar"
 
+#: The download from the page: a plain entry to add. Mail attachments are REQUEST (Outlook
+#: shows a meeting to add, and replaces it on a later REQUEST with a higher SEQUENCE) or
+#: CANCEL (Outlook removes the entry).
+PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"
+
 
 def event_uid(event: Event) -> str:
     """Stable per event, so a later file replaces the entry instead of adding a second."""
@@ -24,9 +29,7 @@ def event_uid(event: Event) -> str:
 
 
 def _uid_domain() -> str:
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    address = sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
-    return address.rpartition("@")[2] or "rsvp.localhost"
+    return _sender().rpartition("@")[2] or "rsvp.localhost"
 
 
 def event_location(event: Event) -> str:
@@ -34,14 +37,25 @@ def event_location(event: Event) -> str:
     return ", ".join(p for p in (event.venue_name, event.venue_address) if p)
 
 
-def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = "PUBLISH") -> bytes:
-    """The event as a calendar file; with an invitee, the description carries their link."""
+def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = PUBLISH,
+              attendee: Invitee | None = None, attending: bool = False) -> bytes:
+    """The event as a calendar file; with an invitee, the description carries their link.
+
+    REQUEST and CANCEL name ``attendee`` as ATTENDEE (``attending``: they accepted) and an
+    ORGANIZER, as iTIP (RFC 5546) requires for Outlook and Exchange to treat the file as a
+    meeting.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//rsvp//Einladungen//DE")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
-    calendar.add_component(_entry(event, invitee))
+    entry = _entry(event, invitee)
+    if method != PUBLISH:
+        _add_meeting_parties(entry, event, attendee, attending)
+    if method == CANCEL:
+        entry.add("status", "CANCELLED")
+    calendar.add_component(entry)
     # VTIMEZONE for the event's zone, so calendars show it in local time everywhere. Built
     # once per zone: working out a zone's transitions costs more than the rest of the file.
     body = calendar.to_ical()
@@ -71,12 +85,38 @@ def _entry(event: Event, invitee: Invitee | None) -> CalendarEvent:
         entry.add("location", location)
     entry.add("description", _description(event, invitee))
     if event.contact_email:
-        organiser = vCalAddress(f"mailto:{event.contact_email}")
-        organiser.params["cn"] = vText(event.contact_name or event.contact_email)
-        entry.add("organizer", organiser)
+        entry.add("organizer", _organiser(event))
     if invitee is not None:
         entry.add("url", rsvp_url(invitee))
     return entry
+
+
+def _organiser(event: Event) -> vCalAddress:
+    """The contact person, or the sender when there is none: a meeting needs an organiser."""
+    address = event.contact_email or _sender()
+    organiser = vCalAddress(f"mailto:{address}")
+    organiser.params["cn"] = vText(event.contact_name or event.organiser or address)
+    return organiser
+
+
+def _add_meeting_parties(entry: CalendarEvent, event: Event, person: Invitee | None,
+                         attending: bool) -> None:
+    if "organizer" not in entry:
+        entry.add("organizer", _organiser(event))
+    if person is None:
+        return
+    attendee = vCalAddress(f"mailto:{person.email}")
+    attendee.params["cn"] = vText(person.full_name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText("ACCEPTED" if attending else "NEEDS-ACTION")
+    # Answers go through the personal link, not as calendar replies to the contact person.
+    attendee.params["rsvp"] = vText("FALSE")
+    entry.add("attendee", attendee)
+
+
+def _sender() -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    return sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
 
 
 def _description(event: Event, invitee: Invitee | None) -> str:

@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 
 from rsvp.auth.services import AccountError, create_organiser
 from rsvp.events.models import LANGUAGES, Event
-from rsvp.events.services import EventError, create_event, get_event, read_event_file
+from rsvp.events.services import (
+    EventError,
+    cancel_event,
+    create_event,
+    get_event,
+    read_event_file,
+)
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
@@ -99,6 +105,26 @@ def event_list() -> None:
         click.echo("No events yet: `rsvp event create --file EVENT.toml` or `rsvp demo`.")
     for slug, title, starts_at, invited in rows:
         click.echo(f"{slug}\t{starts_at:%Y-%m-%d}\t{invited} invitees\t{title}")
+
+
+@event_cli.command("cancel")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--no-mail", is_flag=True, help="Close answers only; send no cancellation.")
+def event_cancel(slug: str, yes: bool, no_mail: bool) -> None:
+    """Call the event off and send everyone who heard of it a cancellation (METHOD:CANCEL)."""
+    event = _event(slug)
+    if not yes:
+        click.confirm(f"Cancel {event.slug} ({event.title}) for good?", abort=True)
+    try:
+        cancel_event(db.session, event)
+    except EventError as exc:
+        raise click.ClickException(str(exc)) from None
+    queued = 0 if no_mail else queue_messages(db.session, event, MessageKind.CANCELLATION)
+    db.session.commit()
+    click.echo(f"Cancelled {event.slug}; answers are closed. {queued} cancellations queued.")
+    if queued:
+        _deliver_kind(event, MessageKind.CANCELLATION, queued)
 
 
 @invitees_cli.command("import")
@@ -203,7 +229,14 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
     if via == "celery":
         _send_via_celery(event, message_kind)
         return
-    with click.progressbar(length=queued, label=f"Sending {kind}", file=sys.stderr) as bar:
+    _deliver_kind(event, message_kind, queued, limit=limit)
+
+
+def _deliver_kind(event: Event, kind: MessageKind, queued: int, *,
+                  limit: int | None = None) -> None:
+    """Send what is queued with a progress bar and report; exit 1 if anything is left over."""
+    with click.progressbar(length=queued, label=f"Sending {kind.value}",
+                           file=sys.stderr) as bar:
         try:
             report = deliver_due(db.session, event, limit=limit, on_progress=bar.update)
         except SmtpUnavailable as exc:

@@ -36,6 +36,10 @@ DEFAULTS: dict[str, object] = {
     #: Backoff after a temporary failure: base * 2**(attempt-1) seconds, at most MAIL_RETRY_MAX.
     "MAIL_RETRY_BASE": 5.0,
     "MAIL_RETRY_MAX": 300.0,
+    #: Backoff after a throttling reply (Exchange's "432 4.3.2 Concurrent connections limit
+    #: exceeded", "451 4.7.500 Server busy"): the same doubling, from a longer base.
+    "MAIL_THROTTLE_RETRY_BASE": 60.0,
+    "MAIL_THROTTLE_RETRY_MAX": 1800.0,
     #: A claim older than this is taken to belong to a sender that died.
     "MAIL_CLAIM_TIMEOUT": 300,
     #: Messages per second at most, across every sender (shared through Redis when

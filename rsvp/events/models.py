@@ -47,6 +47,8 @@ class Event(db.Model):
     #: The iCalendar SEQUENCE: raised whenever the time or place changes, so calendars
     #: replace the entry they already have.
     ical_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Set when the event was called off: answers close and calendars drop the entry.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -57,6 +59,10 @@ class Event(db.Model):
 
     def deadline_passed(self, now: datetime | None = None) -> bool:
         return self.rsvp_deadline is not None and (now or utcnow()) > self.rsvp_deadline
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"

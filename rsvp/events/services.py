@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rsvp.dbtypes import utcnow
 from rsvp.events.models import LANGUAGES, Event
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
@@ -112,6 +113,16 @@ def _fill_free_places(session: Session, event: Event) -> None:
 
     lock_event(session, event)
     queue_promotions(session, promote_waiting(session, event))
+
+
+def cancel_event(session: Session, event: Event) -> Event:
+    """Call the event off: answers close, and SEQUENCE rises for the calendar cancellation."""
+    if event.cancelled:
+        raise EventError(f"{event.slug} was cancelled already")
+    event.cancelled_at = utcnow()
+    event.ical_sequence += 1
+    session.flush()
+    return event
 
 
 def get_event(session: Session, slug: str) -> Event:

@@ -194,8 +194,26 @@ def _compare_and_set(session: Session, message: Message,
     return True
 
 
+#: How servers say "you send too much at once" (Exchange Online: "432 4.3.2 Concurrent
+#: connections limit exceeded", "451 4.7.500 Server busy", "421 4.7.0 ... throttled").
+THROTTLING_MARKS = ("4.3.2", "4.7.500", "concurrent connections", "server busy", "throttl",
+                    "too many", "rate limit", "try again later")
+
+
+def is_throttling(error: DeliveryError) -> bool:
+    """A temporary refusal because of our pace, not because of this message."""
+    if error.code == 432:
+        return True
+    reply = error.reply.lower()
+    return error.code in (421, 450, 451, 452) and any(mark in reply for mark in THROTTLING_MARKS)
+
+
 def _failure_values(message: Message, error: DeliveryError) -> dict[str, object]:
-    """Failed for good (5xx, or out of attempts) or queued again after a backoff."""
+    """Failed for good (5xx, or out of attempts) or queued again after a backoff.
+
+    Throttling replies back off longer (MAIL_THROTTLE_RETRY_*): retrying a throttled server
+    after seconds only prolongs the throttling. The batch goes on with the next message.
+    """
     config = current_app.config
     values: dict[str, object] = {"last_error": str(error)[:2000]}
     if error.uncertain:
@@ -203,8 +221,9 @@ def _failure_values(message: Message, error: DeliveryError) -> dict[str, object]
     if error.permanent or message.attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
         values["status"] = MessageStatus.FAILED
         return values
-    delay = min(float(config["MAIL_RETRY_BASE"]) * 2 ** (message.attempts - 1),
-                float(config["MAIL_RETRY_MAX"]))
+    prefix = "MAIL_THROTTLE_RETRY_" if is_throttling(error) else "MAIL_RETRY_"
+    delay = min(float(config[prefix + "BASE"]) * 2 ** (message.attempts - 1),
+                float(config[prefix + "MAX"]))
     values["status"] = MessageStatus.QUEUED
     values["next_attempt_at"] = utcnow() + timedelta(seconds=delay)
     return values

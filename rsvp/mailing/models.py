@@ -21,6 +21,8 @@ class MessageKind(enum.StrEnum):
     WAITLISTED = "waitlisted"
     #: A place became free and the invitee moved up from the waiting list.
     PROMOTED = "promoted"
+    #: The event is called off; carries the calendar cancellation (METHOD:CANCEL).
+    CANCELLATION = "cancellation"
 
 
 class MessageStatus(enum.StrEnum):

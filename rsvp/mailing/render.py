@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask import current_app, render_template
 from markupsafe import Markup, escape
 
-from rsvp.calendar import ICS_MIMETYPE, event_ics, event_location
+from rsvp.calendar import CANCEL, ICS_MIMETYPE, REQUEST, event_ics, event_location
 from rsvp.extensions import db
 from rsvp.i18n import (
     format_event_when,
@@ -178,14 +178,31 @@ def _update_context(dedup_key: str | None, context: dict[str, object]) -> dict[s
 
 
 def _attachments(invitee: Invitee, kind: MessageKind) -> tuple[Attachment, ...]:
-    if kind not in CALENDAR_KINDS:
-        return ()
-    if kind in ANSWER_KINDS and (
-            invitee.response is None or invitee.response.answer is not Answer.ACCEPTED):
+    method, attending = _calendar_method(invitee, kind)
+    if method is None:
         return ()
     event = invitee.event
-    data = event_ics(event, invitee=invitee if kind in LINKED_KINDS else None)
-    return (Attachment(f"{event.slug}.ics", ICS_MIMETYPE, data),)
+    data = event_ics(event, invitee=invitee if kind in LINKED_KINDS else None, method=method,
+                     attendee=invitee, attending=attending)
+    return (Attachment(f"{event.slug}.ics", f"{ICS_MIMETYPE}; method={method}", data),)
+
+
+def _calendar_method(invitee: Invitee, kind: MessageKind) -> tuple[str | None, bool]:
+    """Which calendar file ``kind`` carries for this invitee (None: none), and whether the
+    invitee is named as attending.
+
+    Mail carries iTIP REQUESTs (Outlook and Exchange offer a meeting to add, and a later
+    REQUEST with the same UID and a higher SEQUENCE replaces it); a cancellation carries
+    CANCEL. Answers and updates carry the file only for those who accepted.
+    """
+    accepted = invitee.response is not None and invitee.response.answer is Answer.ACCEPTED
+    if kind is MessageKind.CANCELLATION:
+        return CANCEL, accepted
+    if kind in ANSWER_KINDS or kind is MessageKind.UPDATE:
+        return (REQUEST if accepted else None), accepted
+    if kind in CALENDAR_KINDS:
+        return REQUEST, False
+    return None, False
 
 
 def text_to_html(text: str) -> Markup:

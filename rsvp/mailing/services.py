@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 BULK_KINDS = (MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.REMINDER,
               MessageKind.CONFIRMATION, MessageKind.UPDATE)
 #: Kinds an invitee receives at most once; their kind is their dedup key.
-ONCE_ONLY_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.REMINDER}
+ONCE_ONLY_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.REMINDER,
+                   MessageKind.CANCELLATION}
 
 
 class Audience(enum.StrEnum):
@@ -60,6 +61,7 @@ DEFAULT_AUDIENCE = {
     MessageKind.REMINDER: Audience.NO_RESPONSE,
     MessageKind.CONFIRMATION: Audience.ACCEPTED,
     MessageKind.UPDATE: Audience.ALL,
+    MessageKind.CANCELLATION: Audience.ALL,
 }
 #: Audiences that make sense per kind: reminders only to those without an answer,
 #: confirmations only to those with one.
@@ -80,6 +82,11 @@ def _answered() -> ColumnElement[bool]:
 def _invited() -> ColumnElement[bool]:
     return exists().where(Message.invitee_id == Invitee.id,
                           Message.dedup_key == MessageKind.INVITATION.value,
+                          Message.status == MessageStatus.SENT)
+
+
+def _contacted() -> ColumnElement[bool]:
+    return exists().where(Message.invitee_id == Invitee.id,
                           Message.status == MessageStatus.SENT)
 
 
@@ -135,6 +142,9 @@ def due_condition(kind: MessageKind, audience: Audience | None = None, tag: str 
     if kind is MessageKind.REMINDER:
         # A reminder presupposes the invitation, whatever the audience.
         condition = and_(condition, _invited(), ~_answered())
+    if kind is MessageKind.CANCELLATION:
+        # Only those who heard of the event, and not those who said they would not come.
+        condition = and_(condition, _contacted(), ~_answer_is(Answer.DECLINED))
     return condition
 
 
@@ -171,7 +181,8 @@ def queue_messages(session: Session, event: Event, kind: MessageKind, limit: int
     dialect = session.get_bind().dialect.name
     insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert_(Message).from_select(columns, due).on_conflict_do_nothing()
-    result = session.execute(statement)
+    # An INSERT's rowcount is kept only when asked for (psycopg otherwise reports -1).
+    result = session.execute(statement, execution_options={"preserve_rowcount": True})
     session.flush()
     return result.rowcount or 0
 

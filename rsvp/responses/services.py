@@ -39,6 +39,10 @@ class DeadlinePassed(Exception):
     """Answers through the link are closed: the event's RSVP deadline has passed."""
 
 
+class EventCancelled(DeadlinePassed):
+    """The event was called off: no answers are taken, from anyone."""
+
+
 @dataclass(frozen=True)
 class AnswerResult:
     response: Response
@@ -82,6 +86,8 @@ def record_answer(
     """
     comment = comment.strip()
     parsed = validate_answer(invitee, answer, guests, comment)
+    if invitee.event.cancelled:
+        raise EventCancelled()
     if actor is Actor.INVITEE and invitee.event.deadline_passed():
         raise DeadlinePassed()
     now = utcnow()

@@ -42,7 +42,7 @@ def _render(invitee: Invitee, form: AnswerForm, status: int = 200) -> tuple[str,
         when=format_event_when(event, language),
         deadline=(format_local_datetime(event.rsvp_deadline, event, language)
                   if event.rsvp_deadline else None),
-        closed=event.deadline_passed(),
+        closed=event.deadline_passed() or event.cancelled,
         position=waitlist_position(db.session, invitee.response) if invitee.response else None,
         greeting=salutation(salutation_code=invitee.salutation, title=invitee.academic_title,
                             first_name=invitee.first_name, last_name=invitee.last_name,
@@ -78,7 +78,7 @@ def answer(token: str):  # type: ignore[no-untyped-def]
     invitee = _load(token)
     form = AnswerForm(max_guests=invitee.event.max_guests)
     form.token = token
-    if invitee.event.deadline_passed():
+    if invitee.event.deadline_passed() or invitee.event.cancelled:
         return _render(invitee, form, 403)
     if not form.validate():
         return _render(invitee, form, 400)

@@ -78,7 +78,7 @@ def test_a_declined_confirmation_has_no_calendar_file(conference, create_invitee
 def test_calendar_kinds_attach_the_event(conference, create_invitee, kind):
     mail = rendered(conference, create_invitee, kind)
     [attachment] = mail.attachments
-    assert attachment.content_type == "text/calendar"
+    assert attachment.content_type == "text/calendar; method=REQUEST"
     assert attachment.filename == f"{conference.slug}.ics"
 
 
