@@ -1,6 +1,17 @@
 """The invitee list and each invitee's page with what an organiser can do there."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+import json
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -19,6 +30,7 @@ from rsvp.dashboard.queries import (
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
+from rsvp.invitees.privacy import erase_invitee, invitee_data
 from rsvp.invitees.services import InviteeError, save_invitee
 from rsvp.mailing.background import start_delivery
 from rsvp.mailing.models import Message, MessageKind
@@ -104,17 +116,28 @@ def invitee_edit(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/events/<slug>/invitees/<int:invitee_id>/delete")
 def invitee_delete(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
-    """Delete an invitee with their answer and emails; the history keeps the bare changes."""
+    """Erase an invitee's personal data; history and message log stay, without the person."""
     event = load_event(slug)
     person = load_invitee(event, invitee_id)
     if not FlaskForm().validate_on_submit() or request.form.get("confirm") != "yes":
         flash(_("Please tick the box to confirm the deletion."), "error")
         return _to_invitee(event, person)
     email = person.email
-    db.session.delete(person)
+    erase_invitee(db.session, person)
     db.session.commit()
     flash(_("%(email)s has been deleted.", email=email), "success")
     return redirect(url_for("dashboard.invitees", slug=event.slug), 303)
+
+
+@bp.get("/events/<slug>/invitees/<int:invitee_id>/data.json")
+def invitee_data_download(slug: str, invitee_id: int) -> Response:
+    """Everything stored about one invitee, for a request for a copy of their data."""
+    event = load_event(slug)
+    person = load_invitee(event, invitee_id)
+    body = json.dumps(invitee_data(db.session, person), indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="invitee-{person.id}.json"',
+        "Cache-Control": "no-store"})
 
 
 @bp.post("/events/<slug>/invitees/<int:invitee_id>/resend")
