@@ -23,6 +23,7 @@ from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.invitees.export import csv_lines, export_rows
 from rsvp.invitees.models import Invitee
+from rsvp.invitees.retention import purge_due
 from rsvp.invitees.services import ImportReport, import_invitees, invitee_by_email
 from rsvp.mailing.content_models import OVERRIDABLE_KINDS, UpdateRound
 from rsvp.mailing.models import MessageKind
@@ -414,6 +415,24 @@ def bounces_ingest(path: Path) -> None:
         click.echo(f"  unmatched: {item}", err=True)
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed, remove nothing.")
+def purge(dry_run: bool) -> None:
+    """Remove invitees' personal data of events past their retention period (run daily)."""
+    purges = purge_due(db.session, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if not purges:
+        click.echo("Nothing to purge.")
+    verb = "would remove" if dry_run else "removed"
+    for p in purges:
+        click.echo(f"{p.slug} (retention ended {p.due_at:%Y-%m-%d}): {verb} {p.invitees} "
+                   f"invitees, {p.messages} message texts and addresses, names and comments "
+                   f"from {p.history_rows} history rows; anonymous counts kept.")
+
+
 @click.command("demo")
 def demo() -> None:
     """Create the demo event with a handful of invitees (safe to run again)."""
@@ -448,7 +467,7 @@ def mailcatcher(host: str, port: int, directory: Path) -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
-                    mailcatcher, worker, template_cli):
+                    mailcatcher, worker, template_cli, purge):
         app.cli.add_command(command)
     app.cli.add_command(bounces_cli)
 

@@ -26,7 +26,7 @@ from rsvp.events.models import Event
 from rsvp.events.services import EventError, create_event, update_event
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
-from rsvp.i18n import format_event_when
+from rsvp.i18n import format_event_when, format_local_date
 from rsvp.invitees.export import csv_lines, export_rows
 from rsvp.mailing.background import start_delivery
 from rsvp.mailing.models import MessageKind
@@ -120,6 +120,8 @@ def event(slug: str) -> str:
         when=format_event_when(event, get_locale().language),
         invitations=message_counts(db.session, event, MessageKind.INVITATION),
         waiting=waiting_list(db.session, event), action_form=FlaskForm(),
+        purge_date=format_local_date(event.purged_at or event.purge_due_at, event,
+                                     get_locale().language),
     )
 
 

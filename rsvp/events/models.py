@@ -1,15 +1,17 @@
 """Events: what invitees are invited to."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
 
 LANGUAGES = ("de", "en")
+#: About six months after the event ends.
+DEFAULT_RETENTION_DAYS = 183
 
 
 class Event(db.Model):
@@ -19,6 +21,7 @@ class Event(db.Model):
         CheckConstraint("max_guests >= 0", name="max_guests_not_negative"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         CheckConstraint("language IN ('de', 'en')", name="known_language"),
+        CheckConstraint("retention_days >= 0", name="retention_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +50,14 @@ class Event(db.Model):
     #: The iCalendar SEQUENCE: raised whenever the time or place changes, so calendars
     #: replace the entry they already have.
     ical_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Days after the event ends that invitees' personal data is kept; `rsvp purge` then
+    #: removes it and keeps only anonymous counts.
+    retention_days: Mapped[int] = mapped_column(default=DEFAULT_RETENTION_DAYS,
+                                                server_default=str(DEFAULT_RETENTION_DAYS))
+    #: When `rsvp purge` last removed personal data of this event.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Anonymous counts of the invitees purged so far ({"invited": 120, "accepted": 80, ...}).
+    purged_counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
     #: Set when the event was called off: answers close and calendars drop the entry.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
@@ -63,6 +74,11 @@ class Event(db.Model):
     @property
     def cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def purge_due_at(self) -> datetime:
+        """When `rsvp purge` removes the invitees' personal data."""
+        return self.ends_at + timedelta(days=self.retention_days)
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import utcnow
-from rsvp.events.models import LANGUAGES, Event
+from rsvp.events.models import DEFAULT_RETENTION_DAYS, LANGUAGES, Event
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 TEXT_FIELDS = {
@@ -20,8 +20,8 @@ TEXT_FIELDS = {
     "contact_phone": 50,
 }
 TIME_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
-KNOWN_FIELDS = {"slug", "timezone", "capacity", "max_guests", "language", *TEXT_FIELDS,
-                *TIME_FIELDS}
+KNOWN_FIELDS = {"slug", "timezone", "capacity", "max_guests", "language", "retention_days",
+                *TEXT_FIELDS, *TIME_FIELDS}
 
 
 class EventError(ValueError):
@@ -65,6 +65,10 @@ def event_values(raw: dict[str, Any]) -> dict[str, Any]:
         raise EventError("ends_at is before starts_at")
     values["capacity"] = _whole_number(raw.get("capacity"), "capacity", minimum=1, optional=True)
     values["max_guests"] = _whole_number(raw.get("max_guests", 0), "max_guests", minimum=0)
+    retention = raw.get("retention_days")
+    values["retention_days"] = _whole_number(
+        DEFAULT_RETENTION_DAYS if retention in (None, "") else retention, "retention_days",
+        minimum=0)
     language = str(raw.get("language") or "de")
     if language not in LANGUAGES:
         raise EventError(f"language: one of {', '.join(LANGUAGES)}")

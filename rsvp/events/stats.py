@@ -54,6 +54,13 @@ def event_stats(session: Session, event: Event) -> EventStats:
             func.coalesce(func.sum(case((Response.answer == Answer.ACCEPTED, Response.guests))), 0),
         ).where(Response.event_id == event.id)
     ).one()
+    # Invitees removed after the retention period live on as anonymous counts.
+    kept = event.purged_counts or {}
+    invited += kept.get("invited", 0)
+    accepted += kept.get("accepted", 0)
+    declined += kept.get("declined", 0)
+    waitlisted += kept.get("waitlisted", 0)
+    guests += kept.get("guests", 0)
     return EventStats(
         invited=invited, sent=sent, failed=failed, accepted=accepted, declined=declined,
         waitlisted=waitlisted, no_response=invited - accepted - declined - waitlisted,
