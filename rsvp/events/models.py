@@ -10,6 +10,9 @@ from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
 
 LANGUAGES = ("de", "en")
+#: personal: a forwarded link still answers for the invitee, and the page says whose it is;
+#: transferable: whoever has the link may answer with their own name, as a substitute.
+LINK_POLICIES = ("personal", "transferable")
 #: About six months after the event ends.
 DEFAULT_RETENTION_DAYS = 183
 
@@ -22,6 +25,7 @@ class Event(db.Model):
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         CheckConstraint("language IN ('de', 'en')", name="known_language"),
         CheckConstraint("retention_days >= 0", name="retention_not_negative"),
+        CheckConstraint("link_policy IN ('personal', 'transferable')", name="known_link_policy"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +62,9 @@ class Event(db.Model):
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Anonymous counts of the invitees purged so far ({"invited": 120, "accepted": 80, ...}).
     purged_counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    #: What a forwarded link allows: see LINK_POLICIES.
+    link_policy: Mapped[str] = mapped_column(String(12), default="personal",
+                                             server_default="personal")
     #: Set when the event was called off: answers close and calendars drop the entry.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
@@ -70,6 +77,10 @@ class Event(db.Model):
 
     def deadline_passed(self, now: datetime | None = None) -> bool:
         return self.rsvp_deadline is not None and (now or utcnow()) > self.rsvp_deadline
+
+    @property
+    def transferable(self) -> bool:
+        return self.link_policy == "transferable"
 
     @property
     def cancelled(self) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import utcnow
-from rsvp.events.models import DEFAULT_RETENTION_DAYS, LANGUAGES, Event
+from rsvp.events.models import DEFAULT_RETENTION_DAYS, LANGUAGES, LINK_POLICIES, Event
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 TEXT_FIELDS = {
@@ -21,7 +21,7 @@ TEXT_FIELDS = {
 }
 TIME_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
 KNOWN_FIELDS = {"slug", "timezone", "capacity", "max_guests", "language", "retention_days",
-                *TEXT_FIELDS, *TIME_FIELDS}
+                "link_policy", *TEXT_FIELDS, *TIME_FIELDS}
 
 
 class EventError(ValueError):
@@ -73,6 +73,10 @@ def event_values(raw: dict[str, Any]) -> dict[str, Any]:
     if language not in LANGUAGES:
         raise EventError(f"language: one of {', '.join(LANGUAGES)}")
     values["language"] = language
+    policy = str(raw.get("link_policy") or "personal")
+    if policy not in LINK_POLICIES:
+        raise EventError(f"link_policy: one of {', '.join(LINK_POLICIES)}")
+    values["link_policy"] = policy
     return values
 
 

@@ -13,7 +13,8 @@ from rsvp.mailing.models import Message, MessageKind
 from rsvp.responses.models import Response
 
 HEADER = ["email", "salutation", "title", "first_name", "last_name", "organisation", "language",
-          "invitation", "invitation_sent_at", "answer", "guests", "comment", "answered_at"]
+          "invitation", "invitation_sent_at", "answer", "guests", "comment", "answered_at",
+          "substitute_name", "substitute_email"]
 #: Spreadsheet programs run cells starting with these as formulas.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,7 +33,8 @@ def export_rows(session: Session, event: Event, *, chunk: int = 2000) -> Iterato
         select(Invitee.email, Invitee.salutation, Invitee.academic_title, Invitee.first_name,
                Invitee.last_name, Invitee.organisation, Invitee.language,
                invitation.status, invitation.sent_at,
-               Response.answer, Response.guests, Response.comment, Response.answered_at)
+               Response.answer, Response.guests, Response.comment, Response.answered_at,
+               Response.substitute_name, Response.substitute_email)
         .outerjoin(invitation, (invitation.invitee_id == Invitee.id)
                    & (invitation.dedup_key == MessageKind.INVITATION.value))
         .outerjoin(Response, Response.invitee_id == Invitee.id)
@@ -42,13 +44,15 @@ def export_rows(session: Session, event: Event, *, chunk: int = 2000) -> Iterato
     )
     for row in session.execute(query):
         (email, salutation, title, first, last, organisation, language,
-         status, sent_at, answer, guests, comment, answered_at) = row
+         status, sent_at, answer, guests, comment, answered_at, substitute_name,
+         substitute_email) = row
         yield [neutralise(v) for v in (
             email, salutation or "", title, first, last, organisation, language or "",
             status.value if status else "not sent",
             sent_at.isoformat(timespec="seconds") if sent_at else "",
             answer.value if answer else "", "" if guests is None else guests, comment or "",
             answered_at.isoformat(timespec="seconds") if answered_at else "",
+            substitute_name or "", substitute_email or "",
         )]
 
 

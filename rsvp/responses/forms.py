@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from rsvp.responses.models import CHOOSABLE_ANSWERS, COMMENT_MAX_LENGTH, Answer
@@ -26,6 +26,11 @@ class AnswerForm(FlaskForm):
         validators=[Length(max=COMMENT_MAX_LENGTH, message=_l(
             "Please shorten your comment to at most %(max)d characters.", max=COMMENT_MAX_LENGTH))],
     )
+
+    #: Only asked when the event's links are transferable.
+    substitute_name = StringField(_l("Your name"), validators=[Optional(), Length(max=200)])
+    substitute_email = StringField(_l("Your email address"),
+                                   validators=[Optional(), Length(max=320)])
 
     def __init__(self, *args: object, max_guests: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

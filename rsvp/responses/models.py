@@ -60,6 +60,10 @@ class Response(db.Model):
     guests: Mapped[int] = mapped_column(default=0)
     comment: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Who answered instead of the invitee through a transferable link (the event's
+    #: link_policy); empty when the invitee answered themselves.
+    substitute_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    substitute_email: Mapped[str] = mapped_column(String(320), default="", server_default="")
     #: When the invitee joined the waiting list; the list is served in this order (then id).
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

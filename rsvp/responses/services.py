@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import utcnow
+from rsvp.invitees.emails import InvalidEmail, normalise_email
 from rsvp.invitees.models import Invitee
 from rsvp.responses.models import (
     CHOOSABLE_ANSWERS,
@@ -44,6 +45,17 @@ class EventCancelled(DeadlinePassed):
 
 
 @dataclass(frozen=True)
+class Substitute:
+    """Who answers instead of the invitee through a transferable link."""
+
+    name: str = ""
+    email: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.email)
+
+
+@dataclass(frozen=True)
 class AnswerResult:
     response: Response
     #: The history row written, or None when the answer was the same as before.
@@ -67,6 +79,24 @@ def validate_answer(invitee: Invitee, answer: str, guests: int, comment: str) ->
     return parsed
 
 
+def validate_substitute(invitee: Invitee, substitute: Substitute) -> Substitute:
+    """Check a substitute's name and address; only a transferable link takes one."""
+    name, email = substitute.name.strip(), substitute.email.strip()
+    if not (name or email):
+        return Substitute()
+    if not invitee.event.transferable:
+        raise AnswerError("substitute_name", "This invitation is personal and cannot be "
+                                             "passed on; please contact the organisers.")
+    if not name or len(name) > 200:
+        raise AnswerError("substitute_name", "Please give the name of the person attending.")
+    try:
+        email = normalise_email(email)
+    except InvalidEmail:
+        raise AnswerError("substitute_email",
+                          "Please give a valid email address of the person attending.") from None
+    return Substitute(name, email)
+
+
 def record_answer(
     session: Session,
     invitee: Invitee,
@@ -77,6 +107,7 @@ def record_answer(
     actor: Actor = Actor.INVITEE,
     organiser_id: int | None = None,
     channel: str = "link",
+    substitute: Substitute | None = None,
 ) -> AnswerResult:
     """Set the invitee's current answer and append the change to the history.
 
@@ -86,6 +117,9 @@ def record_answer(
     """
     comment = comment.strip()
     parsed = validate_answer(invitee, answer, guests, comment)
+    substitute = validate_substitute(invitee, substitute or Substitute())
+    if substitute and channel == "link":
+        channel = "substitute"
     if invitee.event.cancelled:
         raise EventCancelled()
     if actor is Actor.INVITEE and invitee.event.deadline_passed():
@@ -95,8 +129,9 @@ def record_answer(
     lock_event(session, invitee.event)
     current = _lock_and_read_current(session, invitee, now)
     state = _state_for(session, invitee, current, parsed, guests)
-    if current is not None and (current.answer, current.guests, current.comment) == (
-        state, guests, comment
+    if current is not None and (current.answer, current.guests, current.comment,
+                                current.substitute_name, current.substitute_email) == (
+        state, guests, comment, substitute.name, substitute.email
     ):
         return AnswerResult(current, None)
     change = ResponseChange(
@@ -115,6 +150,7 @@ def record_answer(
         state, guests, comment, now
     )
     current.waitlisted_at = waiting_since if state is Answer.WAITLISTED else None
+    current.substitute_name, current.substitute_email = substitute.name, substitute.email
     session.add(change)
     session.flush()
     promoted = tuple(promote_waiting(session, invitee.event))

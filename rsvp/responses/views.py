@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from rsvp.calendar import event_ics
@@ -21,7 +22,15 @@ from rsvp.invitees.models import Invitee
 from rsvp.mailing.background import deliver_soon
 from rsvp.mailing.services import queue_answer_mails
 from rsvp.responses.forms import AnswerForm
-from rsvp.responses.services import DeadlinePassed, NoRoomForGuests, record_answer
+from rsvp.responses.models import Answer
+from rsvp.responses.models import Response as AnswerResponse
+from rsvp.responses.services import (
+    AnswerError,
+    DeadlinePassed,
+    NoRoomForGuests,
+    Substitute,
+    record_answer,
+)
 from rsvp.responses.waitlist import waitlist_position
 from rsvp.tokens import invitee_for_token
 
@@ -58,12 +67,21 @@ def page(token: str) -> tuple[str, int]:
     current = invitee.response
     form = AnswerForm(
         max_guests=invitee.event.max_guests,
-        data={"response": current.answer.value if current else None,
+        data={"response": _shown_answer(current),
               "guests": current.guests if current else 0,
-              "comment": current.comment if current else ""},
+              "comment": current.comment if current else "",
+              "substitute_name": current.substitute_name if current else "",
+              "substitute_email": current.substitute_email if current else ""},
     )
     form.token = token
     return _render(invitee, form)
+
+
+def _shown_answer(current: AnswerResponse | None) -> str | None:
+    """The radio button to tick: someone on the waiting list has said yes."""
+    if current is None:
+        return None
+    return "accepted" if current.answer is Answer.WAITLISTED else current.answer.value
 
 
 def _link_key() -> str:
@@ -84,7 +102,8 @@ def answer(token: str):  # type: ignore[no-untyped-def]
         return _render(invitee, form, 400)
     try:
         result = record_answer(db.session, invitee, form.response.data,
-                               guests=form.guests.data or 0, comment=form.comment.data or "")
+                               guests=form.guests.data or 0, comment=form.comment.data or "",
+                               substitute=_substitute(invitee, form))
     except DeadlinePassed:
         return _render(invitee, form, 403)
     except NoRoomForGuests as exc:
@@ -92,6 +111,10 @@ def answer(token: str):  # type: ignore[no-untyped-def]
         form.guests.errors = [_("The event is full: at most %(n)d more guests can come along.",
                                 n=exc.free)]
         return _render(invitee, form, 409)
+    except AnswerError as exc:
+        db.session.rollback()
+        form[exc.field].errors = [SUBSTITUTE_ERRORS.get(exc.field, str(exc))]
+        return _render(invitee, form, 400)
     message_ids = queue_answer_mails(db.session, invitee, result)
     try:
         db.session.commit()
@@ -104,6 +127,20 @@ def answer(token: str):  # type: ignore[no-untyped-def]
                  invitee.event_id, message_ids)
     flash("saved")
     return redirect(url_for("responses.page", token=token), 303)
+
+
+#: The service's messages about a substitute, in the page's language.
+SUBSTITUTE_ERRORS = {
+    "substitute_name": _l("Please give the name of the person attending."),
+    "substitute_email": _l("Please give a valid email address of the person attending."),
+}
+
+
+def _substitute(invitee: Invitee, form: AnswerForm) -> Substitute | None:
+    """The reader's own name and address, taken only where links are transferable."""
+    if not invitee.event.transferable:
+        return None
+    return Substitute(form.substitute_name.data or "", form.substitute_email.data or "")
 
 
 @bp.get("/r/<token>/event.ics")
