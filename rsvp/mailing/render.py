@@ -25,7 +25,7 @@ from rsvp.mailing.content_models import OVERRIDABLE_KINDS, TemplateOverride, Upd
 from rsvp.mailing.inline import inline_css
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.templates_custom import PLACEHOLDERS, get_template_override, render_custom
-from rsvp.responses.models import Answer
+from rsvp.responses.models import Answer, Response, ResponseChange
 from rsvp.responses.waitlist import waitlist_position
 from rsvp.tokens import rsvp_url
 
@@ -60,13 +60,38 @@ class UnknownUpdate(LookupError):
     """An update message whose round is gone: there is nothing to say."""
 
 
-def placeholders(invitee: Invitee, kind: MessageKind) -> dict[str, object]:
+@dataclass(frozen=True)
+class GivenAnswer:
+    """An answer as it was given: a confirmation speaks of that one, even if the invitee has
+    changed it again by the time the mail goes out."""
+
+    answer: Answer
+    guests: int
+    comment: str
+
+
+AnswerLike = Response | GivenAnswer
+
+
+def answer_confirmed(invitee: Invitee, kind: MessageKind,
+                     dedup_key: str | None) -> AnswerLike | None:
+    """The answer a message is about: for a confirmation the one it confirms, else the current."""
+    prefix = "confirmation:"
+    if kind is MessageKind.CONFIRMATION and dedup_key and dedup_key.startswith(prefix):
+        change = db.session.get(ResponseChange, int(dedup_key.removeprefix(prefix)))
+        if change is not None:
+            return GivenAnswer(change.new_answer, change.new_guests, change.new_comment)
+    return invitee.response
+
+
+def placeholders(invitee: Invitee, kind: MessageKind,
+                 answer: AnswerLike | None = None) -> dict[str, object]:
     """The documented placeholder values: plain strings and numbers, safe for the sandbox."""
     event = invitee.event
     language = invitee.effective_language()
     linked = kind in LINKED_KINDS
     url = rsvp_url(invitee) if linked else ""
-    response = invitee.response if kind in ANSWER_KINDS else None
+    response = (answer or invitee.response) if kind in ANSWER_KINDS else None
     labels = mail_labels(language)
     return {
         "salutation": salutation(
@@ -93,11 +118,12 @@ def placeholders(invitee: Invitee, kind: MessageKind) -> dict[str, object]:
     }
 
 
-def mail_context(invitee: Invitee, kind: MessageKind) -> dict[str, object]:
+def mail_context(invitee: Invitee, kind: MessageKind,
+                 answer: AnswerLike | None = None) -> dict[str, object]:
     """What a default mail template may use, already formatted for the invitee's language."""
     event = invitee.event
     language = invitee.effective_language()
-    values = placeholders(invitee, kind)
+    values = placeholders(invitee, kind, answer)
     return values | {
         "event": event,
         "invitee": invitee,
@@ -110,7 +136,7 @@ def mail_context(invitee: Invitee, kind: MessageKind) -> dict[str, object]:
                          if event.rsvp_deadline else ""),
         "deadline_full": (format_local_datetime(event.rsvp_deadline, event, language)
                           if event.rsvp_deadline else ""),
-        "response": invitee.response,
+        "response": answer or invitee.response,
         "position": (waitlist_position(db.session, invitee.response)
                      if kind is MessageKind.WAITLISTED and invitee.response else None),
         "show_contact": True,
@@ -123,18 +149,19 @@ def render_mail(invitee: Invitee, kind: MessageKind, *,
 
     ``dedup_key`` names the update round of an ``update`` message ("update:<id>").
     """
-    context = mail_context(invitee, kind)
+    answer = answer_confirmed(invitee, kind, dedup_key)
+    context = mail_context(invitee, kind, answer)
     if kind is MessageKind.UPDATE:
         context |= _update_context(dedup_key, context)
     override = _override(invitee, kind)
     subject, text, html = _render_default(kind, context)
     if override is not None and override.subject:
-        subject = render_custom(override.subject, placeholders(invitee, kind))
+        subject = render_custom(override.subject, placeholders(invitee, kind, answer))
     if override is not None and override.body_text:
         text, html = _render_override_bodies(override, invitee, kind, context | {
             "subject": subject})
     return RenderedMail(subject=one_line(subject), text=tidy_text(text),
-                        html=inline_css(html), attachments=_attachments(invitee, kind))
+                        html=inline_css(html), attachments=_attachments(invitee, kind, answer))
 
 
 def _render_default(kind: MessageKind, context: dict[str, object]) -> tuple[str, str, str]:
@@ -155,7 +182,7 @@ def _override(invitee: Invitee, kind: MessageKind) -> TemplateOverride | None:
 
 def _render_override_bodies(override: TemplateOverride, invitee: Invitee, kind: MessageKind,
                             context: dict[str, object]) -> tuple[str, str]:
-    values = placeholders(invitee, kind)
+    values = placeholders(invitee, kind, context["response"])  # type: ignore[arg-type]
     text = render_custom(override.body_text, values)
     if override.body_html:
         body = Markup(render_custom(override.body_html, values, html=True))
@@ -177,8 +204,9 @@ def _update_context(dedup_key: str | None, context: dict[str, object]) -> dict[s
             "update_text": body, "update_html": text_to_html(body)}
 
 
-def _attachments(invitee: Invitee, kind: MessageKind) -> tuple[Attachment, ...]:
-    method, attending = _calendar_method(invitee, kind)
+def _attachments(invitee: Invitee, kind: MessageKind,
+                 answer: AnswerLike | None = None) -> tuple[Attachment, ...]:
+    method, attending = _calendar_method(invitee, kind, answer)
     if method is None:
         return ()
     event = invitee.event
@@ -187,7 +215,8 @@ def _attachments(invitee: Invitee, kind: MessageKind) -> tuple[Attachment, ...]:
     return (Attachment(f"{event.slug}.ics", f"{ICS_MIMETYPE}; method={method}", data),)
 
 
-def _calendar_method(invitee: Invitee, kind: MessageKind) -> tuple[str | None, bool]:
+def _calendar_method(invitee: Invitee, kind: MessageKind,
+                     answer: AnswerLike | None = None) -> tuple[str | None, bool]:
     """Which calendar file ``kind`` carries for this invitee (None: none), and whether the
     invitee is named as attending.
 
@@ -195,7 +224,8 @@ def _calendar_method(invitee: Invitee, kind: MessageKind) -> tuple[str | None, b
     REQUEST with the same UID and a higher SEQUENCE replaces it); a cancellation carries
     CANCEL. Answers and updates carry the file only for those who accepted.
     """
-    accepted = invitee.response is not None and invitee.response.answer is Answer.ACCEPTED
+    current = answer or invitee.response
+    accepted = current is not None and current.answer is Answer.ACCEPTED
     if kind is MessageKind.CANCELLATION:
         return CANCEL, accepted
     if kind in ANSWER_KINDS or kind is MessageKind.UPDATE:
