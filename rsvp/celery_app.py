@@ -28,7 +28,7 @@ def celery_init_app(app: Flask) -> Celery:
             "unacked_restore_interval": max(1.0, min(10.0, visibility / 4)),
         },
         task_ignore_result=True,
-        task_default_queue="rsvp",
+        task_default_queue=app.config["CELERY_QUEUE"],
         worker_hijack_root_logger=False,
     )
     celery.set_default()

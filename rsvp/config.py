@@ -51,6 +51,9 @@ DEFAULTS: dict[str, object] = {
     #: Redis URL of the Celery broker: `rsvp send --via celery` and the dashboard's send
     #: hand the work to `rsvp worker` processes. Unset: everything is sent in-process.
     "CELERY_BROKER_URL": None,
+    #: The queue the app's tasks go to and its workers take them from; one per deployment
+    #: (or per test) when several share a Redis.
+    "CELERY_QUEUE": "rsvp",
     #: Messages one Celery task sends over one SMTP connection.
     "CELERY_CHUNK_SIZE": 200,
     #: Seconds after which a task a dead worker held is given to another worker; longer than

@@ -48,13 +48,15 @@ def backend() -> Iterator[str]:
 
 @pytest.fixture
 def redis_url() -> str:
-    """The tests' own Redis database, emptied: the broker queue and the rate schedule."""
+    """The tests' Redis database (reachable, or the test fails in CI)."""
     url = os.environ.get(REDIS_ENV)
     if not url:
         _missing(f"{REDIS_ENV} is not set")
     client = redis.Redis.from_url(url)
     try:
-        client.flushdb()
+        # Each test has its own queue (CELERY_QUEUE below): nothing to empty, and another
+        # run on the same Redis keeps its tasks.
+        client.ping()
     except redis.ConnectionError as exc:
         _missing(f"Redis at {url} is unreachable: {exc}")
     finally:
@@ -67,6 +69,8 @@ def app_config(app_config: dict[str, object], redis_url: str) -> dict[str, objec
     return {
         **app_config,
         "CELERY_BROKER_URL": redis_url,
+        # A queue of its own: another run on the same Redis must not take this test's tasks.
+        "CELERY_QUEUE": f"rsvp-test-{uuid.uuid4().hex[:10]}",
         "CELERY_CHUNK_SIZE": 100,
         # Short enough that a killed worker's messages come back within the test.
         "CELERY_VISIBILITY_TIMEOUT": 6,
@@ -80,7 +84,7 @@ def worker_env(config: dict[str, object], instance: Path) -> dict[str, str]:
     """The environment of a process that sees the test's database, SMTP server and broker."""
     keys = ["DATABASE_URL", "SECRET_KEY", "BASE_URL", "MAIL_SERVER", "MAIL_PORT",
             "MAIL_DEFAULT_SENDER", "MAIL_TIMEOUT", "MAIL_RETRY_BASE", "MAIL_RETRY_MAX",
-            "MAIL_CLAIM_TIMEOUT", "CELERY_BROKER_URL", "CELERY_CHUNK_SIZE",
+            "MAIL_CLAIM_TIMEOUT", "CELERY_BROKER_URL", "CELERY_QUEUE", "CELERY_CHUNK_SIZE",
             "CELERY_VISIBILITY_TIMEOUT"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("RSVP_")}
     env.update({f"RSVP_{key}": str(config[key]) for key in keys})
