@@ -4,14 +4,19 @@ One code path for the CLI, the views and the Celery workers; they differ only in
 ``deliver_due``. A message moves queued -> sending -> sent (or failed). Each sender first
 claims a batch in the database (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite lets one
 writer in at a time), then per message: marks it ``sending`` and commits, hands it to the
-SMTP server, and commits the server's verdict right after its answer. Marking ``sending``
-is a compare-and-set on the claim, so a sender whose claim was taken over (it was too slow
-and counted as dead) skips the message instead of sending it a second time.
+SMTP server, and writes the server's verdict right after its answer. That verdict is
+committed in the same transaction as the next message's ``sending`` mark (the batch's last
+one on its own), so a message costs one commit, and at most one accepted message is ever
+waiting for its commit. Marking ``sending`` is a compare-and-set on the claim, so a sender
+whose claim was taken over (it was too slow and counted as dead) skips the message instead
+of sending it a second time.
 
-The one window left is a crash between the server's 250 and our commit (or a connection
-lost after the whole message went out, before the 250 came back): the message stays
-``sending``, is requeued once its claim times out, sent again and flagged ``maybe_duplicate``
-so the organiser sees exactly which invitees may have it twice.
+The one window left is a crash between the server's 250 and the commit of that verdict
+(while the next message is being rendered; or a connection lost after the whole message
+went out, before the 250 came back): that one message stays ``sending``, is requeued once
+its claim times out, sent again and flagged ``maybe_duplicate`` so the organiser sees
+exactly which invitees may have it twice. The next message is then still ``queued``: it was
+not handed to the server before the commit.
 """
 
 import time
@@ -33,6 +38,7 @@ from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.ratelimit import RateLimiter, rate_limiter
 from rsvp.mailing.render import UnknownUpdate, render_mail
 from rsvp.mailing.smtp import DeliveryError, SmtpConnection, open_connection
+from rsvp.mailing.templates_custom import overrides_per_batch
 
 
 @dataclass
@@ -99,21 +105,35 @@ def _deliver_batch(session: Session, claim: Claim, report: SendReport,
     done = 0
     try:
         connection = open_connection()
-        for message in claim.messages:
-            if connection.host is None:
-                connection.reopen()
-            limiter.wait()
-            outcome = deliver_one(session, connection, message, claimed_at=claim.at)
-            done += 1
-            _count(report, message, outcome)
-            if on_progress:
-                on_progress(1)
+        with overrides_per_batch():
+            for message in claim.messages:
+                if connection.host is None:
+                    connection.reopen()
+                limiter.wait()
+                # The verdict is committed together with the next message's "sending".
+                outcome = deliver_one(session, connection, message, claimed_at=claim.at,
+                                      commit_verdict=False)
+                done += 1
+                _count(report, message, outcome)
+                if on_progress:
+                    on_progress(1)
+        session.commit()
     finally:
+        _commit_last_verdict(session)
         if connection is not None:
             connection.close()
         # Whatever stopped us (the server gone, an error), nothing unsent stays claimed.
         _release(session, claim, claim.messages[done:])
         plain.expire_on_commit = expire_on_commit
+
+
+def _commit_last_verdict(session: Session) -> None:
+    """Keep the last recorded verdict when something went wrong after it; if the database
+    itself failed, the message stays ``sending``: the documented window."""
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
 
 
 def _count(report: SendReport, message: Message, outcome: MessageStatus | None) -> None:
@@ -125,11 +145,13 @@ def _count(report: SendReport, message: Message, outcome: MessageStatus | None) 
 
 
 def deliver_one(session: Session, connection: SmtpConnection, message: Message, *,
-                claimed_at: datetime | None) -> MessageStatus | None:
+                claimed_at: datetime | None, commit_verdict: bool = True) -> MessageStatus | None:
     """Render, record, send and record again one claimed message; returns its new status.
 
     ``claimed_at`` is this sender's claim on the message (None: nobody claimed it). Returns
     None, sending nothing, when the claim no longer holds: another sender took it over.
+    Without ``commit_verdict`` the server's verdict is written but left for the caller's
+    next commit (a batch commits it with the next message's ``sending``).
     """
     invitee = message.invitee
     assert invitee is not None, "a claimed message always has its invitee"
@@ -154,7 +176,8 @@ def deliver_one(session: Session, connection: SmtpConnection, message: Message, 
         outcome = {"status": MessageStatus.SENT, "sent_at": utcnow(), "last_error": "",
                    "next_attempt_at": None}
     _record(session, message, sending_since, {**outcome, "claimed_at": None})
-    session.commit()
+    if commit_verdict:
+        session.commit()
     return message.status
 
 

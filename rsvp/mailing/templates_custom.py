@@ -6,7 +6,9 @@ error while rendering it with sample values is reported with its line.
 """
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -124,9 +126,35 @@ def save_template_override(
     return override
 
 
+#: Overrides already looked up in this send batch, by (event id, kind, language).
+_batch_overrides: ContextVar[dict[tuple[int, str, str], TemplateOverride | None] | None] = (
+    ContextVar("rsvp_batch_overrides", default=None))
+
+
+@contextmanager
+def overrides_per_batch() -> Iterator[None]:
+    """Inside the block each override is read once, not once per message (a send batch)."""
+    token = _batch_overrides.set({})
+    try:
+        yield
+    finally:
+        _batch_overrides.reset(token)
+
+
 def get_template_override(session: Session, event: Event, kind: str,
                           language: str) -> TemplateOverride | None:
     """The organiser's override of ``kind`` in ``language``, if there is one."""
+    cache = _batch_overrides.get()
+    if cache is None:
+        return _load_override(session, event, kind, language)
+    key = (event.id, kind, language)
+    if key not in cache:
+        cache[key] = _load_override(session, event, kind, language)
+    return cache[key]
+
+
+def _load_override(session: Session, event: Event, kind: str,
+                   language: str) -> TemplateOverride | None:
     return session.scalar(select(TemplateOverride).where(
         TemplateOverride.event_id == event.id, TemplateOverride.kind == kind,
         TemplateOverride.language == language))
