@@ -219,8 +219,9 @@ def _compare_and_set(session: Session, message: Message,
 
 #: How servers say "you send too much at once" (Exchange Online: "432 4.3.2 Concurrent
 #: connections limit exceeded", "451 4.7.500 Server busy", "421 4.7.0 ... throttled").
+#: Not "try again later": greylisting says that too, and wants the ordinary retry.
 THROTTLING_MARKS = ("4.3.2", "4.7.500", "concurrent connections", "server busy", "throttl",
-                    "too many", "rate limit", "try again later")
+                    "too many", "rate limit")
 
 
 def is_throttling(error: DeliveryError) -> bool:

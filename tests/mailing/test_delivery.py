@@ -189,3 +189,12 @@ def test_two_senders_at_once_send_each_message_exactly_once(app, smtp_server, cr
     assert len(counts) == 200 and set(counts.values()) == {1}
     assert sum(r.sent for r in reports) == 200
     assert db.session.scalar(select(Message).where(Message.maybe_duplicate)) is None
+
+
+def test_greylisting_is_not_taken_for_throttling():
+    from rsvp.mailing.delivery import is_throttling
+    from rsvp.mailing.smtp import DeliveryError
+
+    assert not is_throttling(DeliveryError(451, "4.7.1 Greylisted, try again later"))
+    assert is_throttling(DeliveryError(451, "4.7.500 Server busy. Please try again later"))
+    assert is_throttling(DeliveryError(432, "4.3.2 Concurrent connections limit exceeded"))
