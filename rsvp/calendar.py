@@ -45,22 +45,62 @@ def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = PUB
     ORGANIZER, as iTIP (RFC 5546) requires for Outlook and Exchange to treat the file as a
     meeting.
     """
+    # The event's part is the same for every invitee: built once per event state and method
+    # (it was most of each invitation's cost); only the personal lines are built per file.
+    head, tail = _event_part(_event_values(event), method)
+    personal = CalendarEvent()
+    personal.add("dtstamp", utcnow())
+    personal.add("description", _description(event, invitee))
+    if invitee is not None:
+        personal.add("url", rsvp_url(invitee))
+    if method != PUBLISH and attendee is not None:
+        personal.add("attendee", _attendee(attendee, attending))
+    lines = personal.to_ical()
+    begin, end = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
+    return head + lines[len(begin):-len(end)] + tail
+
+
+def _event_values(event: Event) -> tuple[object, ...]:
+    """Everything the event's part of the file depends on: its cache key."""
+    return (event.id, _uid_domain(), event.starts_at, event.ends_at, event.timezone,
+            event.title, event.ical_sequence, event.updated_at, event_location(event),
+            event.contact_email, event.contact_name, event.organiser, _sender())
+
+
+@lru_cache(maxsize=64)
+def _event_part(values: tuple[object, ...], method: str) -> tuple[bytes, bytes]:
+    """The file up to the personal lines of the entry, and from the entry's end on."""
+    (event_id, domain, starts_at, ends_at, timezone, title, sequence, updated_at, location,
+     contact_email, contact_name, organiser_name, sender) = values
+    zone = ZoneInfo(str(timezone))
     calendar = Calendar()
     calendar.add("prodid", "-//rsvp//Einladungen//DE")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
-    entry = _entry(event, invitee)
-    if method != PUBLISH:
-        _add_meeting_parties(entry, event, attendee, attending)
+    entry = CalendarEvent()
+    entry.add("uid", f"rsvp-event-{event_id}@{domain}")
+    entry.add("dtstart", starts_at.astimezone(zone))  # type: ignore[attr-defined]
+    entry.add("dtend", ends_at.astimezone(zone))  # type: ignore[attr-defined]
+    entry.add("summary", title)
+    entry.add("sequence", sequence)
+    entry.add("last-modified", updated_at)
+    if location:
+        entry.add("location", location)
+    if contact_email or method != PUBLISH:
+        # A meeting (REQUEST, CANCEL) needs an organiser: the contact person, else the sender.
+        address = contact_email or sender
+        person = vCalAddress(f"mailto:{address}")
+        person.params["cn"] = vText(contact_name or organiser_name or address)
+        entry.add("organizer", person)
     if method == CANCEL:
         entry.add("status", "CANCELLED")
     calendar.add_component(entry)
-    # VTIMEZONE for the event's zone, so calendars show it in local time everywhere. Built
-    # once per zone: working out a zone's transitions costs more than the rest of the file.
     body = calendar.to_ical()
-    end = b"END:VCALENDAR"
-    return body[:body.rindex(end)] + _vtimezone(event.timezone) + body[body.rindex(end):]
+    split = body.rindex(b"END:VEVENT\r\n")
+    end = body.rindex(b"END:VCALENDAR")
+    # VTIMEZONE for the event's zone, so calendars show it in local time everywhere.
+    return body[:split], body[split:end] + _vtimezone(str(timezone)) + body[end:]
 
 
 @lru_cache(maxsize=64)
@@ -71,47 +111,14 @@ def _vtimezone(zone: str) -> bytes:
     return b"".join(c.to_ical() for c in calendar.walk("VTIMEZONE"))
 
 
-def _entry(event: Event, invitee: Invitee | None) -> CalendarEvent:
-    entry = CalendarEvent()
-    entry.add("uid", event_uid(event))
-    entry.add("dtstamp", utcnow())
-    entry.add("dtstart", event.starts_at.astimezone(event.zone))
-    entry.add("dtend", event.ends_at.astimezone(event.zone))
-    entry.add("summary", event.title)
-    entry.add("sequence", event.ical_sequence)
-    entry.add("last-modified", event.updated_at)
-    location = event_location(event)
-    if location:
-        entry.add("location", location)
-    entry.add("description", _description(event, invitee))
-    if event.contact_email:
-        entry.add("organizer", _organiser(event))
-    if invitee is not None:
-        entry.add("url", rsvp_url(invitee))
-    return entry
-
-
-def _organiser(event: Event) -> vCalAddress:
-    """The contact person, or the sender when there is none: a meeting needs an organiser."""
-    address = event.contact_email or _sender()
-    organiser = vCalAddress(f"mailto:{address}")
-    organiser.params["cn"] = vText(event.contact_name or event.organiser or address)
-    return organiser
-
-
-def _add_meeting_parties(entry: CalendarEvent, event: Event, person: Invitee | None,
-                         attending: bool) -> None:
-    if "organizer" not in entry:
-        entry.add("organizer", _organiser(event))
-    if person is None:
-        return
+def _attendee(person: Invitee, attending: bool) -> vCalAddress:
     attendee = vCalAddress(f"mailto:{person.email}")
     attendee.params["cn"] = vText(person.full_name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText("ACCEPTED" if attending else "NEEDS-ACTION")
     # Answers go through the personal link, not as calendar replies to the contact person.
     attendee.params["rsvp"] = vText("FALSE")
-    entry.add("attendee", attendee)
+    return attendee
 
 
 def _sender() -> str:
