@@ -46,6 +46,7 @@ def test_every_dashboard_route_of_another_organisers_event_is_not_found(
             status = organiser_client.open(url, method=method, data=data).status_code
             assert status == 404, (endpoint, method, url, status)
             tried += 1
+    print(f"\n{tried} requests tried")
     assert tried >= 20
     assert smtp_server.received == []
     assert db.session.scalar(select(func.count()).select_from(ResponseChange)) == 0
