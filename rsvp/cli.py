@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import func, select
 
+from rsvp.auth.models import Organiser
 from rsvp.auth.services import AccountError, create_organiser
 from rsvp.events.models import LANGUAGES, Event
 from rsvp.events.services import (
@@ -45,6 +46,8 @@ from rsvp.mailing.templates_custom import (
     save_template_override,
 )
 from rsvp.mailing.updates import create_update_round
+from rsvp.responses.imports import import_answers
+from rsvp.responses.services import EventCancelled
 from rsvp.tokens import rsvp_url
 
 SENDABLE_KINDS = [k.value for k in BULK_KINDS]
@@ -415,6 +418,52 @@ def bounces_ingest(path: Path) -> None:
         click.echo(f"  unmatched: {item}", err=True)
 
 
+answers_cli = click.Group("answers", help="Answers taken by phone, letter or mail.")
+
+
+@answers_cli.command("import")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-confirmation", is_flag=True, help="Do not mail the invitees a confirmation.")
+@click.option("--organiser", "organiser_email",
+              help="Who took the answers, for the history (default: the event's owner).")
+def answers_import(slug: str, path: Path, no_confirmation: bool,
+                   organiser_email: str | None) -> None:
+    """Record answers from a CSV of email and answer (plus guests, comment)."""
+    event = _event(slug)
+    organiser_id = _organiser_id(organiser_email) if organiser_email else event.owner_id
+    try:
+        report = import_answers(db.session, event, path.read_bytes(), organiser_id=organiser_id,
+                                confirm=not no_confirmation)
+    except CsvFileError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    except EventCancelled:
+        raise click.ClickException(f"{event.slug} is cancelled: it takes no answers") from None
+    db.session.commit()
+    click.echo(f"{report.recorded} answers recorded ({report.waitlisted} on the waiting list), "
+               f"{report.unchanged} unchanged, {len(report.rejected)} rejected.")
+    for row in report.rejected:
+        where = f" ({row.email})" if row.email else ""
+        click.echo(f"  line {row.line}{where}: {row.reason}", err=True)
+    if report.message_ids:
+        try:
+            sent = deliver_due(db.session, event, message_ids=report.message_ids)
+        except SmtpUnavailable as exc:
+            raise click.ClickException(f"{exc}. The answers are recorded and their emails "
+                                       "queued: `rsvp send` delivers them later.") from None
+        click.echo(f"{sent.sent} emails sent, {sent.failed} failed, {sent.deferred} deferred.")
+    if report.rejected and not (report.recorded or report.unchanged):
+        sys.exit(1)
+
+
+def _organiser_id(email: str) -> int:
+    organiser = db.session.scalar(select(Organiser).where(
+        func.lower(Organiser.email) == email.strip().lower()))
+    if organiser is None:
+        raise click.ClickException(f"no organiser {email!r}; `rsvp organiser create` adds one")
+    return organiser.id
+
+
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Say what would be removed, remove nothing.")
 def purge(dry_run: bool) -> None:
@@ -467,7 +516,7 @@ def mailcatcher(host: str, port: int, directory: Path) -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
-                    mailcatcher, worker, template_cli, purge):
+                    mailcatcher, worker, template_cli, purge, answers_cli):
         app.cli.add_command(command)
     app.cli.add_command(bounces_cli)
 

@@ -32,9 +32,9 @@ from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.privacy import erase_invitee, invitee_data
 from rsvp.invitees.services import InviteeError, save_invitee
-from rsvp.mailing.background import start_delivery
+from rsvp.mailing.background import deliver_soon, start_delivery
 from rsvp.mailing.models import Message, MessageKind
-from rsvp.mailing.services import queue_message
+from rsvp.mailing.services import queue_message, queue_promotions
 from rsvp.responses.models import Actor
 from rsvp.responses.services import AnswerError, record_answer
 from rsvp.tokens import rsvp_url
@@ -181,15 +181,20 @@ def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit() or not _guests_fit(form, event):
         return _invitee_page(event, person, form), 400
     try:
-        record_answer(db.session, person, form.response.data or "",
-                      guests=form.guests.data or 0, comment=form.comment.data or "",
-                      actor=Actor.ORGANISER, organiser_id=current_user.id,
-                      channel=form.channel.data or "phone")
+        result = record_answer(db.session, person, form.response.data or "",
+                               guests=form.guests.data or 0, comment=form.comment.data or "",
+                               actor=Actor.ORGANISER, organiser_id=current_user.id,
+                               channel=form.channel.data or "phone")
     except AnswerError as exc:
         db.session.rollback()
         form[exc.field if exc.field in form else "response"].errors = [str(exc)]
         return _invitee_page(event, person, form), 400
+    # A decline taken by phone frees places: those moving up from the waiting list are told.
+    promoted = [m.id for m in queue_promotions(db.session, result.promoted)]
     db.session.commit()
+    if promoted:
+        deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]
+                     event.id, promoted)
     flash(_("The answer has been recorded."), "success")
     return _to_invitee(event, person)
 

@@ -17,7 +17,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from rsvp.dashboard import imports, invitees, sending, waitlist  # noqa: F401  (routes join bp)
+from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
+    answer_imports,
+    imports,
+    invitees,
+    sending,
+    waitlist,
+)
 from rsvp.dashboard.blueprint import bp, load_event
 from rsvp.dashboard.chart import answer_chart
 from rsvp.dashboard.forms import EVENT_FIELDS, EventForm

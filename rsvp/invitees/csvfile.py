@@ -60,13 +60,18 @@ def detect_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def map_header(names: list[str]) -> list[str | None]:
-    """Map each column name to our field name, or None for columns we do not know."""
-    lookup = {alias: field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
+def map_header(names: list[str],
+               aliases: dict[str, set[str]] | None = None) -> list[str | None]:
+    """Map each column name to our field name, or None for columns we do not know.
+
+    ``aliases`` replaces the invitee columns for files of another kind (answers).
+    """
+    known = HEADER_ALIASES if aliases is None else aliases
+    lookup = {alias: field for field, names_ in known.items() for alias in names_}
     return [lookup.get(" ".join(name.strip().lower().split())) for name in names]
 
 
-def read_rows(text: str) -> Iterator[CsvRow]:
+def read_rows(text: str, aliases: dict[str, set[str]] | None = None) -> Iterator[CsvRow]:
     """Yield each data row as field values with its first physical line number.
 
     A quotation mark left open would swallow the rows after it into one field; such a row
@@ -77,7 +82,7 @@ def read_rows(text: str) -> Iterator[CsvRow]:
         raise CsvFileError("the file is empty or its first line is blank")
     csv.field_size_limit(FIELD_LIMIT)
     delimiter = detect_delimiter(lines[0])
-    fields = map_header(next(csv.reader([lines[0]], delimiter=delimiter)))
+    fields = map_header(next(csv.reader([lines[0]], delimiter=delimiter)), aliases)
     if "email" not in fields:
         raise CsvFileError("no email column (E-Mail, Email) in the first line")
     start = 1

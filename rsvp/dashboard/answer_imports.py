@@ -1,0 +1,53 @@
+"""Answers taken by phone or letter, uploaded as a CSV and recorded in one go."""
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField
+
+from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.extensions import db
+from rsvp.invitees.csvfile import CsvFileError
+from rsvp.mailing.background import deliver_soon
+from rsvp.responses.imports import import_answers
+from rsvp.responses.services import EventCancelled
+
+
+class AnswerUploadForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Please choose a file."))])
+    confirm = BooleanField(_l("Send each invitee the usual confirmation by email"), default=True)
+
+
+@bp.get("/events/<slug>/answers/import")
+def answers_upload(slug: str) -> str:
+    """The upload form for answers, with what the file may contain."""
+    return render_template("dashboard/answers_import.html", event=load_event(slug),
+                           form=AnswerUploadForm(), report=None)
+
+
+@bp.post("/events/<slug>/answers/import")
+def answers_import(slug: str):  # type: ignore[no-untyped-def]
+    """Record every row's answer in the organiser's name; bad rows are listed, not lost."""
+    event = load_event(slug)
+    form = AnswerUploadForm()
+    if not form.validate_on_submit():
+        return render_template("dashboard/answers_import.html", event=event, form=form,
+                               report=None), 400
+    try:
+        report = import_answers(db.session, event, form.file.data.read(),
+                                organiser_id=current_user.id, confirm=form.confirm.data)
+    except (CsvFileError, EventCancelled) as exc:
+        db.session.rollback()
+        reason = str(exc) or _("the event is cancelled")
+        form.file.errors = [_("This file cannot be imported: %(reason)s", reason=reason)]
+        return render_template("dashboard/answers_import.html", event=event, form=form,
+                               report=None), 400
+    db.session.commit()
+    if report.message_ids:
+        deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]
+                     event.id, report.message_ids)
+    return render_template("dashboard/answers_import.html", event=event,
+                           form=AnswerUploadForm(formdata=None), report=report)

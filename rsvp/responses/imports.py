@@ -1,0 +1,110 @@
+"""Answers that did not come through the link: a CSV of email and answer, recorded in bulk.
+
+Each row is recorded as if the organiser had typed it on the invitee's page: audited with the
+organiser (channel "import"), held to the capacity, confirmed by mail unless unwanted. A bad
+row is reported with its line and reason and never stops its neighbours.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from rsvp.events.models import Event
+from rsvp.invitees.csvfile import HEADER_ALIASES, CsvFileError, decode, read_rows
+from rsvp.invitees.services import invitee_by_email
+from rsvp.mailing.services import queue_answer_mails
+from rsvp.responses.models import Actor, Answer
+from rsvp.responses.services import AnswerError, EventCancelled, record_answer
+
+#: Column names of an answers file, in English and German.
+ANSWER_COLUMNS: dict[str, set[str]] = {
+    "email": HEADER_ALIASES["email"],
+    "answer": {"answer", "antwort", "response", "rsvp", "status", "rückmeldung", "zu-/absage"},
+    "guests": {"guests", "gäste", "begleitpersonen", "begleitung", "begleitperson"},
+    "comment": {"comment", "kommentar", "anmerkung", "bemerkung", "notiz"},
+}
+#: How offices write yes and no.
+ANSWER_WORDS: dict[str, Answer] = {
+    **dict.fromkeys(("accepted", "accept", "yes", "y", "ja", "j", "zusage", "zugesagt",
+                     "kommt", "x"), Answer.ACCEPTED),
+    **dict.fromkeys(("declined", "decline", "no", "n", "nein", "absage", "abgesagt",
+                     "kommt nicht"), Answer.DECLINED),
+}
+
+
+@dataclass(frozen=True)
+class RejectedAnswer:
+    line: int
+    email: str
+    reason: str
+
+
+@dataclass
+class AnswerImportReport:
+    recorded: int = 0
+    #: Rows whose answer was already the invitee's: nothing written, nothing sent.
+    unchanged: int = 0
+    #: Of the recorded acceptances, those that went to the waiting list (the event was full).
+    waitlisted: int = 0
+    rejected: list[RejectedAnswer] = field(default_factory=list)
+    #: Messages queued (confirmations, people moved up), to deliver after the commit.
+    message_ids: list[int] = field(default_factory=list)
+
+
+def import_answers(session: Session, event: Event, data: bytes, *, organiser_id: int | None,
+                   confirm: bool = True) -> AnswerImportReport:
+    """Record each row's answer for the invitee with that address; the caller commits.
+
+    Raises CsvFileError when the file as a whole cannot be read, EventCancelled when the
+    event takes no answers at all.
+    """
+    if event.cancelled:
+        raise EventCancelled()
+    rows = read_rows(decode(data), ANSWER_COLUMNS)
+    report = AnswerImportReport()
+    for row in rows:
+        if row.values is None:
+            report.rejected.append(RejectedAnswer(row.line, "", row.error or "unreadable"))
+            continue
+        email = row.values.get("email", "")
+        try:
+            _record_row(session, event, row.values, organiser_id, confirm, report)
+        except (AnswerError, LookupError, ValueError) as exc:
+            report.rejected.append(RejectedAnswer(row.line, email, _reason(exc)))
+    return report
+
+
+def _record_row(session: Session, event: Event, values: dict[str, str],
+                organiser_id: int | None, confirm: bool, report: AnswerImportReport) -> None:
+    email = values.get("email", "")
+    if not email:
+        raise ValueError("no email address")
+    answer = ANSWER_WORDS.get(" ".join(values.get("answer", "").lower().split()))
+    if answer is None:
+        raise ValueError(f"answer {values.get('answer', '')!r} is neither yes nor no "
+                         "(accepted/declined, ja/nein, Zusage/Absage)")
+    guests_text = values.get("guests", "").strip() or "0"
+    if not guests_text.isdigit():
+        raise ValueError(f"guests {guests_text!r} is not a whole number")
+    invitee = invitee_by_email(session, event, email)
+    # A savepoint per row: a row refused half-way leaves nothing behind.
+    with session.begin_nested():
+        result = record_answer(session, invitee, answer.value, guests=int(guests_text),
+                               comment=values.get("comment", ""), actor=Actor.ORGANISER,
+                               organiser_id=organiser_id, channel="import")
+    if result.change is None:
+        report.unchanged += 1
+        return
+    report.recorded += 1
+    if result.response.answer is Answer.WAITLISTED:
+        report.waitlisted += 1
+    report.message_ids += queue_answer_mails(session, invitee, result, confirm=confirm)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, LookupError):
+        return "no invitee with this address in the event"
+    return str(error)
+
+
+__all__ = ["AnswerImportReport", "CsvFileError", "RejectedAnswer", "import_answers"]
