@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 ## Start the app on http://127.0.0.1:$(PORT) with the demo event and a local mail catcher.
 run: install
 	$(RSVP) db upgrade
-	$(RSVP) demo
+	RSVP_BASE_URL=http://127.0.0.1:$(PORT) $(RSVP) demo
 	@echo "Mail catcher on 127.0.0.1:$(MAIL_PORT): received mail lands in ./mailcatcher/*.eml"
 	@RSVP_MAIL_PORT=$(MAIL_PORT) $(RSVP) mailcatcher --port $(MAIL_PORT) --directory mailcatcher & \
 	catcher=$$!; trap 'kill $$catcher 2>/dev/null' EXIT INT TERM; sleep 1; \
