@@ -1,5 +1,6 @@
 """Fixtures for the mail tests: a conference like the real one, and readers for what arrives."""
 
+import os
 import re
 from datetime import datetime
 from email.message import EmailMessage
@@ -14,6 +15,22 @@ DESCRIPTION = (
     "Für Ihre Terminplanung: Am Folgetag bietet der Bundeskongress in Berlin die Gelegenheit, "
     "Bilanz zu ziehen."
 )
+
+
+@pytest.fixture
+def sender_env(app_config, smtp_server, tmp_path) -> dict[str, str]:
+    """The environment of an `rsvp send` subprocess on the test's database and SMTP server.
+
+    A restarted sender takes over a dead one's claims at once (claim timeout 0).
+    """
+    return {**os.environ,
+            "RSVP_DATABASE_URL": str(app_config["DATABASE_URL"]),
+            "RSVP_SECRET_KEY": str(app_config["SECRET_KEY"]),
+            "RSVP_BASE_URL": "http://rsvp.test",
+            "RSVP_MAIL_PORT": str(smtp_server.port),
+            "RSVP_MAIL_DEFAULT_SENDER": "einladung@rsvp.test",
+            "RSVP_MAIL_CLAIM_TIMEOUT": "0",
+            "RSVP_INSTANCE_PATH": str(tmp_path / "instance")}
 
 
 @pytest.fixture

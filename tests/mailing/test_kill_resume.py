@@ -1,6 +1,5 @@
 """The sender killed with SIGKILL at random points, 20 times in a row, then run to the end."""
 
-import os
 import random
 import signal
 import subprocess
@@ -31,16 +30,8 @@ def big_event(create_event):
 
 
 def test_twenty_kills_lose_no_invitation_and_every_duplicate_is_flagged(
-        app_config, big_event, smtp_server, tmp_path):
-    env = {**os.environ,
-           "RSVP_DATABASE_URL": str(app_config["DATABASE_URL"]),
-           "RSVP_SECRET_KEY": str(app_config["SECRET_KEY"]),
-           "RSVP_BASE_URL": "http://rsvp.test",
-           "RSVP_MAIL_PORT": str(smtp_server.port),
-           "RSVP_MAIL_DEFAULT_SENDER": "einladung@rsvp.test",
-           # A restarted sender takes over the dead one's claims at once.
-           "RSVP_MAIL_CLAIM_TIMEOUT": "0",
-           "RSVP_INSTANCE_PATH": str(tmp_path / "instance")}
+        sender_env, big_event, smtp_server):
+    env = sender_env
     command = [sys.executable, "-m", "rsvp.cli", "send", big_event.slug]
     chance = random.Random(20261125)
     kills = 0

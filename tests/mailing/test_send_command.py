@@ -1,6 +1,5 @@
 """`rsvp send`: who gets what, once, and what the messages look like on the wire."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -111,17 +110,10 @@ def test_a_permanent_rejection_is_recorded_with_the_servers_reply(runner, smtp_s
 
 
 def test_a_send_killed_midway_resumes_without_sending_anyone_twice_unflagged(
-        app, app_config, smtp_server, create_event, tmp_path):
+        sender_env, smtp_server, create_event):
     event = create_event(invitees=30)
     smtp_server.handler.data_delay = 0.05
-    env = {**os.environ,
-           "RSVP_DATABASE_URL": str(app_config["DATABASE_URL"]),
-           "RSVP_SECRET_KEY": str(app_config["SECRET_KEY"]),
-           "RSVP_BASE_URL": "http://rsvp.test",
-           "RSVP_MAIL_PORT": str(smtp_server.port),
-           "RSVP_MAIL_DEFAULT_SENDER": "einladung@rsvp.test",
-           "RSVP_MAIL_CLAIM_TIMEOUT": "0",
-           "RSVP_INSTANCE_PATH": str(tmp_path / "instance")}
+    env = sender_env
     command = [sys.executable, "-m", "rsvp.cli", "send", event.slug]
     sender = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
