@@ -25,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from rsvp.events.models import DEFAULT_RETENTION_DAYS
 from rsvp.events.services import SLUG_PATTERN
 from rsvp.responses.models import COMMENT_MAX_LENGTH
 
@@ -34,7 +35,8 @@ REQUIRED = _l("Please fill in this field.")
 #: The event file's keys, in the order the form shows them.
 EVENT_FIELDS = ("slug", "title", "subtitle", "description", "starts_at", "ends_at", "timezone",
                 "rsvp_deadline", "venue_name", "venue_address", "organiser", "contact_name",
-                "contact_email", "contact_phone", "capacity", "max_guests", "language")
+                "contact_email", "contact_phone", "capacity", "max_guests", "language",
+                "link_policy", "retention_days")
 
 
 def _local_time(form: FlaskForm, field: StringField) -> None:
@@ -70,6 +72,14 @@ class EventForm(FlaskForm):
         InputRequired(message=REQUIRED),
         NumberRange(min=0, max=100, message=_l("Please enter a number from 0 to 100."))])
     language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES, default="de")
+    link_policy = SelectField(_l("Forwarded invitation links"), default="personal", choices=[
+        SelectChoice("personal", _l("Personal: answers always count for the invitee")),
+        SelectChoice("transferable", _l("Transferable: the reader may attend instead"))])
+    retention_days = IntegerField(
+        _l("Keep personal data for (days after the event)"), default=DEFAULT_RETENTION_DAYS,
+        validators=[Optional(),
+                    NumberRange(min=0, max=3650, message=_l("Please enter a number from 0 to "
+                                                            "3650."))])
 
     def validate_ends_at(self, field: StringField) -> None:
         if self.starts_at.errors or not self.starts_at.data or not field.data:
