@@ -16,7 +16,7 @@ from rsvp.mailing.services import due_condition
 from rsvp.responses.models import Answer, Response, ResponseChange
 
 PER_PAGE = 50
-ANSWER_FILTERS = ("accepted", "declined", "none")
+ANSWER_FILTERS = ("accepted", "declined", "waitlisted", "none")
 DELIVERY_FILTERS = ("sent", "failed", "queued", "not_sent")
 SORTS = ("name", "email", "organisation", "answered", "added")
 

@@ -43,7 +43,9 @@ def invitee_data(session: Session, invitee: Invitee) -> dict[str, Any]:
         "bounce_reason": invitee.bounce_reason,
         "answer": None if response is None else {
             "answer": response.answer.value, "guests": response.guests,
-            "comment": response.comment, "answered_at": _iso(response.answered_at)},
+            "comment": response.comment, "answered_at": _iso(response.answered_at),
+            "substitute_name": response.substitute_name,
+            "substitute_email": response.substitute_email},
         "history": [{"when": _iso(h.changed_at), "by": h.actor.value, "channel": h.channel,
                      "old_answer": h.old_answer and h.old_answer.value,
                      "new_answer": h.new_answer.value, "new_guests": h.new_guests,

@@ -9,7 +9,8 @@ from tests.dashboard.conftest import post_form, wait_until
 def full_event_with_waiting(create_event, create_invitee, owner):  # type: ignore[no-untyped-def]
     event = create_event(capacity=1)
     event.owner_id = owner.id
-    record_answer(db.session, create_invitee(event, email="in@example.org"), "accepted")
+    record_answer(db.session, create_invitee(event, email="in@example.org", last_name="Drinnen"),
+                  "accepted")
     waiting = [create_invitee(event, email=f"wait{n}@example.org", last_name=f"Wartend{n}")
                for n in range(2)]
     for person in waiting:
@@ -54,3 +55,12 @@ def test_giving_a_place_to_someone_not_waiting_says_so(organiser_client, organis
     assert result.status_code == 303
     page = organiser_client.get(result.headers["Location"])
     assert "nicht mehr auf der Warteliste" in page.text
+
+
+def test_the_invitee_list_filters_the_waiting(organiser_client, organiser, create_event,
+                                              create_invitee):
+    event, _waiting = full_event_with_waiting(create_event, create_invitee, organiser)
+    page = organiser_client.get(f"/events/{event.slug}/invitees?answer=waitlisted")
+    assert "Wartend0" in page.text and "Wartend1" in page.text
+    assert "Drinnen" not in page.text
+    assert "Drinnen" in organiser_client.get(f"/events/{event.slug}/invitees").text
