@@ -37,6 +37,7 @@ from rsvp.mailing.models import Message, MessageKind
 from rsvp.mailing.services import queue_message, queue_promotions
 from rsvp.responses.models import Actor
 from rsvp.responses.services import AnswerError, record_answer
+from rsvp.responses.waitlist import fill_free_places, lock_event
 from rsvp.tokens import rsvp_url
 
 
@@ -123,8 +124,14 @@ def invitee_delete(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
         flash(_("Please tick the box to confirm the deletion."), "error")
         return _to_invitee(event, person)
     email = person.email
+    # The event's lock first, as every answer takes it: the freed place goes to the waiting list.
+    lock_event(db.session, event)
     erase_invitee(db.session, person)
+    promoted = [m.id for m in queue_promotions(db.session, fill_free_places(db.session, event))]
     db.session.commit()
+    if promoted:
+        deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]
+                     event.id, promoted)
     flash(_("%(email)s has been deleted.", email=email), "success")
     return redirect(url_for("dashboard.invitees", slug=event.slug), 303)
 

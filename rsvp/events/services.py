@@ -117,10 +117,9 @@ def update_event(session: Session, event: Event, changes: dict[str, Any]) -> Eve
 def _fill_free_places(session: Session, event: Event) -> None:
     """More places (or none counted any more): the waiting list moves up and is told."""
     from rsvp.mailing.services import queue_promotions
-    from rsvp.responses.waitlist import lock_event, promote_waiting
+    from rsvp.responses.waitlist import fill_free_places
 
-    lock_event(session, event)
-    queue_promotions(session, promote_waiting(session, event))
+    queue_promotions(session, fill_free_places(session, event))
 
 
 def cancel_event(session: Session, event: Event) -> Event:

@@ -114,6 +114,12 @@ def move_up(session: Session, response: Response, *, actor: Actor,
 
 
 
+def fill_free_places(session: Session, event: Event) -> list[ResponseChange]:
+    """Take the event's lock and move the waiting list up into whatever places are free."""
+    lock_event(session, event)
+    return promote_waiting(session, event)
+
+
 class NotWaiting(LookupError):
     """The invitee is not (or no longer) on the waiting list."""
 

@@ -1,6 +1,7 @@
 """The waiting list on the event page, and moving someone up by hand."""
 
 from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
 from rsvp.responses.models import Actor, Answer, ResponseChange
 from rsvp.responses.services import record_answer
 from tests.dashboard.conftest import post_form, wait_until
@@ -64,3 +65,16 @@ def test_the_invitee_list_filters_the_waiting(organiser_client, organiser, creat
     assert "Wartend0" in page.text and "Wartend1" in page.text
     assert "Drinnen" not in page.text
     assert "Drinnen" in organiser_client.get(f"/events/{event.slug}/invitees").text
+
+
+def test_deleting_an_accepted_invitee_gives_the_place_to_the_first_waiting(
+        organiser_client, organiser, create_event, create_invitee, smtp_server):
+    event, waiting = full_event_with_waiting(create_event, create_invitee, organiser)
+    accepted = db.session.query(Invitee).filter_by(email="in@example.org").one()
+    result = post_form(organiser_client, f"/events/{event.slug}/invitees/{accepted.id}",
+                       f"/events/{event.slug}/invitees/{accepted.id}/delete", confirm="yes")
+    assert result.status_code == 303
+    db.session.expire_all()
+    assert [p.response.answer for p in waiting] == [Answer.ACCEPTED, Answer.WAITLISTED]
+    [mail] = wait_until(lambda: smtp_server.to("wait0@example.org"))
+    assert mail["Subject"].startswith("Ein Platz ist frei geworden")
