@@ -142,19 +142,27 @@ def record_answer(
         new_answer=state, new_guests=guests, new_comment=comment, channel=channel,
         changed_at=now,
     )
-    if current is None:
-        current = Response(invitee=invitee, event_id=invitee.event_id)
-        session.add(current)
-    waiting_since = current.waitlisted_at if current.answer is Answer.WAITLISTED else now
-    current.answer, current.guests, current.comment, current.answered_at = (
-        state, guests, comment, now
-    )
-    current.waitlisted_at = waiting_since if state is Answer.WAITLISTED else None
-    current.substitute_name, current.substitute_email = substitute.name, substitute.email
+    current = _write_current(session, invitee, current, change, substitute)
     session.add(change)
     session.flush()
     promoted = tuple(promote_waiting(session, invitee.event))
     return AnswerResult(current, change, promoted)
+
+
+def _write_current(session: Session, invitee: Invitee, current: Response | None,
+                   change: ResponseChange, substitute: Substitute) -> Response:
+    """Make the invitee's current answer what ``change`` says; a waiting place is kept."""
+    if current is None:
+        current = Response(invitee=invitee, event_id=invitee.event_id)
+        session.add(current)
+    now = change.changed_at
+    waiting_since = current.waitlisted_at if current.answer is Answer.WAITLISTED else now
+    current.answer, current.guests, current.comment, current.answered_at = (
+        change.new_answer, change.new_guests, change.new_comment, now
+    )
+    current.waitlisted_at = waiting_since if change.new_answer is Answer.WAITLISTED else None
+    current.substitute_name, current.substitute_email = substitute.name, substitute.email
+    return current
 
 
 def _state_for(session: Session, invitee: Invitee, current: Response | None, parsed: Answer,
