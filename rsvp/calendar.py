@@ -6,8 +6,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from icalendar import Calendar, vCalAddress, vText
+from icalendar import Calendar, vCalAddress, vDatetime, vText, vUri
 from icalendar import Event as CalendarEvent
+from icalendar.parser import Contentline, Parameters
 
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
@@ -48,16 +49,19 @@ def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = PUB
     # The event's part is the same for every invitee: built once per event state and method
     # (it was most of each invitation's cost); only the personal lines are built per file.
     head, tail = _event_part(_event_values(event), method)
-    personal = CalendarEvent()
-    personal.add("dtstamp", utcnow())
-    personal.add("description", _description(event, invitee))
+    lines = [_line("DTSTAMP", vDatetime(utcnow())),
+             _line("DESCRIPTION", vText(_description(event, invitee)))]
     if invitee is not None:
-        personal.add("url", rsvp_url(invitee))
+        lines.append(_line("URL", vUri(rsvp_url(invitee))))
     if method != PUBLISH and attendee is not None:
-        personal.add("attendee", _attendee(attendee, attending))
-    lines = personal.to_ical()
-    begin, end = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
-    return head + lines[len(begin):-len(end)] + tail
+        lines.append(_line("ATTENDEE", _attendee(attendee, attending)))
+    return head + b"".join(lines) + tail
+
+
+def _line(name: str, value: vText | vUri | vDatetime | vCalAddress) -> bytes:
+    """One content line, escaped and folded as icalendar writes it (without a component)."""
+    params = getattr(value, "params", None) or Parameters()
+    return Contentline.from_parts(name, params, value.to_ical().decode("utf-8")).to_ical() + b"\r\n"
 
 
 def _event_values(event: Event) -> tuple[object, ...]:
@@ -123,7 +127,12 @@ def _attendee(person: Invitee, attending: bool) -> vCalAddress:
 
 def _sender() -> str:
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    return sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
+    return str(sender[1]) if isinstance(sender, (tuple, list)) else _address_in(sender)
+
+
+@lru_cache(maxsize=16)
+def _address_in(sender: str) -> str:
+    return parseaddr(sender)[1]
 
 
 def _description(event: Event, invitee: Invitee | None) -> str:

@@ -1,6 +1,7 @@
 """Dates, times and salutations as a German or English office would write them."""
 
 from datetime import datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_time
 
@@ -16,18 +17,34 @@ def locale_for(language: str) -> str:
 
 def format_local_day(moment: datetime, event: Event, language: str) -> str:
     """'25. November 2019' / '25 November 2019': for subjects, where the weekday is too long."""
-    return format_date(moment.astimezone(event.zone), "long", locale=locale_for(language))
+    return _date(moment.astimezone(event.zone), "long", locale_for(language))
 
 
 def format_local_date(moment: datetime, event: Event, language: str) -> str:
     """'Montag, 25. November 2019' / 'Monday, 25 November 2019' in the event's zone."""
-    local = moment.astimezone(event.zone)
-    return format_date(local, "full", locale=locale_for(language))
+    return _date(moment.astimezone(event.zone), "full", locale_for(language))
 
 
 def format_local_time(moment: datetime, event: Event, language: str) -> str:
     """'12:00' in the event's zone; both languages use the 24-hour clock here."""
-    return format_time(moment.astimezone(event.zone), "HH:mm", locale=locale_for(language))
+    local = moment.astimezone(event.zone)
+    return _time(local, str(local.tzinfo), locale_for(language))
+
+
+def _date(local: datetime, style: str, locale: str) -> str:
+    # The zone is part of the key: equal instants in two zones compare (and hash) equal.
+    return _cached_date(local, str(local.tzinfo), style, locale)
+
+
+# A send formats the same few event dates for every message: Babel once per date and zone.
+@lru_cache(maxsize=2048)
+def _cached_date(local: datetime, zone: str, style: str, locale: str) -> str:
+    return format_date(local, style, locale=locale)
+
+
+@lru_cache(maxsize=2048)
+def _time(local: datetime, zone: str, locale: str) -> str:
+    return format_time(local, "HH:mm", locale=locale)
 
 
 def format_local_datetime(moment: datetime, event: Event, language: str) -> str:

@@ -2,6 +2,7 @@
 
 import hmac
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -39,7 +40,16 @@ def _serializer() -> URLSafeSerializer:
 
 def make_token(invitee: Invitee) -> str:
     """Return the token for the invitee's RSVP link."""
-    return _serializer().dumps([invitee.id, invitee.nonce])
+    config = current_app.config
+    return _signed((*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]), invitee.id,
+                   invitee.nonce)
+
+
+# A mail carries the link up to three times (text, HTML, calendar file); signing is the same
+# each time for the same keys, invitee and nonce, so it is done once.
+@lru_cache(maxsize=4096)
+def _signed(keys: tuple[str, ...], invitee_id: int, nonce: str) -> str:
+    return URLSafeSerializer(list(keys), salt=SALT).dumps([invitee_id, nonce])
 
 
 def rsvp_url(invitee: Invitee) -> str:
