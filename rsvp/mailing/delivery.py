@@ -4,10 +4,10 @@ One code path for the CLI, the views and the Celery workers; they differ only in
 ``deliver_due``. A message moves queued -> sending -> sent (or failed). Each sender first
 claims a batch in the database (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite lets one
 writer in at a time), then per message: marks it ``sending`` and commits, hands it to the
-SMTP server, and writes the server's verdict right after its answer. That verdict is
-committed in the same transaction as the next message's ``sending`` mark (the batch's last
-one on its own), so a message costs one commit, and at most one accepted message is ever
-waiting for its commit. Marking ``sending`` is a compare-and-set on the claim, so a sender
+SMTP server, and keeps the server's verdict. That verdict is written and committed in the
+same transaction as the next message's ``sending`` mark, once that message is rendered (the
+batch's last one on its own), so a message costs one commit, no write lock is held while
+rendering, and at most one accepted message is ever waiting for its commit. Marking ``sending`` is a compare-and-set on the claim, so a sender
 whose claim was taken over (it was too slow and counted as dead) skips the message instead
 of sending it a second time.
 
@@ -103,6 +103,19 @@ def _deliver_batch(session: Session, claim: Claim, report: SendReport,
     expire_on_commit, plain.expire_on_commit = plain.expire_on_commit, False
     connection: SmtpConnection | None = None
     done = 0
+    # The last message's verdict, written (and committed) together with the next message's
+    # "sending" mark, after that message is rendered: one commit per message, and the write
+    # lock (SQLite) is not held while rendering.
+    pending: Verdict | None = None
+
+    def write_pending() -> None:
+        nonlocal pending
+        if pending is not None:
+            verdict, pending = pending, None
+            _count(report, verdict.message, verdict.write(session))
+            if on_progress:
+                on_progress(1)
+
     try:
         connection = open_connection()
         with overrides_per_batch():
@@ -110,16 +123,18 @@ def _deliver_batch(session: Session, claim: Claim, report: SendReport,
                 if connection.host is None:
                     connection.reopen()
                 limiter.wait()
-                # The verdict is committed together with the next message's "sending".
-                outcome = deliver_one(session, connection, message, claimed_at=claim.at,
-                                      commit_verdict=False)
+                result = _hand_over(session, connection, message, claim.at, write_pending)
                 done += 1
-                _count(report, message, outcome)
+                if isinstance(result, Verdict):
+                    pending = result
+                    continue
+                _count(report, message, result)
                 if on_progress:
                     on_progress(1)
+        write_pending()
         session.commit()
     finally:
-        _commit_last_verdict(session)
+        _commit_last_verdict(session, write_pending)
         if connection is not None:
             connection.close()
         # Whatever stopped us (the server gone, an error), nothing unsent stays claimed.
@@ -127,10 +142,11 @@ def _deliver_batch(session: Session, claim: Claim, report: SendReport,
         plain.expire_on_commit = expire_on_commit
 
 
-def _commit_last_verdict(session: Session) -> None:
-    """Keep the last recorded verdict when something went wrong after it; if the database
-    itself failed, the message stays ``sending``: the documented window."""
+def _commit_last_verdict(session: Session, write_pending: Callable[[], None]) -> None:
+    """Keep the last verdict when something went wrong after it; if the database itself
+    failed, the message stays ``sending``: the documented window."""
     try:
+        write_pending()
         session.commit()
     except Exception:
         session.rollback()
@@ -144,26 +160,54 @@ def _count(report: SendReport, message: Message, outcome: MessageStatus | None) 
         report.errors.append((message.recipient, message.last_error))
 
 
+@dataclass
+class Verdict:
+    """The server's answer to one message, not yet written to the database."""
+
+    message: Message
+    sending_since: datetime
+    values: dict[str, object]
+
+    def write(self, session: Session) -> MessageStatus:
+        """Record it (unless the message was meanwhile recovered as stale); the new status."""
+        _record(session, self.message, self.sending_since, self.values)
+        return self.message.status
+
+
 def deliver_one(session: Session, connection: SmtpConnection, message: Message, *,
-                claimed_at: datetime | None, commit_verdict: bool = True) -> MessageStatus | None:
+                claimed_at: datetime | None) -> MessageStatus | None:
     """Render, record, send and record again one claimed message; returns its new status.
 
     ``claimed_at`` is this sender's claim on the message (None: nobody claimed it). Returns
     None, sending nothing, when the claim no longer holds: another sender took it over.
-    Without ``commit_verdict`` the server's verdict is written but left for the caller's
-    next commit (a batch commits it with the next message's ``sending``).
     """
+    result = _hand_over(session, connection, message, claimed_at, lambda: None)
+    if not isinstance(result, Verdict):
+        return result
+    status = result.write(session)
+    session.commit()
+    return status
+
+
+def _hand_over(session: Session, connection: SmtpConnection, message: Message,
+               claimed_at: datetime | None,
+               write_earlier: Callable[[], None]) -> MessageStatus | Verdict | None:
+    """Render, mark ``sending`` (committed, with ``write_earlier``'s writes) and send one
+    message; returns the server's verdict to write, or the final status if it was not sent
+    (None: the claim no longer holds)."""
     invitee = message.invitee
     assert invitee is not None, "a claimed message always has its invitee"
     try:
         rendered = render_mail(invitee, message.kind, dedup_key=message.dedup_key)
     except UnknownUpdate as error:
+        write_earlier()
         _compare_and_set(session, message, [Message.status == MessageStatus.QUEUED], {
             "status": MessageStatus.FAILED, "last_error": str(error), "claimed_at": None})
         session.commit()
         return message.status
     outgoing = build_outgoing(invitee, rendered)
     sending_since = utcnow()
+    write_earlier()
     if not _mark_sending(session, message, outgoing, claimed_at, sending_since):
         session.commit()
         return None
@@ -175,10 +219,7 @@ def deliver_one(session: Session, connection: SmtpConnection, message: Message, 
     else:
         outcome = {"status": MessageStatus.SENT, "sent_at": utcnow(), "last_error": "",
                    "next_attempt_at": None}
-    _record(session, message, sending_since, {**outcome, "claimed_at": None})
-    if commit_verdict:
-        session.commit()
-    return message.status
+    return Verdict(message, sending_since, {**outcome, "claimed_at": None})
 
 
 def _mark_sending(session: Session, message: Message, outgoing: Outgoing,
