@@ -7,9 +7,9 @@ writer in at a time), then per message: marks it ``sending`` and commits, hands 
 SMTP server, and keeps the server's verdict. That verdict is written and committed in the
 same transaction as the next message's ``sending`` mark, once that message is rendered (the
 batch's last one on its own), so a message costs one commit, no write lock is held while
-rendering, and at most one accepted message is ever waiting for its commit. Marking ``sending`` is a compare-and-set on the claim, so a sender
-whose claim was taken over (it was too slow and counted as dead) skips the message instead
-of sending it a second time.
+rendering, and at most one accepted message is ever waiting for its commit. Marking
+``sending`` is a compare-and-set on the claim, so a sender whose claim was taken over (it
+was too slow and counted as dead) skips the message instead of sending it a second time.
 
 The one window left is a crash between the server's 250 and the commit of that verdict
 (while the next message is being rendered; or a connection lost after the whole message
