@@ -21,6 +21,7 @@ from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
     answer_imports,
     imports,
     invitees,
+    mail_texts,
     sending,
     waitlist,
 )
