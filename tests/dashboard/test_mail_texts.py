@@ -7,7 +7,7 @@ from rsvp.mailing.templates_custom import get_template_override
 from tests.conftest import csrf_token
 
 
-def save(client, event, **fields):  # noqa: ANN001, ANN003, ANN201
+def save(client, event, **fields):
     url = f"/events/{event.slug}/texts/invitation/de"
     page = client.get(url)
     return client.post(url, data={"csrf_token": csrf_token(page.text), "subject": "",
