@@ -23,12 +23,16 @@ from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
 BULK_KINDS = (MessageKind.INVITATION, MessageKind.REMINDER, MessageKind.SAVE_THE_DATE)
 
 
-def _kind(value: str | None) -> MessageKind:
+#: Kinds whose sending can be followed on the progress page.
+FOLLOWED_KINDS = (*BULK_KINDS, MessageKind.UPDATE, MessageKind.CANCELLATION)
+
+
+def _kind(value: str | None, allowed: tuple[MessageKind, ...] = BULK_KINDS) -> MessageKind:
     try:
         kind = MessageKind(value or MessageKind.INVITATION.value)
     except ValueError:
         abort(404)
-    if kind not in BULK_KINDS:
+    if kind not in allowed:
         abort(404)
     return kind
 
@@ -107,7 +111,7 @@ def send(slug: str):  # type: ignore[no-untyped-def]
 def progress(slug: str, kind: str) -> str:
     """How far the sending of a kind has got; refreshes itself while messages are pending."""
     event = load_event(slug)
-    message_kind = _kind(kind)
+    message_kind = _kind(kind, FOLLOWED_KINDS)
     counts = message_counts(db.session, event, message_kind)
     pending = counts[MessageStatus.QUEUED.value] + counts[MessageStatus.SENDING.value]
     return render_template("dashboard/progress.html", event=event, kind=message_kind,

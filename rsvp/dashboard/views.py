@@ -18,6 +18,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
+    announcements,
     answer_imports,
     imports,
     invitees,

@@ -1,0 +1,93 @@
+"""Free messages to a group ("the programme is online") and calling an event off."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.events.services import EventError, cancel_event
+from rsvp.extensions import db
+from rsvp.mailing.background import start_delivery
+from rsvp.mailing.models import MessageKind
+from rsvp.mailing.services import Audience, queue_messages
+from rsvp.mailing.templates_custom import PLACEHOLDERS, TemplateOverrideError
+from rsvp.mailing.updates import create_update_round
+
+AUDIENCE_CHOICES = [
+    SelectChoice(Audience.ACCEPTED.value, _l("Everyone who accepted")),
+    SelectChoice(Audience.DECLINED.value, _l("Everyone who declined")),
+    SelectChoice(Audience.PENDING.value, _l("Everyone who has not answered")),
+    SelectChoice(Audience.ALL.value, _l("All invitees")),
+]
+
+
+class AnnouncementForm(FlaskForm):
+    audience = SelectField(_l("To"), choices=AUDIENCE_CHOICES, default=Audience.ACCEPTED.value)
+    subject = StringField(_l("Subject"), validators=[
+        InputRequired(message=_l("Please fill in this field.")), Length(max=300)])
+    body = TextAreaField(_l("Text"), validators=[
+        InputRequired(message=_l("Please fill in this field.")), Length(max=20000)])
+
+
+def _page(event, form: AnnouncementForm, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template("dashboard/announce.html", event=event, form=form,
+                           placeholders=PLACEHOLDERS, cancel_form=FlaskForm()), status
+
+
+@bp.get("/events/<slug>/announce")
+def announce(slug: str):  # type: ignore[no-untyped-def]
+    """Write a message to a group of invitees."""
+    return _page(load_event(slug), AnnouncementForm())
+
+
+@bp.post("/events/<slug>/announce")
+def announce_send(slug: str):  # type: ignore[no-untyped-def]
+    """Check the message in the sandbox, then queue it for the group and send it."""
+    event = load_event(slug)
+    form = AnnouncementForm()
+    if not form.validate_on_submit():
+        return _page(event, form, 400)
+    try:
+        update = create_update_round(db.session, event, subject=form.subject.data,
+                                     body=form.body.data, audience=form.audience.data)
+    except TemplateOverrideError as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        return _page(event, form, 400)
+    queued = queue_messages(db.session, event, MessageKind.UPDATE,
+                            audience=Audience(form.audience.data), dedup_key=update.dedup_key)
+    db.session.commit()
+    _deliver(event.id, MessageKind.UPDATE, queued)
+    return redirect(url_for("dashboard.progress", slug=slug, kind=MessageKind.UPDATE.value), 303)
+
+
+@bp.post("/events/<slug>/cancel")
+def event_cancel(slug: str):  # type: ignore[no-untyped-def]
+    """Call the event off: answers close, everyone who heard of it gets a cancellation."""
+    event = load_event(slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != "yes":
+        flash(_("Please tick the box to confirm the cancellation."), "error")
+        return redirect(url_for("dashboard.announce", slug=slug), 303)
+    try:
+        cancel_event(db.session, event)
+    except EventError:
+        db.session.rollback()
+        flash(_("This event was cancelled already."), "error")
+        return redirect(url_for("dashboard.event", slug=slug), 303)
+    queued = queue_messages(db.session, event, MessageKind.CANCELLATION)
+    db.session.commit()
+    _deliver(event.id, MessageKind.CANCELLATION, queued)
+    return redirect(url_for("dashboard.progress", slug=slug,
+                            kind=MessageKind.CANCELLATION.value), 303)
+
+
+def _deliver(event_id: int, kind: MessageKind, queued: int) -> None:
+    if queued:
+        start_delivery(current_app._get_current_object(), event_id, kind)  # type: ignore[attr-defined]
+    flash(ngettext("%(num)d message queued.", "%(num)d messages queued.", queued), "success")

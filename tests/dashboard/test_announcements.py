@@ -1,0 +1,68 @@
+"""Messages to a group, and calling an event off, from the browser."""
+
+from sqlalchemy import select
+
+from rsvp.extensions import db
+from rsvp.mailing.models import Message, MessageKind
+from rsvp.responses.services import record_answer
+from tests.conftest import csrf_token
+from tests.dashboard.conftest import join_deliveries
+
+
+def test_a_message_goes_to_those_who_accepted_with_their_salutation(
+        organiser_client, create_event, create_invitee, smtp_server):
+    event = create_event()
+    coming = create_invitee(event, email="kommt@example.org", salutation="mr",
+                            academic_title="", last_name="Müller")
+    record_answer(db.session, coming, "accepted")
+    record_answer(db.session, create_invitee(event, email="nicht@example.org"), "declined")
+    create_invitee(event, email="still@example.org")
+    db.session.commit()
+    smtp_server.clear()
+    page = organiser_client.get(f"/events/{event.slug}/announce")
+    result = organiser_client.post(f"/events/{event.slug}/announce", data={
+        "csrf_token": csrf_token(page.text), "audience": "accepted",
+        "subject": "Das Programm ist online",
+        "body": "das Programm finden Sie unter {{ rsvp_url }}."})
+    assert result.status_code == 303
+    assert result.headers["Location"] == f"/events/{event.slug}/send/update"
+    join_deliveries()
+    received = [m for m in smtp_server.messages if m["Subject"] == "Das Programm ist online"]
+    assert [m["To"].addresses[0].addr_spec for m in received] == ["kommt@example.org"]
+    assert "Sehr geehrter Herr Müller" in received[0].get_body(("plain",)).get_content()
+    assert organiser_client.get(f"/events/{event.slug}/send/update").status_code == 200
+
+
+def test_a_message_with_a_template_error_is_shown_again_and_nothing_is_sent(
+        organiser_client, create_event, create_invitee, smtp_server):
+    event = create_event()
+    create_invitee(event)
+    page = organiser_client.get(f"/events/{event.slug}/announce")
+    result = organiser_client.post(f"/events/{event.slug}/announce", data={
+        "csrf_token": csrf_token(page.text), "audience": "all", "subject": "Neuigkeiten",
+        "body": "Hallo,\n{{ event.__class__ }}"})
+    assert result.status_code == 400
+    assert "line 2" in result.text
+    assert db.session.scalar(select(Message).where(Message.kind == MessageKind.UPDATE)) is None
+
+
+def test_calling_the_event_off_needs_the_box_ticked_then_closes_answers(
+        organiser_client, runner, create_event, create_invitee, smtp_server):
+    event = create_event()
+    create_invitee(event, email="gast@example.org")
+    runner.invoke(args=["send", event.slug])
+    page = organiser_client.get(f"/events/{event.slug}/announce")
+    unticked = organiser_client.post(f"/events/{event.slug}/cancel",
+                                     data={"csrf_token": csrf_token(page.text)})
+    assert unticked.status_code == 303
+    db.session.refresh(event)
+    assert not event.cancelled
+    result = organiser_client.post(f"/events/{event.slug}/cancel",
+                                   data={"csrf_token": csrf_token(page.text), "confirm": "yes"})
+    assert result.status_code == 303
+    join_deliveries()
+    db.session.refresh(event)
+    assert event.cancelled
+    calendars = [part.get_content() for m in smtp_server.to("gast@example.org")
+                 for part in m.walk() if part.get_content_type() == "text/calendar"]
+    assert any("METHOD:CANCEL" in str(c) for c in calendars)
