@@ -17,7 +17,7 @@ from rsvp.responses.models import Answer, Response, ResponseChange
 
 PER_PAGE = 50
 ANSWER_FILTERS = ("accepted", "declined", "waitlisted", "none")
-DELIVERY_FILTERS = ("sent", "failed", "queued", "not_sent")
+DELIVERY_FILTERS = ("sent", "failed", "queued", "not_sent", "bounced")
 SORTS = ("name", "email", "organisation", "answered", "added")
 
 
@@ -83,6 +83,7 @@ class InviteeRow:
     guests: int | None
     answered_at: datetime | None
     delivery: MessageStatus | None
+    bounced: bool = False
     tags: list[str] = field(default_factory=list)
 
 
@@ -120,15 +121,15 @@ def invitee_page(session: Session, event: Event, flt: InviteeFilter,
     query = _filtered(
         select(Invitee.id, Invitee.email, Invitee.first_name, Invitee.last_name,
                Invitee.organisation, Response.answer, Response.guests, Response.answered_at,
-               invitation.status),
+               invitation.status, Invitee.bounced_at),
         flt, invitation, join_response=True, join_invitation=True, sqlite=sqlite,
     ).where(Invitee.event_id == event.id)
     ordered = _sorted(query, flt.sort).limit(per_page).offset((page - 1) * per_page)
     rows = [
         InviteeRow(id=i, email=email, name=" ".join(p for p in (first, last) if p),
                    organisation=org, answer=answer, guests=guests, answered_at=answered_at,
-                   delivery=status)
-        for i, email, first, last, org, answer, guests, answered_at, status
+                   delivery=status, bounced=bounced_at is not None)
+        for i, email, first, last, org, answer, guests, answered_at, status, bounced_at
         in session.execute(ordered)
     ]
     tags = _tags(session, [row.id for row in rows])
@@ -165,7 +166,9 @@ def _filtered(query: Select, flt: InviteeFilter, invitation: Any, *, join_respon
         query = query.where(Response.id.is_(None))
     elif flt.answer:
         query = query.where(Response.answer == Answer(flt.answer))
-    if flt.delivery == "not_sent":
+    if flt.delivery == "bounced":
+        query = query.where(Invitee.bounced_at.is_not(None))
+    elif flt.delivery == "not_sent":
         query = query.where(invitation.id.is_(None))
     elif flt.delivery == "queued":
         query = query.where(invitation.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]))

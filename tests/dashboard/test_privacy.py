@@ -50,3 +50,17 @@ def test_a_bounced_invitee_shows_the_bounce_and_its_reason(organiser_client, cre
     db.session.commit()
     page = organiser_client.get(f"/events/{event.slug}/invitees/{person.id}")
     assert "5.1.1 550 User unknown" in page.text
+
+
+def test_the_invitee_list_marks_and_filters_bounced_addresses(organiser_client, create_event,
+                                                             create_invitee):
+    from rsvp.dbtypes import utcnow
+
+    event = create_event()
+    gone = create_invitee(event, email="weg@example.org")
+    create_invitee(event, email="da@example.org")
+    gone.bounced_at = utcnow()
+    db.session.commit()
+    listed = organiser_client.get(f"/events/{event.slug}/invitees?delivery=bounced")
+    assert "weg@example.org" in listed.text and "da@example.org" not in listed.text
+    assert "unzustellbar" in listed.text
