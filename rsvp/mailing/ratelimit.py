@@ -78,7 +78,7 @@ class RedisRateLimiter:
 
 
 _local: dict[float, LocalRateLimiter] = {}
-_redis: dict[tuple[float, str], RedisRateLimiter] = {}
+_redis: dict[tuple[float, str, str], RedisRateLimiter] = {}
 
 
 def rate_limiter(app: Flask) -> RateLimiter:
@@ -88,9 +88,11 @@ def rate_limiter(app: Flask) -> RateLimiter:
         return Unlimited()
     url = app.config.get("MAIL_RATE_URL") or app.config.get("CELERY_BROKER_URL")
     if url and str(url).startswith(("redis://", "rediss://", "unix://")):
-        key = (rate, str(url))
-        if key not in _redis:
-            _redis[key] = RedisRateLimiter(rate, str(url))
-        return _redis[key]
+        # One schedule per deployment: those sharing a Redis are told apart by their queue.
+        schedule = f"{app.config.get('CELERY_QUEUE') or 'rsvp'}:mail:next-slot"
+        cache_key = (rate, str(url), schedule)
+        if cache_key not in _redis:
+            _redis[cache_key] = RedisRateLimiter(rate, str(url), schedule)
+        return _redis[cache_key]
     # One schedule per process and rate, so consecutive batches do not each start afresh.
     return _local.setdefault(rate, LocalRateLimiter(rate))
