@@ -8,6 +8,11 @@ from html.parser import HTMLParser
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import select
+
+from rsvp.extensions import db
+from rsvp.mailing.models import Message, MessageKind
+from rsvp.mailing.services import queue_messages
 
 DESCRIPTION = (
     "Welche Möglichkeiten haben Kommunen und Quartiere, um Gemeinwesenarbeit strukturell zu "
@@ -85,3 +90,16 @@ def visible_text(html: str) -> str:
 
 def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def queued_event(create_event, invitees: int):
+    """An event with ``invitees`` invitees whose invitations are queued, not yet sent."""
+    event = create_event(invitees=invitees)
+    queue_messages(db.session, event, MessageKind.INVITATION)
+    db.session.commit()
+    return event
+
+
+def message_to(address: str) -> Message:
+    """The logged message to one address."""
+    return db.session.scalar(select(Message).where(Message.recipient == address))

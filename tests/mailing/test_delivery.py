@@ -10,20 +10,9 @@ from sqlalchemy import select, update
 from rsvp.dbtypes import utcnow
 from rsvp.extensions import db
 from rsvp.mailing.delivery import _claim, deliver_due, deliver_one
-from rsvp.mailing.models import Message, MessageKind, MessageStatus
-from rsvp.mailing.services import queue_messages
+from rsvp.mailing.models import Message, MessageStatus
 from rsvp.mailing.smtp import open_connection
-
-
-def queued_event(create_event, invitees: int):
-    event = create_event(invitees=invitees)
-    queue_messages(db.session, event, MessageKind.INVITATION)
-    db.session.commit()
-    return event
-
-
-def message_to(address: str) -> Message:
-    return db.session.scalar(select(Message).where(Message.recipient == address))
+from tests.mailing.conftest import message_to, queued_event
 
 
 def refuse_first(times: int, address: str, reply: str):

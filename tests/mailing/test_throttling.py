@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from rsvp.extensions import db
 from rsvp.mailing.delivery import deliver_due
-from rsvp.mailing.models import Message, MessageKind, MessageStatus
-from rsvp.mailing.services import queue_messages
+from rsvp.mailing.models import Message, MessageStatus
+from tests.mailing.conftest import message_to, queued_event
 
 EXCHANGE_THROTTLING = [
     "432 4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending",
@@ -22,17 +22,6 @@ EXCHANGE_THROTTLING = [
 def app_config(app_config):
     return app_config | {"MAIL_RETRY_BASE": 0.01, "MAIL_RETRY_MAX": 0.05,
                          "MAIL_THROTTLE_RETRY_BASE": 0.4, "MAIL_THROTTLE_RETRY_MAX": 2.0}
-
-
-def queued_event(create_event, invitees: int):
-    event = create_event(invitees=invitees)
-    queue_messages(db.session, event, MessageKind.INVITATION)
-    db.session.commit()
-    return event
-
-
-def message_to(address: str) -> Message:
-    return db.session.scalar(select(Message).where(Message.recipient == address))
 
 
 @pytest.mark.parametrize("reply", EXCHANGE_THROTTLING)
