@@ -37,7 +37,13 @@ from rsvp.mailing.mime import Outgoing, build_outgoing
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.ratelimit import RateLimiter, rate_limiter
 from rsvp.mailing.render import UnknownUpdate, render_mail
-from rsvp.mailing.smtp import DeliveryError, SmtpConnection, open_connection
+from rsvp.mailing.smtp import (
+    DeliveryError,
+    SmtpBusy,
+    SmtpConnection,
+    is_throttling,
+    open_connection,
+)
 from rsvp.mailing.templates_custom import overrides_per_batch
 
 
@@ -79,6 +85,7 @@ def deliver_due(
     limiter = rate_limiter(current_app)
     _recover_stale(session, event.id, config["MAIL_CLAIM_TIMEOUT"])
     batch_size = int(config["MAIL_BATCH_SIZE"])
+    busy = 0
     while limit is None or report.sent + report.failed < limit:
         left = None if limit is None else limit - report.sent - report.failed
         size = batch_size if left is None else min(batch_size, left)
@@ -89,7 +96,17 @@ def deliver_due(
                 break
             time.sleep(wait)
             continue
-        _deliver_batch(session, claim, report, on_progress, limiter)
+        try:
+            _deliver_batch(session, claim, report, on_progress, limiter)
+        except SmtpBusy:
+            # A throttled server turned the session away; its claims were given back. Come
+            # back after the throttling backoff, a bounded number of times.
+            busy += 1
+            if not wait_for_retries or busy >= int(config["MAIL_MAX_ATTEMPTS"]):
+                raise
+            time.sleep(_backoff("MAIL_THROTTLE_RETRY_", busy))
+            continue
+        busy = 0
     report.deferred = _count_queued(session, event.id, kind, message_ids)
     return report
 
@@ -259,19 +276,10 @@ def _compare_and_set(session: Session, message: Message,
     return True
 
 
-#: How servers say "you send too much at once" (Exchange Online: "432 4.3.2 Concurrent
-#: connections limit exceeded", "451 4.7.500 Server busy", "421 4.7.0 ... throttled").
-#: Not "try again later": greylisting says that too, and wants the ordinary retry.
-THROTTLING_MARKS = ("4.3.2", "4.7.500", "concurrent connections", "server busy", "throttl",
-                    "too many", "rate limit")
-
-
-def is_throttling(error: DeliveryError) -> bool:
-    """A temporary refusal because of our pace, not because of this message."""
-    if error.code == 432:
-        return True
-    reply = error.reply.lower()
-    return error.code in (421, 450, 451, 452) and any(mark in reply for mark in THROTTLING_MARKS)
+def _backoff(prefix: str, attempt: int) -> float:
+    """Seconds to wait after the ``attempt``-th failure: base * 2**(attempt-1), capped."""
+    config = current_app.config
+    return min(float(config[prefix + "BASE"]) * 2 ** (attempt - 1), float(config[prefix + "MAX"]))
 
 
 def _failure_values(message: Message, error: DeliveryError) -> dict[str, object]:
@@ -288,8 +296,7 @@ def _failure_values(message: Message, error: DeliveryError) -> dict[str, object]
         values["status"] = MessageStatus.FAILED
         return values
     prefix = "MAIL_THROTTLE_RETRY_" if is_throttling(error) else "MAIL_RETRY_"
-    delay = min(float(config[prefix + "BASE"]) * 2 ** (message.attempts - 1),
-                float(config[prefix + "MAX"]))
+    delay = _backoff(prefix, message.attempts)
     values["status"] = MessageStatus.QUEUED
     values["next_attempt_at"] = utcnow() + timedelta(seconds=delay)
     return values

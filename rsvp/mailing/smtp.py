@@ -36,6 +36,29 @@ class DeliveryError(Exception):
         return f"{self.code} {self.reply}" if self.code else self.reply
 
 
+#: How servers say "you send too much at once" (Exchange Online: "432 4.3.2 Concurrent
+#: connections limit exceeded", "451 4.7.500 Server busy", "421 4.7.0 ... throttled").
+#: Not "try again later": greylisting says that too, and wants the ordinary retry.
+THROTTLING_MARKS = ("4.3.2", "4.7.500", "concurrent connections", "server busy", "throttl",
+                    "too many", "rate limit")
+
+
+def is_throttling(error: DeliveryError) -> bool:
+    """A temporary refusal because of our pace, not because of this message."""
+    if error.code == 432:
+        return True
+    reply = error.reply.lower()
+    return error.code in (421, 450, 451, 452) and any(mark in reply for mark in THROTTLING_MARKS)
+
+
+class SmtpBusy(SmtpUnavailable):
+    """The server refused the session with a throttling reply: come back later, not never."""
+
+    def __init__(self, message: str, error: DeliveryError) -> None:
+        super().__init__(message)
+        self.error = error
+
+
 class SmtpConnection(flask_mail.Connection):
     """Flask-Mail's connection with a socket timeout: a hanging server must not hang us."""
 
@@ -58,6 +81,15 @@ class SmtpConnection(flask_mail.Connection):
                 f"the SMTP server {state.server}:{state.port} rejected the login: "
                 f"{exc.smtp_code} {_text(exc.smtp_error)}"
             ) from None
+        except smtplib.SMTPResponseException as exc:
+            # E.g. Exchange's "421 4.3.2 ... concurrent server connections" instead of 220.
+            if host is not None:
+                host.close()
+            refusal = DeliveryError(exc.smtp_code, _text(exc.smtp_error))
+            where = f"the SMTP server {state.server}:{state.port}"
+            if is_throttling(refusal):
+                raise SmtpBusy(f"{where} is busy: {refusal}", refusal) from None
+            raise SmtpUnavailable(f"{where} refused the session: {refusal}") from None
         except (OSError, smtplib.SMTPException) as exc:
             if host is not None:
                 host.close()
