@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python -m bench.bench_dashboard
 	$(BIN)/python -m bench.bench_pages
 	$(BIN)/python -m bench.bench_rate
+	$(BIN)/python -m bench.bench_token_timing
 
 clean:
 	rm -rf $(VENV) dist build instance mailcatcher .pytest_cache .ruff_cache
