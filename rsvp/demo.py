@@ -1,7 +1,7 @@
 """The demo event, modelled on a federal conference invitation, with fictional invitees."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -45,6 +45,7 @@ DEMO_EVENT = {
     "contact_email": "konferenz@example.org",
     "contact_phone": "+49 30 1234567",
     "rsvp_deadline": datetime(2027, 11, 8, 23, 59),
+    "registration_opens": date(2027, 9, 1),
     "capacity": 150,
     "max_guests": 1,
     "language": "de",

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -36,7 +37,7 @@ REQUIRED = _l("Please fill in this field.")
 EVENT_FIELDS = ("slug", "title", "subtitle", "description", "starts_at", "ends_at", "timezone",
                 "rsvp_deadline", "venue_name", "venue_address", "organiser", "contact_name",
                 "contact_email", "contact_phone", "capacity", "max_guests", "language",
-                "link_policy", "retention_days")
+                "link_policy", "retention_days", "registration_opens")
 
 
 def _local_time(form: FlaskForm, field: StringField) -> None:
@@ -75,6 +76,8 @@ class EventForm(FlaskForm):
     link_policy = SelectField(_l("Forwarded invitation links"), default="personal", choices=[
         SelectChoice("personal", _l("Personal: answers always count for the invitee")),
         SelectChoice("transferable", _l("Transferable: the reader may attend instead"))])
+    registration_opens = DateField(_l("Invitation and registration from"),
+                                   validators=[Optional()])
     retention_days = IntegerField(
         _l("Keep personal data for (days after the event)"), default=DEFAULT_RETENTION_DAYS,
         validators=[Optional(),

@@ -1,9 +1,9 @@
 """Events: what invitees are invited to."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rsvp.dbtypes import UTCDateTime, utcnow
@@ -54,6 +54,9 @@ class Event(db.Model):
     #: The iCalendar SEQUENCE: raised whenever the time or place changes, so calendars
     #: replace the entry they already have.
     ical_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: When the invitation with programme and registration will come: the save-the-date
+    #: says "ab September 2027". A calendar date; None says "in good time".
+    registration_opens: Mapped[date | None] = mapped_column(Date)
     #: Days after the event ends that invitees' personal data is kept; `rsvp purge` then
     #: removes it and keeps only anonymous counts.
     retention_days: Mapped[int] = mapped_column(default=DEFAULT_RETENTION_DAYS,

@@ -21,7 +21,7 @@ TEXT_FIELDS = {
 }
 TIME_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
 KNOWN_FIELDS = {"slug", "timezone", "capacity", "max_guests", "language", "retention_days",
-                "link_policy", *TEXT_FIELDS, *TIME_FIELDS}
+                "link_policy", "registration_opens", *TEXT_FIELDS, *TIME_FIELDS}
 
 
 class EventError(ValueError):
@@ -63,6 +63,8 @@ def event_values(raw: dict[str, Any]) -> dict[str, Any]:
         values[name] = _instant(raw.get(name), zone, name)
     if values["ends_at"] < values["starts_at"]:
         raise EventError("ends_at is before starts_at")
+    values["registration_opens"] = _calendar_date(raw.get("registration_opens"),
+                                                  "registration_opens")
     values["capacity"] = _whole_number(raw.get("capacity"), "capacity", minimum=1, optional=True)
     values["max_guests"] = _whole_number(raw.get("max_guests", 0), "max_guests", minimum=0)
     retention = raw.get("retention_days")
@@ -168,3 +170,16 @@ def _whole_number(value: Any, name: str, *, minimum: int, optional: bool = False
     if number < minimum or str(number) != str(value).strip():
         raise EventError(f"{name}: a whole number of at least {minimum} is needed")
     return number
+
+
+def _calendar_date(value: Any, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise EventError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from None

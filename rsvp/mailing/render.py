@@ -7,6 +7,7 @@ organiser's override is run in the sandbox with plain placeholder values only.
 import re
 from dataclasses import dataclass, field
 
+from babel.dates import format_date
 from flask import current_app, render_template
 from markupsafe import Markup, escape
 
@@ -17,6 +18,7 @@ from rsvp.i18n import (
     format_local_date,
     format_local_datetime,
     format_local_day,
+    locale_for,
     mail_labels,
     salutation,
 )
@@ -139,6 +141,9 @@ def mail_context(invitee: Invitee, kind: MessageKind,
         "response": answer or invitee.response,
         "position": (waitlist_position(db.session, invitee.response)
                      if kind is MessageKind.WAITLISTED and invitee.response else None),
+        "registration_month": (format_date(event.registration_opens, "MMMM yyyy",
+                                           locale=locale_for(language))
+                               if event.registration_opens else ""),
         "show_contact": True,
     }
 
