@@ -1,6 +1,5 @@
 """Two tabs and double clicks: answers for one invitee are taken one after the other."""
 
-from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
 import pytest
@@ -9,7 +8,8 @@ from sqlalchemy import func, select
 from rsvp.extensions import db
 from rsvp.responses.models import Response, ResponseChange
 from rsvp.tokens import make_token
-from tests.conftest import csrf_token, join_background_senders
+from tests.conftest import join_background_senders
+from tests.responses.links import post_together
 
 
 @pytest.fixture
@@ -17,24 +17,11 @@ def token(create_event, create_invitee):
     return make_token(create_invitee(create_event(max_guests=3), email="tabs@example.org"))
 
 
-def post_from_many_tabs(app, client, token, answers):
-    """Post each answer from its own client sharing one browser session, all at once."""
-    page = client.get(f"/r/{token}")
-    csrf, cookie = csrf_token(page.text), client.get_cookie("session")
-
-    def post(fields):
-        tab = app.test_client()
-        tab.set_cookie(cookie.key, cookie.value)
-        return tab.post(f"/r/{token}", data={"csrf_token": csrf, **fields}).status_code
-
-    with ThreadPoolExecutor(max_workers=len(answers)) as pool:
-        return list(pool.map(post, answers))
-
 
 def test_a_double_clicked_submit_records_one_answer_and_sends_one_confirmation(
         app, client, token, smtp_server):
-    statuses = post_from_many_tabs(app, client, token,
-                                   [{"response": "accepted", "guests": "1"}] * 6)
+    statuses = post_together(app, client,
+                             [(token, {"response": "accepted", "guests": "1"})] * 6)
     assert statuses == [303] * 6
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(ResponseChange)) == 1
@@ -47,7 +34,7 @@ def test_a_double_clicked_submit_records_one_answer_and_sends_one_confirmation(
 def test_tabs_answering_differently_at_once_leave_a_complete_history(app, client, token):
     answers = [{"response": "accepted", "guests": str(n % 4)} if n % 2 else
                {"response": "declined", "guests": "0"} for n in range(8)]
-    statuses = post_from_many_tabs(app, client, token, answers)
+    statuses = post_together(app, client, [(token, fields) for fields in answers])
     assert set(statuses) == {303}
     db.session.expire_all()
     history = db.session.scalars(select(ResponseChange).order_by(ResponseChange.id)).all()

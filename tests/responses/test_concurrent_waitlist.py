@@ -1,6 +1,5 @@
 """Places under load: simultaneous declines and acceptances, each through its own client."""
 
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -10,8 +9,8 @@ from rsvp.extensions import db
 from rsvp.mailing.models import Message, MessageKind
 from rsvp.responses.models import Answer, Response
 from rsvp.responses.services import record_answer
-from rsvp.tokens import make_token
-from tests.conftest import csrf_token, join_background_senders
+from tests.conftest import join_background_senders
+from tests.responses.links import post_together
 
 
 @pytest.fixture
@@ -19,24 +18,6 @@ def app_config(app_config):
     # Every request below comes from 127.0.0.1: the per-address limit is not under test here.
     return app_config | {"ANSWER_RATE_LIMIT_PER_ADDRESS": "1000 per minute"}
 
-
-def post_all_at_once(app, client, invitees, fields):
-    """Each invitee answers from their own client; all posts are sent together.
-
-    The clients share one session cookie: the test app keeps one app context, so the CSRF
-    token Flask-WTF caches in ``g`` would not match a second session.
-    """
-    page = client.get(f"/r/{make_token(invitees[0])}")
-    csrf, cookie = csrf_token(page.text), client.get_cookie("session")
-
-    def post(token):
-        browser = app.test_client()
-        browser.set_cookie(cookie.key, cookie.value)
-        return browser.post(f"/r/{token}", data={"csrf_token": csrf, **fields}).status_code
-
-    tokens = [make_token(invitee) for invitee in invitees]
-    with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
-        return list(pool.map(post, tokens))
 
 
 def answers(people) -> list[Answer]:
@@ -55,7 +36,8 @@ def test_simultaneous_declines_give_each_freed_place_to_a_different_person_in_or
     db.session.commit()
     assert answers(waiting) == [Answer.WAITLISTED] * 6
 
-    statuses = post_all_at_once(app, client, leaving[:3], {"response": "declined", "guests": "0"})
+    declined = {"response": "declined", "guests": "0"}
+    statuses = post_together(app, client, [(person, declined) for person in leaving[:3]])
 
     assert statuses == [303] * 3
     assert answers(waiting) == [Answer.ACCEPTED] * 3 + [Answer.WAITLISTED] * 3
@@ -78,7 +60,8 @@ def test_simultaneous_acceptances_for_the_last_places_never_overbook(
     db.session.commit()
     eager = [create_invitee(event, email=f"eager{n}@example.org") for n in range(8)]
 
-    statuses = post_all_at_once(app, client, eager, {"response": "accepted", "guests": "1"})
+    accepted = {"response": "accepted", "guests": "1"}
+    statuses = post_together(app, client, [(person, accepted) for person in eager])
 
     assert statuses == [303] * 8
     assert sorted(answers(eager)) == [Answer.ACCEPTED] + [Answer.WAITLISTED] * 7

@@ -11,15 +11,7 @@ from rsvp.invitees.export import csv_lines, export_rows
 from rsvp.responses.models import Answer, ResponseChange
 from rsvp.responses.services import AnswerError, Substitute, record_answer
 from rsvp.tokens import make_token
-from tests.conftest import csrf_token
-
-
-def answer(client, invitee, **fields):
-    token = make_token(invitee)
-    page = client.get(f"/r/{token}")
-    data = {"csrf_token": csrf_token(page.text), "response": "accepted", "guests": "0",
-            "comment": ""} | fields
-    return client.post(f"/r/{token}", data=data)
+from tests.responses.links import answer
 
 
 @pytest.fixture

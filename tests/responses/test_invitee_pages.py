@@ -10,6 +10,7 @@ from rsvp.mailing.models import Message
 from rsvp.responses.models import Answer, Response, ResponseChange
 from rsvp.tokens import make_token
 from tests.conftest import csrf_token, join_background_senders
+from tests.responses.links import answer
 
 
 @pytest.fixture
@@ -18,12 +19,6 @@ def invitee(create_event, create_invitee):
                           salutation="ms", academic_title="Dr.", first_name="Petra",
                           last_name="Potz")
 
-
-def answer(client, token, **fields):
-    page = client.get(f"/r/{token}")
-    data = {"csrf_token": csrf_token(page.text), "response": "accepted", "guests": "0",
-            "comment": ""} | fields
-    return client.post(f"/r/{token}", data=data)
 
 
 def count(model) -> int:

@@ -10,15 +10,8 @@ from rsvp.mailing.models import Message, MessageKind
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.responses.services import record_answer
 from rsvp.tokens import make_token
-from tests.conftest import csrf_token, join_background_senders
-
-
-def answer(client, invitee, **fields):
-    token = make_token(invitee)
-    page = client.get(f"/r/{token}")
-    data = {"csrf_token": csrf_token(page.text), "response": "accepted", "guests": "0",
-            "comment": ""} | fields
-    return client.post(f"/r/{token}", data=data)
+from tests.conftest import join_background_senders
+from tests.responses.links import answer
 
 
 def state(invitee) -> Answer | None:
