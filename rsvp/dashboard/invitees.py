@@ -55,19 +55,7 @@ def invitees(slug: str) -> str:
 def invitee_new(slug: str):  # type: ignore[no-untyped-def]
     """Add one invitee by hand."""
     event = load_event(slug)
-    form = InviteeForm()
-    if form.validate_on_submit():
-        try:
-            invitee = save_invitee(db.session, event, form.raw())
-        except InviteeError as exc:
-            db.session.rollback()
-            form.email.errors = [*form.email.errors, str(exc)]
-        else:
-            db.session.commit()
-            flash(_("The invitee has been added."), "success")
-            return _to_invitee(event, invitee)
-    return render_template("dashboard/invitee_form.html", event=event, form=form,
-                           invitee=None), 400 if form.errors else 200
+    return _invitee_form(event, None, InviteeForm(), _("The invitee has been added."))
 
 
 @bp.get("/events/<slug>/invitees/<int:invitee_id>")
@@ -101,15 +89,22 @@ def invitee_edit(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
         "academic_title": person.academic_title, "first_name": person.first_name,
         "last_name": person.last_name, "organisation": person.organisation,
         "language": person.language or "", "tags": ", ".join(person.tag_names)})
+    return _invitee_form(event, person, form, _("The changes have been saved."))
+
+
+def _invitee_form(  # type: ignore[no-untyped-def]
+    event: Event, person: Invitee | None, form: InviteeForm, saved: str
+):
+    """Save a valid form (a new invitee when ``person`` is None), else show it again."""
     if form.validate_on_submit():
         try:
-            save_invitee(db.session, event, form.raw(), person)
+            person = save_invitee(db.session, event, form.raw(), person)
         except InviteeError as exc:
             db.session.rollback()
             form.email.errors = [*form.email.errors, str(exc)]
         else:
             db.session.commit()
-            flash(_("The changes have been saved."), "success")
+            flash(saved, "success")
             return _to_invitee(event, person)
     return render_template("dashboard/invitee_form.html", event=event, form=form,
                            invitee=person), 400 if form.errors else 200
