@@ -1,5 +1,7 @@
 """Composing and sending: preview for any invitee, a test to oneself, then everyone due."""
 
+from dataclasses import replace
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -14,9 +16,10 @@ from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import invitee_by_email
 from rsvp.mailing.background import start_delivery
+from rsvp.mailing.mime import build_outgoing
 from rsvp.mailing.models import MessageKind, MessageStatus
 from rsvp.mailing.render import render_mail
-from rsvp.mailing.services import _sender_address, build_message, due_condition, queue_messages
+from rsvp.mailing.services import due_condition, queue_messages
 from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
 
 #: What an organiser sends in bulk; confirmations go out by themselves.
@@ -74,13 +77,13 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
     kind = _kind(form.kind.data)
     sample = load_invitee(event, int(form.invitee.data or 0))
     rendered = render_mail(sample, kind)
-    mail = build_message(sample, rendered)
-    mail.subject = f"[Test] {rendered.subject}"
-    mail.recipients = [current_user.email]
+    # The very bytes an invitee gets, but for the subject and the address.
+    test = replace(rendered, subject=f"[Test] {rendered.subject}")
+    outgoing = build_outgoing(sample, test, ("", current_user.email))
     try:
         connection = open_connection()
         try:
-            connection.deliver(mail, envelope_from=_sender_address())
+            connection.deliver_bytes(outgoing.envelope_from, outgoing.recipients, outgoing.data)
         finally:
             connection.close()
     except (SmtpUnavailable, DeliveryError) as exc:

@@ -10,7 +10,6 @@ values made from user data are folded to one line first, so they can never add a
 import base64
 import binascii
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import Header
@@ -41,13 +40,18 @@ class Outgoing:
     rendered: RenderedMail
 
 
-def build_outgoing(invitee: Invitee, rendered: RenderedMail) -> Outgoing:
-    """The invitee's mail as bytes: multipart/alternative text and HTML, plus attachments."""
+def build_outgoing(invitee: Invitee, rendered: RenderedMail,
+                   recipient: tuple[str, str] | None = None) -> Outgoing:
+    """The invitee's mail as bytes: multipart/alternative text and HTML, plus attachments.
+
+    ``recipient`` (name, address) sends it elsewhere, e.g. as a test to the organiser.
+    """
     sender = _sender(current_app.config["MAIL_DEFAULT_SENDER"])
     envelope_from = sender[1]
     message_id = make_msgid(domain=envelope_from.rpartition("@")[2] or None)[1:-1]
     event = invitee.event
-    to = _address((invitee.full_name, invitee.email))
+    name, address = recipient or (invitee.full_name, invitee.email)
+    to = _address((name, address))
     headers = [
         ("From", _address(sender)),
         ("To", to),
@@ -62,7 +66,7 @@ def build_outgoing(invitee: Invitee, rendered: RenderedMail) -> Outgoing:
     if rendered.attachments:
         body = _mixed(body, rendered.attachments)
     head = b"".join(f"{name}: {value}".encode() + CRLF for name, value in headers)
-    return Outgoing(envelope_from=envelope_from, recipients=[to], address=invitee.email,
+    return Outgoing(envelope_from=envelope_from, recipients=[to], address=address,
                     message_id=message_id, data=sign_message(head + body),
                     rendered=rendered)
 
@@ -137,24 +141,3 @@ def _sender(configured: str | tuple[str, str] | list[str]) -> tuple[str, str]:
 def sender_address() -> str:
     """The configured sender's bare address, for MAIL FROM."""
     return _sender(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-
-
-def build_message(invitee: Invitee, rendered: RenderedMail) -> flask_mail.Message:
-    """The same mail as a Flask-Mail message, for one-off sends such as a test to oneself."""
-    event = invitee.event
-    reply_to = None
-    if event.contact_email:
-        reply_to = (one_line(event.contact_name), event.contact_email)
-    message = flask_mail.Message(
-        subject=rendered.subject,
-        recipients=[(one_line(invitee.full_name), invitee.email)],
-        body=rendered.text,
-        html=rendered.html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        reply_to=reply_to,
-        date=time.time(),
-    )
-    message.msgId = make_msgid(domain=sender_address().rpartition("@")[2] or None)
-    for attachment in rendered.attachments:
-        message.attach(attachment.filename, attachment.content_type, attachment.data)
-    return message

@@ -26,8 +26,6 @@ from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.delivery import SendReport, deliver_due, deliver_one
-from rsvp.mailing.mime import build_message
-from rsvp.mailing.mime import sender_address as _sender_address
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.responses.models import Answer, Response, ResponseChange
 
@@ -235,9 +233,7 @@ __all__ = [
     "Audience",
     "AudienceError",
     "SendReport",
-    "_sender_address",
     "audience_condition",
-    "build_message",
     "deliver_due",
     "deliver_one",
     "due_condition",

@@ -113,16 +113,6 @@ class SmtpConnection(flask_mail.Connection):
         self.close()
         self.host = self.configure_host()
 
-    def deliver(self, message: flask_mail.Message, envelope_from: str | None = None) -> None:
-        """Send one Flask-Mail message; raises DeliveryError with the server's code and reply."""
-        if message.has_bad_headers():
-            raise flask_mail.BadHeaderError
-        self.deliver_bytes(
-            flask_mail.sanitize_address(envelope_from or message.sender),
-            flask_mail.sanitize_addresses(message.send_to),
-            message.as_bytes(),
-        )
-
     def deliver_bytes(self, envelope_from: str, recipients: Sequence[str], data: bytes) -> None:
         """Send one message already rendered to bytes (CRLF line ends); raises DeliveryError.
 
