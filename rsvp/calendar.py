@@ -1,11 +1,9 @@
 """iCalendar files (RFC 5545) for an event."""
 
 from datetime import datetime
-from email.utils import parseaddr
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from icalendar import Calendar, vCalAddress, vDatetime, vText, vUri
 from icalendar import Event as CalendarEvent
 from icalendar.parser import Contentline, Parameters
@@ -13,6 +11,7 @@ from icalendar.parser import Contentline, Parameters
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
+from rsvp.mailing.sender import sender_address, sender_domain
 from rsvp.tokens import rsvp_url
 
 #: Media type of the attachment and the download.
@@ -26,11 +25,7 @@ PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"
 
 def event_uid(event: Event) -> str:
     """Stable per event, so a later file replaces the entry instead of adding a second."""
-    return f"rsvp-event-{event.id}@{_uid_domain()}"
-
-
-def _uid_domain() -> str:
-    return _sender().rpartition("@")[2] or "rsvp.localhost"
+    return f"rsvp-event-{event.id}@{sender_domain()}"
 
 
 def event_location(event: Event) -> str:
@@ -66,15 +61,15 @@ def _line(name: str, value: vText | vUri | vDatetime | vCalAddress) -> bytes:
 
 def _event_values(event: Event) -> tuple[object, ...]:
     """Everything the event's part of the file depends on: its cache key."""
-    return (event.id, _uid_domain(), event.starts_at, event.ends_at, event.timezone,
+    return (event_uid(event), event.starts_at, event.ends_at, event.timezone,
             event.title, event.ical_sequence, event.updated_at, event_location(event),
-            event.contact_email, event.contact_name, event.organiser, _sender())
+            event.contact_email, event.contact_name, event.organiser, sender_address())
 
 
 @lru_cache(maxsize=64)
 def _event_part(values: tuple[object, ...], method: str) -> tuple[bytes, bytes]:
     """The file up to the personal lines of the entry, and from the entry's end on."""
-    (event_id, domain, starts_at, ends_at, timezone, title, sequence, updated_at, location,
+    (uid, starts_at, ends_at, timezone, title, sequence, updated_at, location,
      contact_email, contact_name, organiser_name, sender) = values
     zone = ZoneInfo(str(timezone))
     calendar = Calendar()
@@ -83,7 +78,7 @@ def _event_part(values: tuple[object, ...], method: str) -> tuple[bytes, bytes]:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
     entry = CalendarEvent()
-    entry.add("uid", f"rsvp-event-{event_id}@{domain}")
+    entry.add("uid", uid)
     entry.add("dtstart", starts_at.astimezone(zone))  # type: ignore[attr-defined]
     entry.add("dtend", ends_at.astimezone(zone))  # type: ignore[attr-defined]
     entry.add("summary", title)
@@ -123,16 +118,6 @@ def _attendee(person: Invitee, attending: bool) -> vCalAddress:
     # Answers go through the personal link, not as calendar replies to the contact person.
     attendee.params["rsvp"] = vText("FALSE")
     return attendee
-
-
-def _sender() -> str:
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    return str(sender[1]) if isinstance(sender, (tuple, list)) else _address_in(sender)
-
-
-@lru_cache(maxsize=16)
-def _address_in(sender: str) -> str:
-    return parseaddr(sender)[1]
 
 
 def _description(event: Event, invitee: Invitee | None) -> str:

@@ -9,9 +9,10 @@ made-up addresses.
 import hashlib
 import hmac
 import re
-from email.utils import parseaddr
 
 from flask import current_app
+
+from rsvp.mailing.sender import sender_address
 
 VERP_PATTERN = re.compile(r"^[^+@\s]+\+(\d+)\.([0-9a-f]{10})@", re.IGNORECASE)
 
@@ -26,8 +27,7 @@ def bounce_address() -> tuple[str, str]:
     config = current_app.config
     address = config.get("MAIL_BOUNCE_ADDRESS") or ""
     if not address:
-        sender = config["MAIL_DEFAULT_SENDER"]
-        address = sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
+        address = sender_address()
     local, _, domain = address.rpartition("@")
     return local or "bounces", domain or "localhost"
 

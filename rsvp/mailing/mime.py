@@ -13,15 +13,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import Header
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
 
 import flask_mail
-from flask import current_app
 
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dkim import sign_message
 from rsvp.mailing.render import Attachment, RenderedMail, one_line
+from rsvp.mailing.sender import sender as configured_sender
 
 CRLF = b"\r\n"
 
@@ -46,7 +46,7 @@ def build_outgoing(invitee: Invitee, rendered: RenderedMail,
 
     ``recipient`` (name, address) sends it elsewhere, e.g. as a test to the organiser.
     """
-    sender = _sender(current_app.config["MAIL_DEFAULT_SENDER"])
+    sender = configured_sender()
     envelope_from = sender[1]
     message_id = make_msgid(domain=envelope_from.rpartition("@")[2] or None)[1:-1]
     event = invitee.event
@@ -130,14 +130,3 @@ def _address(pair: tuple[str, str]) -> str:
     if not name:
         return address
     return formataddr((name, "@"), charset="utf-8").removesuffix("<@>") + f"<{address}>"
-
-
-def _sender(configured: str | tuple[str, str] | list[str]) -> tuple[str, str]:
-    if isinstance(configured, (tuple, list)):
-        return str(configured[0]), str(configured[1])
-    return parseaddr(configured)
-
-
-def sender_address() -> str:
-    """The configured sender's bare address, for MAIL FROM."""
-    return _sender(current_app.config["MAIL_DEFAULT_SENDER"])[1]
