@@ -22,15 +22,16 @@ from rsvp.mailing.render import render_mail
 from rsvp.mailing.services import due_condition, queue_messages
 from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
 
-#: What an organiser sends in bulk; confirmations go out by themselves.
-BULK_KINDS = (MessageKind.INVITATION, MessageKind.REMINDER, MessageKind.SAVE_THE_DATE)
+#: What the send page composes from the standard texts (messages to a group have their own
+#: page; confirmations go out by themselves). Not rsvp.mailing.services.BULK_KINDS.
+COMPOSED_KINDS = (MessageKind.INVITATION, MessageKind.REMINDER, MessageKind.SAVE_THE_DATE)
 
 
 #: Kinds whose sending can be followed on the progress page.
-FOLLOWED_KINDS = (*BULK_KINDS, MessageKind.UPDATE, MessageKind.CANCELLATION)
+FOLLOWED_KINDS = (*COMPOSED_KINDS, MessageKind.UPDATE, MessageKind.CANCELLATION)
 
 
-def _kind(value: str | None, allowed: tuple[MessageKind, ...] = BULK_KINDS) -> MessageKind:
+def _kind(value: str | None, allowed: tuple[MessageKind, ...] = COMPOSED_KINDS) -> MessageKind:
     try:
         kind = MessageKind(value or MessageKind.INVITATION.value)
     except ValueError:
@@ -60,7 +61,7 @@ def compose(slug: str) -> str:
     email = request.args.get("invitee", "").strip()[:320]
     sample = _sample(event, kind, email)
     return render_template(
-        "dashboard/compose.html", event=event, kind=kind, kinds=BULK_KINDS, sample=sample,
+        "dashboard/compose.html", event=event, kind=kind, kinds=COMPOSED_KINDS, sample=sample,
         rendered=render_mail(sample, kind) if sample else None, email=email,
         due=due_count(db.session, event, kind), counts=message_counts(db.session, event, kind),
         form=SendForm(formdata=None, kind=kind.value, invitee=sample.id if sample else ""),
