@@ -54,9 +54,34 @@ def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = PUB
 
 
 def _line(name: str, value: vText | vUri | vDatetime | vCalAddress) -> bytes:
-    """One content line, escaped and folded as icalendar writes it (without a component)."""
+    """One content line, escaped by icalendar and folded (RFC 5545 3.1)."""
     params = getattr(value, "params", None) or Parameters()
-    return Contentline.from_parts(name, params, value.to_ical().decode("utf-8")).to_ical() + b"\r\n"
+    # The value object itself: given its escaped text as a str, icalendar escapes it again.
+    line = Contentline.from_parts(name, params, value)
+    return fold(line.encode("utf-8")) + b"\r\n"
+
+
+def fold(line: bytes, limit: int = 75) -> bytes:
+    """Split a content line into lines of at most ``limit`` octets, continued with a space.
+
+    Never inside a UTF-8 character, nor right after a backslash (clients mis-read an escape
+    split across lines). Done on bytes because icalendar 7 folds character by character in
+    Python, which cost more than the rest of each invitation's calendar file.
+    """
+    if len(line) <= limit:
+        return line
+    pieces = []
+    start, room = 0, limit
+    while len(line) - start > room:
+        cut = start + room
+        while line[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: step back to its start
+            cut -= 1
+        if line[cut - 1] == 0x5C:  # "\\"
+            cut -= 1
+        pieces.append(line[start:cut])
+        start, room = cut, limit - 1  # the continuation's leading space takes one octet
+    pieces.append(line[start:])
+    return b"\r\n ".join(pieces)
 
 
 def _event_values(event: Event) -> tuple[object, ...]:

@@ -55,6 +55,30 @@ def test_the_invitees_file_describes_the_event_with_their_link(create_event, cre
     assert str(entry["url"]) == rsvp_url(invitee)
 
 
+def test_the_description_reads_back_exactly_with_commas_semicolons_and_paragraphs(
+        create_event, create_invitee):
+    event = conference(create_event)
+    event.description = "Anreise: S-Bahn, U-Bahn; Fußweg 5 Minuten.\n\nPause ab 15 Uhr"
+    invitee = create_invitee(event)
+    _, entry = parse(event_ics(event, invitee=invitee))
+    description = str(entry["description"])
+    assert "Anreise: S-Bahn, U-Bahn; Fußweg 5 Minuten.\n\nPause ab 15 Uhr" in description
+    assert "\\" not in description
+
+
+def test_every_line_of_the_file_is_at_most_75_octets(create_event, create_invitee):
+    event = conference(create_event)
+    event.description = "Größere Räume für Übungen und Gespräche, " * 20 + "\\ Ende"
+    data = event_ics(event, invitee=create_invitee(event))
+    lines = data.split(b"\r\n")
+    assert max(len(line) for line in lines) <= 75
+    for line in lines:
+        line.decode("utf-8")  # never folded inside a character
+    _, entry = parse(data)
+    assert ("Größere Räume für Übungen und Gespräche, " * 20 + "\\ Ende") in str(
+        entry["description"])
+
+
 def test_the_uid_is_the_same_in_every_file_of_an_event(create_event, create_invitee):
     event = conference(create_event)
     other = create_event()
