@@ -52,6 +52,15 @@ class RecordingHandler:
         self.drop_after_data: Callable[[list[str]], bool] | None = None
         #: Seconds to wait before answering DATA: a slow server.
         self.data_delay: float = 0.0
+        #: Offer PIPELINING (RFC 2920) as Postfix and Exchange do; aiosmtpd reads commands
+        #: one after the other either way, so it serves pipelined clients as they are.
+        self.pipelining = True
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.drop_at_rcpt is not None and self.drop_at_rcpt(address):
@@ -79,8 +88,9 @@ class RecordingHandler:
 class SmtpServer:
     """The server and what it has received, as the tests see them."""
 
-    def __init__(self, *, smtputf8: bool = True) -> None:
+    def __init__(self, *, smtputf8: bool = True, pipelining: bool = True) -> None:
         self.handler = RecordingHandler()
+        self.handler.pipelining = pipelining
         self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
                                      enable_SMTPUTF8=smtputf8)

@@ -16,8 +16,6 @@ from email.header import Header
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
 
-import flask_mail
-
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dkim import sign_message
 from rsvp.mailing.render import Attachment, RenderedMail, one_line
@@ -31,6 +29,7 @@ class Outgoing:
     """A message ready for the SMTP server, and what the log records of it."""
 
     envelope_from: str
+    #: Bare addresses for RCPT TO.
     recipients: list[str]
     #: The recipient's address as the log shows it.
     address: str
@@ -66,7 +65,8 @@ def build_outgoing(invitee: Invitee, rendered: RenderedMail,
     if rendered.attachments:
         body = _mixed(body, rendered.attachments)
     head = b"".join(f"{name}: {value}".encode() + CRLF for name, value in headers)
-    return Outgoing(envelope_from=envelope_from, recipients=[to], address=address,
+    return Outgoing(envelope_from=envelope_from, recipients=[envelope_address(address)],
+                    address=address,
                     message_id=message_id, data=sign_message(head + body),
                     rendered=rendered)
 
@@ -118,15 +118,27 @@ def _text_header(value: str) -> str:
     return Header(value, charset, header_name="Subject").encode(linesep="\r\n")
 
 
+def envelope_address(address: str) -> str:
+    """The address for MAIL FROM and RCPT TO: a non-ASCII domain in IDNA (ASCII) form; a
+    non-ASCII mailbox as it is (sent with SMTPUTF8)."""
+    address = one_line(address)
+    local, _, domain = address.rpartition("@")
+    if local.isascii() and not domain.isascii():
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    return address
+
+
 @lru_cache(maxsize=4096)
 def _address(pair: tuple[str, str]) -> str:
-    name, address = one_line(pair[0]), one_line(pair[1])
+    name, address = one_line(pair[0]), envelope_address(pair[1])
     if any(c in address for c in "<>,;\"\\"):
         raise ValueError(f"not a single address: {address!r}")
-    if address.rpartition("@")[0].isascii():
-        # Flask-Mail's own rules: RFC 2047 names, IDNA domains.
-        return flask_mail.sanitize_address((name, address))
-    # A non-ASCII mailbox goes as UTF-8 (RFC 6532, sent with SMTPUTF8); the name stays encoded.
-    if not name:
-        return address
-    return formataddr((name, "@"), charset="utf-8").removesuffix("<@>") + f"<{address}>"
+    if not address.rpartition("@")[0].isascii():
+        # A non-ASCII mailbox goes as UTF-8 (RFC 6532, sent with SMTPUTF8); the name stays
+        # encoded.
+        if not name:
+            return address
+        return formataddr((name, "@"), charset="utf-8").removesuffix("<@>") + f"<{address}>"
+    # RFC 2047 for a non-ASCII name, quotes where the name needs them. (Flask-Mail's
+    # sanitize_address gives the same, through the email package's slower Header.)
+    return formataddr((name, address), charset="utf-8") if name else address

@@ -1,6 +1,7 @@
 """SMTP delivery over Flask-Mail's connection settings, with timeouts and a clear verdict on
 every failure."""
 
+import re
 import smtplib
 from collections.abc import Sequence
 
@@ -114,10 +115,13 @@ class SmtpConnection(flask_mail.Connection):
         self.host = self.configure_host()
 
     def deliver_bytes(self, envelope_from: str, recipients: Sequence[str], data: bytes) -> None:
-        """Send one message already rendered to bytes (CRLF line ends); raises DeliveryError.
+        """Send one message already rendered to bytes (CRLF line ends) to bare envelope
+        addresses; raises DeliveryError.
 
-        smtplib's sendmail in its steps, so that a lost connection can be told apart by
-        stage: before DATA ends nothing was delivered, after it the server may have it.
+        With a server that offers PIPELINING (RFC 2920, as Postfix and Exchange do), MAIL,
+        RCPT and DATA go out together: two round trips per message instead of four. A lost
+        connection is told apart by stage: before the data ends nothing was delivered, after
+        it the server may have the message.
         """
         if self.host is None:
             self.reopen()
@@ -126,19 +130,21 @@ class SmtpConnection(flask_mail.Connection):
         stage_done = False
         try:
             host.ehlo_or_helo_if_needed()
-            options = ["SMTPUTF8"] if _needs_smtputf8(envelope_from, recipients) else []
-            try:
-                answer = host.mail(envelope_from, options)
-            except smtplib.SMTPNotSupportedError:
+            smtputf8 = _needs_smtputf8(envelope_from, recipients)
+            if smtputf8 and not host.has_extn("smtputf8"):
                 raise DeliveryError(None, "the SMTP server does not offer SMTPUTF8, which an "
                                     "address with non-ASCII characters before the @ needs",
-                                    refused=True) from None
-            self._expect(answer, (250,))
-            for recipient in recipients:
-                self._expect(host.rcpt(recipient), (250, 251))
+                                    refused=True)
+            envelope = [b"MAIL FROM:<" + envelope_from.encode() + b">"
+                        + (b" SMTPUTF8" if smtputf8 else b"")]
+            envelope += [b"RCPT TO:<" + recipient.encode() + b">" for recipient in recipients]
+            refusal = self._envelope(host, envelope)
+            if refusal is not None:
+                self._reset()
+                raise refusal
             stage_done = True
-            code, reply = host.data(data)
-            self._expect((code, reply), (250,))
+            host.send(_dot_stuffed(data))
+            self._expect(host.getreply(), (250,))
         except smtplib.SMTPResponseException as exc:
             self._reset()
             raise DeliveryError(exc.smtp_code, _text(exc.smtp_error)) from None
@@ -148,6 +154,33 @@ class SmtpConnection(flask_mail.Connection):
             host.close()
             raise DeliveryError(None, f"connection lost: {exc or type(exc).__name__}",
                                 uncertain=stage_done) from None
+
+    def _envelope(self, host: smtplib.SMTP, commands: list[bytes]) -> DeliveryError | None:
+        """MAIL and RCPT, then DATA; the first refusal, or None once the server waits for
+        the data."""
+        expected = [(250,)] + [(250, 251)] * (len(commands) - 1) + [(354,)]
+        commands = [*commands, b"DATA"]
+        if host.has_extn("pipelining"):
+            host.send(b"".join(command + b"\r\n" for command in commands))
+            replies = [host.getreply() for _ in commands]
+        else:
+            replies = []
+            for command, codes in zip(commands, expected, strict=True):
+                host.send(command + b"\r\n")
+                replies.append(host.getreply())
+                if replies[-1][0] not in codes:
+                    break
+        for code, reply in replies:
+            if code == -1:
+                raise smtplib.SMTPServerDisconnected(_text(reply) or "connection closed")
+        refusals = [DeliveryError(code, _text(reply))
+                    for (code, reply), codes in zip(replies, expected, strict=False)
+                    if code not in codes]
+        if refusals and replies[-1][0] == 354:
+            # DATA was accepted although a recipient was refused: end the empty message.
+            host.send(b".\r\n")
+            host.getreply()
+        return refusals[0] if refusals else None
 
     def _expect(self, answer: tuple[int, bytes], codes: tuple[int, ...]) -> None:
         code, reply = answer
@@ -165,6 +198,16 @@ class SmtpConnection(flask_mail.Connection):
             except (OSError, smtplib.SMTPException):
                 self.host.close()
                 self.host = None
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The message as DATA sends it: lines starting with a dot doubled, ended by a lone dot."""
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return _LEADING_DOT.sub(b"..", data) + b".\r\n"
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 def _needs_smtputf8(envelope_from: str, recipients: Sequence[str]) -> bool:

@@ -15,6 +15,14 @@ from rsvp.mailing.smtp import open_connection
 from tests.mailing.conftest import message_to, queued_event
 
 
+@pytest.fixture(autouse=True, params=[True, False], ids=["pipelining", "one-by-one"])
+def server_pipelining(request, smtp_server) -> bool:
+    """Every case against a server that offers PIPELINING (MAIL, RCPT and DATA sent
+    together) and against one that does not (each command waits for its reply)."""
+    smtp_server.handler.pipelining = request.param
+    return request.param
+
+
 def refuse_first(times: int, address: str, reply: str):
     """An rcpt_reply hook refusing ``address`` the first ``times`` times it is offered."""
     seen = Counter()
@@ -187,3 +195,13 @@ def test_greylisting_is_not_taken_for_throttling():
     assert not is_throttling(DeliveryError(451, "4.7.1 Greylisted, try again later"))
     assert is_throttling(DeliveryError(451, "4.7.500 Server busy. Please try again later"))
     assert is_throttling(DeliveryError(432, "4.3.2 Concurrent connections limit exceeded"))
+
+
+def test_the_connection_pipelines_exactly_when_the_server_offers_it(app, smtp_server,
+                                                                    server_pipelining):
+    connection = open_connection()
+    try:
+        connection.host.ehlo_or_helo_if_needed()
+        assert connection.host.has_extn("pipelining") is server_pipelining
+    finally:
+        connection.close()
