@@ -200,9 +200,15 @@ def _write(
 ) -> None:
     if additions:
         new_rows = [{**c.values, "event_id": event.id, "nonce": new_nonce()} for c in additions]
-        ids = session.execute(insert(Invitee).returning(Invitee.id, sort_by_parameter_order=True),
-                              new_rows).scalars().all()
-        _insert_tags(session, zip(ids, (c.tags for c in additions), strict=True))
+        # One executemany without RETURNING: asking for the ids in parameter order makes
+        # SQLAlchemy 2.1 insert row by row on SQLite. The few rows with tags are looked up.
+        session.execute(insert(Invitee), new_rows)
+        tagged = {str(c.values["email_key"]): c.tags for c in additions if c.tags}
+        if tagged:
+            ids = {key: invitee_id for key, invitee_id in session.execute(
+                select(Invitee.email_key, Invitee.id)
+                .where(Invitee.event_id == event.id, Invitee.email_key.in_(tagged)))}
+            _insert_tags(session, ((ids[key], tags) for key, tags in tagged.items()))
     if changes:
         session.execute(update(Invitee), [{"id": i, **c.values} for i, c in changes])
         changed_ids = [i for i, _ in changes]
