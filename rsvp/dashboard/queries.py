@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from rsvp.auth.models import Organiser
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee, InviteeTag, search_text
-from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from rsvp.mailing.services import due_condition
 from rsvp.responses.models import Answer, Response, ResponseChange
 
@@ -226,6 +226,13 @@ def due_count(session: Session, event: Event, kind: MessageKind) -> int:
     """How many invitees a send of ``kind`` would write to now."""
     return session.scalar(select(func.count()).select_from(Invitee).where(
         Invitee.event_id == event.id, due_condition(kind))) or 0
+
+
+def recent_tests(session: Session, event: Event, limit: int = 10) -> list[SentTest]:
+    """The event's latest tests from the send page, newest first."""
+    return list(session.scalars(
+        select(SentTest).where(SentTest.event_id == event.id)
+        .order_by(SentTest.sent_at.desc(), SentTest.id.desc()).limit(limit)))
 
 
 def invitee_messages(session: Session, invitee: Invitee) -> list[Message]:

@@ -10,14 +10,14 @@ from sqlalchemy import select
 
 from rsvp.dashboard.blueprint import bp, load_event, load_invitee
 from rsvp.dashboard.forms import SendForm
-from rsvp.dashboard.queries import due_count, message_counts
+from rsvp.dashboard.queries import due_count, message_counts, recent_tests
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import invitee_by_email
 from rsvp.mailing.background import start_delivery
 from rsvp.mailing.mime import build_outgoing
-from rsvp.mailing.models import MessageKind, MessageStatus
+from rsvp.mailing.models import MessageKind, MessageStatus, SentTest
 from rsvp.mailing.render import render_mail
 from rsvp.mailing.services import due_condition, queue_messages
 from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
@@ -64,13 +64,14 @@ def compose(slug: str) -> str:
         "dashboard/compose.html", event=event, kind=kind, kinds=COMPOSED_KINDS, sample=sample,
         rendered=render_mail(sample, kind) if sample else None, email=email,
         due=due_count(db.session, event, kind), counts=message_counts(db.session, event, kind),
+        tests=recent_tests(db.session, event),
         form=SendForm(formdata=None, kind=kind.value, invitee=sample.id if sample else ""),
     )
 
 
 @bp.post("/events/<slug>/send/test")
 def send_test(slug: str):  # type: ignore[no-untyped-def]
-    """Send the preview to the organiser's own address; nothing is logged as sent."""
+    """Send the preview to the organiser's own address; kept as a test, never as sent."""
     event = load_event(slug)
     form = SendForm()
     if not form.validate_on_submit() or not (form.invitee.data or "").isdigit():
@@ -81,6 +82,7 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
     # The very bytes an invitee gets, but for the subject and the address.
     test = replace(rendered, subject=f"[Test] {rendered.subject}")
     outgoing = build_outgoing(sample, test, ("", current_user.email))
+    error = ""
     try:
         connection = open_connection()
         try:
@@ -88,7 +90,14 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
         finally:
             connection.close()
     except (SmtpUnavailable, DeliveryError) as exc:
-        flash(_("The test could not be sent: %(error)s", error=str(exc)), "error")
+        error = str(exc)
+    db.session.add(SentTest(
+        event_id=event.id, invitee_id=sample.id, organiser_id=current_user.id, kind=kind,
+        recipient=outgoing.address, subject=test.subject, message_id=outgoing.message_id,
+        error=error[:2000]))
+    db.session.commit()
+    if error:
+        flash(_("The test could not be sent: %(error)s", error=error), "error")
     else:
         flash(_("A test has been sent to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("dashboard.compose", slug=event.slug, kind=kind.value,

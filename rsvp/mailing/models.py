@@ -85,3 +85,36 @@ class Message(db.Model):
 
     def __repr__(self) -> str:
         return f"<Message {self.kind} {self.status} invitee={self.invitee_id}>"
+
+
+class SentTest(db.Model):
+    """A test of a mail sent from the send page to an organiser's own address.
+
+    Kept like every other message sent, in its own table so that it never counts as sent to
+    an invitee. Deleting the invitee whose mail was tested deletes these too: they carry the
+    invitee's subject line.
+    """
+
+    __tablename__ = "sent_test"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    #: Whose mail it was: the preview's invitee.
+    invitee_id: Mapped[int] = mapped_column(ForeignKey("invitee.id", ondelete="CASCADE"),
+                                            index=True)
+    organiser_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organiser.id", ondelete="SET NULL"))
+    kind: Mapped[MessageKind] = mapped_column(
+        Enum(MessageKind, name="sent_test_kind", values_callable=_values, native_enum=False,
+             create_constraint=True, length=20)
+    )
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(500))
+    #: The Message-ID header, without angle brackets.
+    message_id: Mapped[str] = mapped_column(String(255))
+    #: Empty when the server accepted it; else why it was not sent.
+    error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SentTest {self.kind} to={self.recipient} event={self.event_id}>"

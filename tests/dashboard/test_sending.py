@@ -2,7 +2,7 @@
 
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
-from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from tests.dashboard.conftest import post_form, wait_until
 
 
@@ -34,8 +34,8 @@ def test_an_unknown_kind_is_not_found(organiser_client, create_event):
     assert organiser_client.get(f"/events/{event.slug}/send/nonsense").status_code == 404
 
 
-def test_a_test_goes_to_the_organiser_only_and_is_not_logged(organiser_client, create_event,
-                                                             smtp_server):
+def test_a_test_goes_to_the_organiser_only_and_never_counts_as_sent(organiser_client,
+                                                                    create_event, smtp_server):
     event = create_event(invitees=2)
     first = db.session.query(Invitee).filter_by(event_id=event.id).first()
     url = f"/events/{event.slug}/send"
@@ -45,6 +45,22 @@ def test_a_test_goes_to_the_organiser_only_and_is_not_logged(organiser_client, c
     assert [r.rcpt_tos for r in smtp_server.received] == [["buero@example.org"]]
     assert smtp_server.messages[0]["Subject"].startswith("[Test] ")
     assert db.session.query(Message).count() == 0
+
+
+def test_a_test_is_recorded_with_its_message_id_and_listed_on_the_send_page(
+        organiser_client, create_event, smtp_server):
+    event = create_event(invitees=2)
+    first = db.session.query(Invitee).filter_by(event_id=event.id).first()
+    url = f"/events/{event.slug}/send"
+    post_form(organiser_client, url, f"{url}/test", kind="invitation", invitee=str(first.id))
+    [test] = db.session.query(SentTest).all()
+    received = smtp_server.messages[0]
+    assert (test.recipient, test.kind, test.invitee_id, test.error) == (
+        "buero@example.org", MessageKind.INVITATION, first.id, "")
+    assert received["Message-ID"] == f"<{test.message_id}>"
+    assert test.subject == received["Subject"]
+    table = organiser_client.get(url).text.split('id="sent-tests"')[1].split("</table>")[0]
+    assert "buero@example.org" in table and "versandt" in table
 
 
 def test_an_unreachable_mail_server_fails_the_test_with_a_message(
@@ -57,6 +73,9 @@ def test_an_unreachable_mail_server_fails_the_test_with_a_message(
                          invitee=str(first.id))
     page = organiser_client.get(response.headers["Location"])
     assert "Die Testnachricht konnte nicht versandt werden" in page.text
+    [test] = db.session.query(SentTest).all()
+    assert "cannot reach the SMTP server" in test.error
+    assert "nicht versandt" in page.text.split('id="sent-tests"')[1]
 
 
 def test_sending_to_all_runs_in_the_background_and_reports_progress(

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.privacy import erase_invitee, invitee_data
-from rsvp.mailing.models import Message
+from rsvp.mailing.models import Message, MessageKind, SentTest
 from rsvp.responses.models import ResponseChange
 from rsvp.responses.services import record_answer
 
@@ -62,3 +62,16 @@ def test_the_commands_print_the_data_and_erase_after_confirmation(runner, create
     erased = runner.invoke(args=["invitees", "erase", event.slug, "petra@example.org", "--yes"])
     assert erased.exit_code == 0, erased.output
     assert db.session.scalar(select(func.count()).select_from(Invitee)) == 0
+
+
+def test_erasure_removes_the_organisers_tests_of_the_invitees_mail(create_event,
+                                                                  create_invitee):
+    event = create_event()
+    person = create_invitee(event, email="petra@example.org", last_name="Potz")
+    db.session.add(SentTest(event_id=event.id, invitee_id=person.id, kind=MessageKind.INVITATION,
+                            recipient="buero@example.org", subject="[Test] Sehr geehrte Frau Potz",
+                            message_id="x@rsvp.test"))
+    db.session.commit()
+    erase_invitee(db.session, person)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(SentTest)) == 0
