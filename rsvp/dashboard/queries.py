@@ -1,16 +1,16 @@
 """What the organiser's pages show, counted and paged in the database."""
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, TextClause, and_, case, exists, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from rsvp.auth.models import Organiser
 from rsvp.events.models import Event
-from rsvp.invitees.models import Invitee, InviteeTag, search_text
+from rsvp.invitees.models import SQLITE_SEARCH_EXPRESSION, Invitee, InviteeTag, search_text
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from rsvp.mailing.services import due_condition
 from rsvp.responses.models import Answer, Response, ResponseChange
@@ -112,10 +112,17 @@ def invitee_page(session: Session, event: Event, flt: InviteeFilter,
     """One page of the event's invitees, searched, filtered and sorted by the database."""
     invitation = aliased(Message)
     sqlite = session.get_bind().dialect.name == "sqlite"
+    scope, counted = Invitee.event_id == event.id, flt
+    if sqlite and flt.q:
+        # Counting reads every invitee of the event: one LIKE per word on the text already in
+        # ix_invitee_event_search_text takes half the time of four on the name index, which
+        # SQLite's planner would pick for the whole query. The matches then lead the count.
+        scope = Invitee.id.in_(_sqlite_search(event.id, flt.q.split()))
+        counted = replace(flt, q="")
     total = session.scalar(_filtered(
-        select(func.count()).select_from(Invitee), flt, invitation,
+        select(func.count()).select_from(Invitee), counted, invitation,
         join_response=bool(flt.answer), join_invitation=bool(flt.delivery), sqlite=sqlite,
-    ).where(Invitee.event_id == event.id)) or 0
+    ).where(scope)) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(flt.page, pages)
     query = _filtered(
@@ -138,6 +145,22 @@ def invitee_page(session: Session, event: Event, flt: InviteeFilter,
     return InviteePage(rows=rows, total=total, page=page, per_page=per_page)
 
 
+def _sqlite_search(event_id: int, words: list[str]) -> TextClause:
+    """The ids of the event's invitees whose search text holds every word, read from
+    ix_invitee_event_search_text (SQLAlchemy cannot say INDEXED BY on SQLite)."""
+    conditions = " AND ".join(f"{SQLITE_SEARCH_EXPRESSION} LIKE :word{i} ESCAPE '\\'"
+                              for i in range(len(words)))
+    return text(
+        "SELECT id FROM invitee INDEXED BY ix_invitee_event_search_text "
+        f"WHERE event_id = :event_id AND {conditions}"
+    ).bindparams(event_id=event_id, **{f"word{i}": _like_pattern(word)
+                                       for i, word in enumerate(words)})
+
+
+def _like_pattern(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _filtered(query: Select, flt: InviteeFilter, invitation: Any, *, join_response: bool,
               join_invitation: bool, sqlite: bool) -> Select:
     """Add the joins a query needs and the filter's conditions.
@@ -152,11 +175,12 @@ def _filtered(query: Select, flt: InviteeFilter, invitation: Any, *, join_respon
             invitation.invitee_id == Invitee.id,
             invitation.dedup_key == MessageKind.INVITATION.value))
     for word in flt.q.split():
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _like_pattern(word)
         if sqlite:
             # SQLite's LIKE ignores ASCII case by itself (its ILIKE would lower() every row).
-            # A word has no spaces, so it matches one column or none: testing the columns one
-            # by one, straight from ix_invitee_event_name_search, beats building the text.
+            # A word has no spaces, so it matches one column or none: column by column, the
+            # page in name order is read from ix_invitee_event_name_search and stops as soon
+            # as it is full.
             query = query.where(or_(*(column.like(pattern, escape="\\") for column in (
                 Invitee.last_name, Invitee.first_name, Invitee.email, Invitee.organisation))))
         else:
