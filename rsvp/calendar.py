@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vCalAddress, vDatetime, vText, vUri
 from icalendar import Event as CalendarEvent
-from icalendar.parser import Contentline, Parameters
+from icalendar.parser import Contentline
 
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
@@ -55,10 +55,13 @@ def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = PUB
 
 def _line(name: str, value: vText | vUri | vDatetime | vCalAddress) -> bytes:
     """One content line, escaped by icalendar and folded (RFC 5545 3.1)."""
-    params = getattr(value, "params", None) or Parameters()
-    # The value object itself: given its escaped text as a str, icalendar escapes it again.
-    line = Contentline.from_parts(name, params, value)
-    return fold(line.encode("utf-8")) + b"\r\n"
+    params = getattr(value, "params", None)
+    if params:
+        # The value object itself: given its escaped text as a str, icalendar escapes it again.
+        line = Contentline.from_parts(name, params, value).encode("utf-8")
+    else:
+        line = name.encode("ascii") + b":" + value.to_ical()
+    return fold(line) + b"\r\n"
 
 
 def fold(line: bytes, limit: int = 75) -> bytes:

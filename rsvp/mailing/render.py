@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from babel.dates import format_date
-from flask import current_app, render_template
+from flask import current_app
 from markupsafe import Markup, escape
 
 from rsvp.calendar import CANCEL, ICS_MIMETYPE, REQUEST, event_ics, event_location
@@ -174,8 +174,14 @@ def _render_default(kind: MessageKind, context: dict[str, object]) -> tuple[str,
     language = context["language"]
     module = current_app.jinja_env.get_template(f"{folder}/{language}.txt").make_module(context)
     subject = one_line(str(getattr(module, "subject", "")))
-    html = render_template(f"{folder}/{language}.html", **(context | {"subject": subject}))
+    html = _render_html(f"{folder}/{language}.html", context | {"subject": subject})
     return subject, str(module), html
+
+
+def _render_html(name: str, context: dict[str, object]) -> str:
+    """A mail template rendered from its context alone: Flask's render_template would add
+    the request's context (user, CSRF token, session), which a mail has no business with."""
+    return current_app.jinja_env.get_template(name).render(context)
 
 
 def _override(invitee: Invitee, kind: MessageKind) -> TemplateOverride | None:
@@ -193,7 +199,7 @@ def _render_override_bodies(override: TemplateOverride, invitee: Invitee, kind: 
         body = Markup(render_custom(override.body_html, values, html=True))
     else:
         body = text_to_html(text)
-    html = render_template("mail/_custom.html", **(context | {"body": body, "show_contact": False}))
+    html = _render_html("mail/_custom.html", context | {"body": body, "show_contact": False})
     return text, html
 
 
