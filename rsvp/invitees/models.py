@@ -26,10 +26,10 @@ if TYPE_CHECKING:
     from rsvp.responses.models import Response
 
 
-#: search_text() as PostgreSQL shows it back, so that Alembic's comparison finds it unchanged.
 #: search_text() as SQLite indexes it (the planner matches the query's expression to it).
 SQLITE_SEARCH_EXPRESSION = "(email || ' ' || first_name || ' ' || last_name || ' ' || organisation)"
 
+#: search_text() as PostgreSQL shows it back, so that Alembic's comparison finds it unchanged.
 SEARCH_INDEX_EXPRESSION = (
     "((((((email::text || ' '::text) || first_name::text) || ' '::text) "
     "|| last_name::text) || ' '::text) || organisation::text)"
