@@ -37,6 +37,13 @@ def _values(e: type[enum.Enum]) -> list[str]:
     return [m.value for m in e]
 
 
+def kind_type(name: str) -> Enum:
+    """A MessageKind column: its values as strings, checked by the database (``name`` names
+    the CHECK constraint)."""
+    return Enum(MessageKind, name=name, values_callable=_values, native_enum=False,
+                create_constraint=True, length=20)
+
+
 class Message(db.Model):
     __tablename__ = "message"
     __table_args__ = (
@@ -52,10 +59,7 @@ class Message(db.Model):
     invitee_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitee.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[MessageKind] = mapped_column(
-        Enum(MessageKind, name="message_kind", values_callable=_values, native_enum=False,
-             create_constraint=True, length=20)
-    )
+    kind: Mapped[MessageKind] = mapped_column(kind_type("message_kind"))
     dedup_key: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[MessageStatus] = mapped_column(
         Enum(MessageStatus, name="message_status", values_callable=_values, native_enum=False,
@@ -104,10 +108,7 @@ class SentTest(db.Model):
                                             index=True)
     organiser_id: Mapped[int | None] = mapped_column(
         ForeignKey("organiser.id", ondelete="SET NULL"))
-    kind: Mapped[MessageKind] = mapped_column(
-        Enum(MessageKind, name="sent_test_kind", values_callable=_values, native_enum=False,
-             create_constraint=True, length=20)
-    )
+    kind: Mapped[MessageKind] = mapped_column(kind_type("sent_test_kind"))
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(500))
     #: The Message-ID header, without angle brackets.
