@@ -170,9 +170,8 @@ class SmtpConnection(flask_mail.Connection):
                 replies.append(host.getreply())
                 if replies[-1][0] not in codes:
                     break
-        for code, reply in replies:
-            if code == -1:
-                raise smtplib.SMTPServerDisconnected(_text(reply) or "connection closed")
+        for reply in replies:
+            _connected(reply)
         refusals = [DeliveryError(code, _text(reply))
                     for (code, reply), codes in zip(replies, expected, strict=False)
                     if code not in codes]
@@ -183,9 +182,7 @@ class SmtpConnection(flask_mail.Connection):
         return refusals[0] if refusals else None
 
     def _expect(self, answer: tuple[int, bytes], codes: tuple[int, ...]) -> None:
-        code, reply = answer
-        if code == -1:
-            raise smtplib.SMTPServerDisconnected(_text(reply) or "connection closed")
+        code, reply = _connected(answer)
         if code not in codes:
             self._reset()
             raise DeliveryError(code, _text(reply))
@@ -198,6 +195,14 @@ class SmtpConnection(flask_mail.Connection):
             except (OSError, smtplib.SMTPException):
                 self.host.close()
                 self.host = None
+
+
+def _connected(answer: tuple[int, bytes]) -> tuple[int, bytes]:
+    """The server's answer, unless it was smtplib's -1 for a connection closed under it."""
+    code, reply = answer
+    if code == -1:
+        raise smtplib.SMTPServerDisconnected(_text(reply) or "connection closed")
+    return answer
 
 
 def _dot_stuffed(data: bytes) -> bytes:
