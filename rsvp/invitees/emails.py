@@ -42,7 +42,7 @@ def normalise_email(raw: str) -> str:
     return result.normalized
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _checked_domain(domain: str) -> tuple[str, str] | None:
     """The domain's normalised and ASCII forms as email-validator gives them, None if refused."""
     try:
@@ -60,7 +60,12 @@ def email_key(address: str) -> str:
     """
     address = unicodedata.normalize("NFC", address.strip())
     local, _, domain = address.rpartition("@")
+    return f"{local.casefold()}@{_folded_domain(domain)}"
+
+
+@lru_cache(maxsize=16384)
+def _folded_domain(domain: str) -> str:
     # A domain IDNA cannot encode is kept as written; validation has refused it earlier.
     with contextlib.suppress(UnicodeError):
         domain = domain.encode("idna").decode("ascii")
-    return f"{local.casefold()}@{domain.lower()}"
+    return domain.lower()
