@@ -47,7 +47,6 @@ class Invitee(db.Model):
         CheckConstraint("salutation IS NULL OR salutation IN ('ms', 'mr')",
                         name="known_salutation"),
         CheckConstraint("language IS NULL OR language IN ('de', 'en')", name="known_language"),
-        Index("ix_invitee_event_last_name", "event_id", "last_name"),
         Index("ix_invitee_event_organisation", "event_id", "organisation"),
         # On PostgreSQL, trigrams turn ILIKE '%word%' on search_text() into an index lookup
         # instead of a scan of every invitee.
@@ -56,7 +55,8 @@ class Invitee(db.Model):
               ).ddl_if(dialect="postgresql"),
         # SQLite has no trigrams: its search reads every invitee of the event, and from this
         # index alone (it holds every searched column) that is a third of reading the rows.
-        # It also serves the list's default order by name, on both databases.
+        # It also serves the list's default order by name, and every lookup by last name,
+        # on both databases.
         Index("ix_invitee_event_name_search", "event_id", "last_name", "first_name", "email",
               "organisation"),
     )
