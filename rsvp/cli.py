@@ -202,13 +202,20 @@ def _print_import_report(report: ImportReport) -> None:
 @click.option("--subject", help="Update: the subject (placeholders allowed).")
 @click.option("--body-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Update: a UTF-8 text file with the message (placeholders allowed).")
+@click.option("--translation", "translations", multiple=True,
+              type=(click.Choice(LANGUAGES), str,
+                    click.Path(exists=True, dir_okay=False, path_type=Path)),
+              metavar="LANG SUBJECT FILE",
+              help="Update: the subject and text file for invitees reading LANG (de or en); "
+                   "without it they get the main text.")
 @click.option("--dry-run", is_flag=True, help="Render and count, send nothing.")
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many.")
 @click.option("--via", type=click.Choice(["process", "celery"]), default="process",
               show_default=True,
               help="celery: queue chunks for `rsvp worker` processes (RSVP_CELERY_BROKER_URL).")
 def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: str | None,
-         body_file: Path | None, dry_run: bool, limit: int | None, via: str) -> None:
+         body_file: Path | None, translations: tuple[tuple[str, str, Path], ...],
+         dry_run: bool, limit: int | None, via: str) -> None:
     """Send KIND to every invitee in the audience who has not had it yet."""
     event = _event(slug)
     message_kind = MessageKind(kind)
@@ -216,7 +223,8 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
     dedup_key = None
     try:
         if message_kind is MessageKind.UPDATE:
-            dedup_key = _update_round(event, chosen, tag, subject, body_file).dedup_key
+            dedup_key = _update_round(event, chosen, tag, subject, body_file,
+                                      translations).dedup_key
         due = due_invitees(db.session, event, message_kind, limit, audience=chosen, tag=tag,
                            dedup_key=dedup_key)
     except (AudienceError, TemplateOverrideError) as exc:
@@ -280,12 +288,16 @@ def worker(ctx: click.Context) -> None:
 
 
 def _update_round(event: Event, audience: Audience | None, tag: str | None,
-                  subject: str | None, body_file: Path | None) -> UpdateRound:
+                  subject: str | None, body_file: Path | None,
+                  translations: tuple[tuple[str, str, Path], ...]) -> UpdateRound:
     if not subject or body_file is None:
         raise click.UsageError("--kind update needs --subject and --body-file")
     body = _read_text(body_file)
-    return create_update_round(db.session, event, subject=subject, body=body,
-                               audience=(audience or Audience.ALL).value, tag=tag)
+    return create_update_round(
+        db.session, event, subject=subject, body=body,
+        audience=(audience or Audience.ALL).value, tag=tag,
+        translations={language: (other_subject, _read_text(path))
+                      for language, other_subject, path in translations})
 
 
 def _read_text(path: Path) -> str:

@@ -3,12 +3,12 @@
 from rsvp.auth.models import Organiser
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee, InviteeTag
-from rsvp.mailing.content_models import TemplateOverride, UpdateRound
+from rsvp.mailing.content_models import TemplateOverride, UpdateRound, UpdateRoundTranslation
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 
 __all__ = [
     "Actor", "Answer", "Event", "Invitee", "InviteeTag", "Message", "MessageKind",
     "MessageStatus", "Organiser", "Response", "ResponseChange", "SentTest", "TemplateOverride",
-    "UpdateRound",
+    "UpdateRound", "UpdateRoundTranslation",
 ]

@@ -9,6 +9,8 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.forms import LANGUAGE_CHOICES
+from rsvp.events.models import LANGUAGES, Event
 from rsvp.events.services import EventError, cancel_event
 from rsvp.extensions import db
 from rsvp.mailing.background import start_delivery
@@ -31,10 +33,21 @@ class AnnouncementForm(FlaskForm):
         InputRequired(message=_l("Please fill in this field.")), Length(max=300)])
     body = TextAreaField(_l("Text"), validators=[
         InputRequired(message=_l("Please fill in this field.")), Length(max=20000)])
+    #: The same message for invitees of the event's other language; optional.
+    translated_subject = StringField(_l("Subject"), validators=[Length(max=300)])
+    translated_body = TextAreaField(_l("Text"), validators=[Length(max=20000)])
+
+
+def other_language(event: Event) -> str:
+    """The language a translation of an event's messages is for."""
+    return next(language for language in LANGUAGES if language != event.language)
 
 
 def _page(event, form: AnnouncementForm, status: int = 200):  # type: ignore[no-untyped-def]
+    names = {choice.value: choice.label for choice in LANGUAGE_CHOICES}
     return render_template("dashboard/announce.html", event=event, form=form,
+                           main_language=names[event.language],
+                           other_language=names[other_language(event)],
                            placeholders=PLACEHOLDERS, cancel_form=FlaskForm()), status
 
 
@@ -52,8 +65,10 @@ def announce_send(slug: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _page(event, form, 400)
     try:
-        update = create_update_round(db.session, event, subject=form.subject.data,
-                                     body=form.body.data, audience=form.audience.data)
+        update = create_update_round(
+            db.session, event, subject=form.subject.data, body=form.body.data,
+            audience=form.audience.data, translations={other_language(event): (
+                form.translated_subject.data or "", form.translated_body.data or "")})
     except TemplateOverrideError as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
@@ -55,10 +55,36 @@ class UpdateRound(db.Model):
     audience: Mapped[str] = mapped_column(String(20))
     tag: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The same message in other languages; invitees of a language without one get the above.
+    translations: Mapped[list["UpdateRoundTranslation"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin")
 
     @property
     def dedup_key(self) -> str:
         return f"update:{self.id}"
 
+    def text_for(self, language: str) -> tuple[str, str]:
+        """Subject and body for invitees reading ``language``."""
+        for translation in self.translations:
+            if translation.language == language:
+                return translation.subject, translation.body
+        return self.subject, self.body
+
     def __repr__(self) -> str:
         return f"<UpdateRound {self.id} event={self.event_id}>"
+
+
+class UpdateRoundTranslation(db.Model):
+    """An update round's subject and text in one more language."""
+
+    __tablename__ = "update_round_translation"
+    __table_args__ = (CheckConstraint("language IN ('de', 'en')", name="known_language"),)
+
+    update_round_id: Mapped[int] = mapped_column(
+        ForeignKey("update_round.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(5), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<UpdateRoundTranslation {self.language} round={self.update_round_id}>"

@@ -204,14 +204,16 @@ def _render_override_bodies(override: TemplateOverride, invitee: Invitee, kind: 
 
 
 def _update_context(dedup_key: str | None, context: dict[str, object]) -> dict[str, object]:
-    """The organiser's subject and text of an update round, rendered in the sandbox."""
+    """The organiser's subject and text of an update round in the invitee's language (the
+    main text where the round has none in it), rendered in the sandbox."""
     round_id = (dedup_key or "").removeprefix("update:")
     update = db.session.get(UpdateRound, int(round_id)) if round_id.isdigit() else None
     if update is None:
         raise UnknownUpdate(f"no update round for {dedup_key!r}")
+    subject, text = update.text_for(str(context["language"]))
     values = {name: context[name] for name in PLACEHOLDERS}
-    body = render_custom(update.body, values).strip()
-    return {"update_subject": one_line(render_custom(update.subject, values)),
+    body = render_custom(text, values).strip()
+    return {"update_subject": one_line(render_custom(subject, values)),
             "update_text": body, "update_html": text_to_html(body)}
 
 

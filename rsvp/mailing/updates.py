@@ -1,29 +1,50 @@
 """Update rounds: a free message to a chosen group, sendable again and again."""
 
+from collections.abc import Mapping
+
 from sqlalchemy.orm import Session
 
-from rsvp.events.models import Event
-from rsvp.mailing.content_models import UpdateRound
+from rsvp.events.models import LANGUAGES, Event
+from rsvp.mailing.content_models import UpdateRound, UpdateRoundTranslation
 from rsvp.mailing.templates_custom import TemplateOverrideError, check_template
 
 
 def create_update_round(session: Session, event: Event, *, subject: str, body: str,
-                        audience: str, tag: str | None = None) -> UpdateRound:
+                        audience: str, tag: str | None = None,
+                        translations: Mapping[str, tuple[str, str]] | None = None,
+                        ) -> UpdateRound:
     """Check an organiser's subject and text and record them as a new round.
 
-    Subject and body may use the documented placeholders; errors name their line.
+    ``translations`` gives the subject and text for invitees of other languages (a pair left
+    empty is no translation: those invitees get the main text). Subject and body may use
+    the documented placeholders; errors name the part, its language and the line.
     """
-    subject, body = subject.strip(), body.strip()
-    if not subject:
-        raise TemplateOverrideError("subject", None, "an update needs a subject")
-    if "\n" in subject:
-        raise TemplateOverrideError("subject", None, "the subject must be one line")
-    if not body:
-        raise TemplateOverrideError("body", None, "an update needs a text")
-    check_template(subject, "subject")
-    check_template(body, "body")
+    subject, body = _checked(subject, body, "")
     update = UpdateRound(event_id=event.id, subject=subject, body=body, audience=audience,
                          tag=tag or "")
+    for language, (other_subject, other_body) in (translations or {}).items():
+        if language not in LANGUAGES or language == event.language:
+            raise TemplateOverrideError("language", None,
+                                        f"no translation into {language!r} for this event")
+        if not (other_subject.strip() or other_body.strip()):
+            continue
+        other_subject, other_body = _checked(other_subject, other_body, language)
+        update.translations.append(UpdateRoundTranslation(
+            language=language, subject=other_subject, body=other_body))
     session.add(update)
     session.flush()
     return update
+
+
+def _checked(subject: str, body: str, language: str) -> tuple[str, str]:
+    suffix = f" ({language})" if language else ""
+    subject, body = subject.strip(), body.strip()
+    if not subject:
+        raise TemplateOverrideError("subject" + suffix, None, "an update needs a subject")
+    if "\n" in subject:
+        raise TemplateOverrideError("subject" + suffix, None, "the subject must be one line")
+    if not body:
+        raise TemplateOverrideError("body" + suffix, None, "an update needs a text")
+    check_template(subject, "subject" + suffix)
+    check_template(body, "body" + suffix)
+    return subject, body

@@ -33,6 +33,42 @@ def test_a_message_goes_to_those_who_accepted_with_their_salutation(
     assert organiser_client.get(f"/events/{event.slug}/send/update").status_code == 200
 
 
+def test_a_message_with_an_english_version_reaches_english_readers_in_english(
+        organiser_client, create_event, create_invitee, smtp_server):
+    event = create_event(language="de")
+    create_invitee(event, email="de@example.org", language="de")
+    create_invitee(event, email="en@example.org", language="en")
+    db.session.commit()
+    smtp_server.clear()
+    page = organiser_client.get(f"/events/{event.slug}/announce")
+    assert "Auf Englisch (optional)" in page.text
+    result = organiser_client.post(f"/events/{event.slug}/announce", data={
+        "csrf_token": csrf_token(page.text), "audience": "all",
+        "subject": "Das Programm ist online", "body": "das Programm steht bereit.",
+        "translated_subject": "The programme is online",
+        "translated_body": "the programme is ready."})
+    assert result.status_code == 303
+    join_deliveries()
+    [german] = smtp_server.to("de@example.org")
+    [english] = smtp_server.to("en@example.org")
+    assert german["Subject"] == "Das Programm ist online"
+    assert english["Subject"] == "The programme is online"
+    assert "the programme is ready." in english.get_body(("plain",)).get_content()
+
+
+def test_a_translation_with_a_subject_but_no_text_is_shown_again_and_nothing_is_sent(
+        organiser_client, create_event, create_invitee, smtp_server):
+    event = create_event(language="de")
+    create_invitee(event)
+    page = organiser_client.get(f"/events/{event.slug}/announce")
+    result = organiser_client.post(f"/events/{event.slug}/announce", data={
+        "csrf_token": csrf_token(page.text), "audience": "all", "subject": "Neuigkeiten",
+        "body": "Hallo", "translated_subject": "News", "translated_body": ""})
+    assert result.status_code == 400
+    assert "body (en): an update needs a text" in result.text
+    assert db.session.scalar(select(Message).where(Message.kind == MessageKind.UPDATE)) is None
+
+
 def test_a_message_with_a_template_error_is_shown_again_and_nothing_is_sent(
         organiser_client, create_event, create_invitee, smtp_server):
     event = create_event()

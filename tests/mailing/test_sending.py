@@ -124,6 +124,66 @@ def test_an_update_with_an_unknown_placeholder_sends_nothing(runner, smtp_server
     assert smtp_server.messages == []
 
 
+def test_an_update_with_a_translation_reaches_each_invitee_in_their_language(
+        runner, smtp_server, conference, create_invitee, tmp_path):
+    german = create_invitee(conference, email="de@example.org", language="de")
+    english = create_invitee(conference, email="en@example.org", language="en",
+                             salutation="mr", academic_title="", last_name="Smith")
+    (tmp_path / "de.txt").write_text("das Programm ist online.\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("the programme for {{ event_title }} is online.\n",
+                                     encoding="utf-8")
+    send(runner, conference, "--kind", "update", "--subject", "Programm online",
+         "--body-file", str(tmp_path / "de.txt"),
+         "--translation", "en", "Programme online", str(tmp_path / "en.txt"))
+    [to_german] = smtp_server.to(german.email)
+    [to_english] = smtp_server.to(english.email)
+    assert to_german["Subject"] == "Programm online"
+    assert "das Programm ist online." in text_of(to_german)
+    assert to_english["Subject"] == "Programme online"
+    assert text_of(to_english).startswith("Dear Mr Smith,")
+    assert "the programme for Bundeskonferenz" in text_of(to_english)
+    assert "the programme for Bundeskonferenz" in html_of(to_english)
+    assert "Programm ist online" not in text_of(to_english)
+
+
+def test_an_update_without_a_translation_sends_the_main_text_to_everyone(
+        runner, smtp_server, conference, create_invitee, tmp_path):
+    english = create_invitee(conference, email="en@example.org", language="en")
+    (tmp_path / "de.txt").write_text("das Programm ist online.\n", encoding="utf-8")
+    send(runner, conference, "--kind", "update", "--subject", "Programm online",
+         "--body-file", str(tmp_path / "de.txt"))
+    [message] = smtp_server.to(english.email)
+    assert message["Subject"] == "Programm online"
+    assert "das Programm ist online." in text_of(message)
+
+
+def test_an_update_whose_translation_has_an_error_names_it_and_sends_nothing(
+        runner, smtp_server, conference, create_invitee, tmp_path):
+    people(conference, create_invitee, 1)
+    (tmp_path / "de.txt").write_text("Hallo\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("Hello\n{{ vorname }}\n", encoding="utf-8")
+    result = runner.invoke(args=[
+        "send", conference.slug, "--kind", "update", "--subject", "X",
+        "--body-file", str(tmp_path / "de.txt"),
+        "--translation", "en", "Y", str(tmp_path / "en.txt")])
+    assert result.exit_code == 1
+    assert "body (en), line 2: unknown placeholder 'vorname'" in result.output
+    assert smtp_server.messages == []
+
+
+def test_an_update_refuses_a_translation_into_the_events_own_language(
+        runner, smtp_server, conference, create_invitee, tmp_path):
+    people(conference, create_invitee, 1)
+    (tmp_path / "de.txt").write_text("Hallo\n", encoding="utf-8")
+    result = runner.invoke(args=[
+        "send", conference.slug, "--kind", "update", "--subject", "X",
+        "--body-file", str(tmp_path / "de.txt"),
+        "--translation", "de", "Y", str(tmp_path / "de.txt")])
+    assert result.exit_code == 1
+    assert "no translation into 'de' for this event" in result.output
+    assert smtp_server.messages == []
+
+
 @pytest.mark.parametrize(("answer", "calendars"), [("accepted", 1), ("declined", 0)])
 def test_a_bulk_confirmation_restates_the_current_answer(runner, smtp_server, conference,
                                                          create_invitee, answer, calendars):
