@@ -116,6 +116,8 @@ def answer(token: str):  # type: ignore[no-untyped-def]
         form[exc.field].errors = [SUBSTITUTE_ERRORS.get(exc.field, str(exc))]
         return _render(invitee, form, 400)
     message_ids = queue_answer_mails(db.session, invitee, result)
+    # Read before the commit expires the invitee: reading it after would cost a query.
+    event_id = invitee.event_id
     try:
         db.session.commit()
     except IntegrityError:
@@ -124,7 +126,7 @@ def answer(token: str):  # type: ignore[no-untyped-def]
         message_ids = []
     # Committed above, so never lost; sent by a background sender, not while the invitee waits.
     deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]
-                 invitee.event_id, message_ids)
+                 event_id, message_ids)
     flash("saved")
     return redirect(url_for("responses.page", token=token), 303)
 
