@@ -3,7 +3,8 @@
 Ours: `deliver_due` (render text and HTML, sign the link, build the message, record the state
 before and after the server's answer) into an SMTP sink in another process. Baseline: a plain
 loop of ``flask_mail.Mail.send()`` over the same bodies, rendered beforehand (its rendering
-not counted), into the same sink.
+not counted), into the same sink. The two take turns over three rounds and the round with the
+median ratio is reported: on a shared machine the baseline alone moved by half within an hour.
 """
 
 import argparse
@@ -41,58 +42,62 @@ def make_event():  # type: ignore[no-untyped-def]
     })
 
 
-def baseline(app, count: int) -> float:  # type: ignore[no-untyped-def]
-    """Messages per second of Mail.send() over pre-rendered bodies."""
+def rendered_bodies(app, count: int) -> list:  # type: ignore[no-untyped-def]
+    """The baseline's input: ``count`` invitations rendered beforehand."""
     with app.app_context():
         invitees = db.session.scalars(select(Invitee).order_by(Invitee.id).limit(count)).all()
-        bodies = [(i.full_name, i.email, render_mail(i, MessageKind.INVITATION))
-                  for i in invitees]
-        with Timer() as timer:
-            for name, email, rendered in bodies:
-                mail.send(flask_mail.Message(
-                    subject=rendered.subject, recipients=[(name, email)], body=rendered.text,
-                    html=rendered.html, sender=app.config["MAIL_DEFAULT_SENDER"]))
+        return [(i.full_name, i.email, render_mail(i, MessageKind.INVITATION)) for i in invitees]
+
+
+def baseline(app, bodies: list) -> float:  # type: ignore[no-untyped-def]
+    """Messages per second of Mail.send() over pre-rendered bodies."""
+    with app.app_context(), Timer() as timer:
+        for name, email, rendered in bodies:
+            mail.send(flask_mail.Message(
+                subject=rendered.subject, recipients=[(name, email)], body=rendered.text,
+                html=rendered.html, sender=app.config["MAIL_DEFAULT_SENDER"]))
     return len(bodies) / timer.seconds
 
 
-def ours(app, count: int, profile: bool, senders: int = 1) -> float:  # type: ignore[no-untyped-def]
-    """Messages per second of ``deliver_due`` in ``senders`` processes at once, as that many
-    ``rsvp send`` processes or Celery workers would run (their claims keep them apart)."""
+def queue_invitations(app) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
-        event = _event()
-        queue_messages(db.session, event, MessageKind.INVITATION)
+        queue_messages(db.session, _event(), MessageKind.INVITATION)
         db.session.commit()
         db.engine.dispose()
+
+
+def ours(app, count: int, profile: bool, senders: int = 1) -> float:  # type: ignore[no-untyped-def]
+    """Messages per second of ``deliver_due`` sending ``count`` of the queued invitations in
+    ``senders`` processes at once, as that many ``rsvp send`` processes or Celery workers
+    would run (their claims keep them apart)."""
     profiler = cProfile.Profile() if profile else None
     context = multiprocessing.get_context("fork")
     results = context.Queue()
+    shares = [count // senders + (1 if n < count % senders else 0) for n in range(senders)]
     with Timer() as timer:
         if senders == 1:
-            _send(app, profiler, results)
+            _send(app, profiler, results, count)
         else:
-            processes = [context.Process(target=_send, args=(app, None, results))
-                         for _ in range(senders)]
+            processes = [context.Process(target=_send, args=(app, None, results, share))
+                         for share in shares]
             for process in processes:
                 process.start()
             for process in processes:
                 process.join()
     reported = sum(results.get(timeout=5) for _ in range(senders))
-    with app.app_context():
-        sent = db.session.scalar(select(func.count()).select_from(Message)
-                                 .where(Message.status == MessageStatus.SENT))
-    assert reported == sent == count, (reported, sent)
+    assert reported == count, (reported, count)
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     return count / timer.seconds
 
 
-def _send(app, profiler, results) -> None:  # type: ignore[no-untyped-def]
+def _send(app, profiler, results, limit: int) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         # A forked process must not share the parent's database connections.
         db.engine.dispose(close=False)
         if profiler:
             profiler.enable()
-        report = deliver_due(db.session, _event())
+        report = deliver_due(db.session, _event(), limit=limit)
         if profiler:
             profiler.disable()
         results.put(report.sent)
@@ -112,7 +117,12 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--senders", type=int, default=2,
                         help="sender processes at once (one per core)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="baseline and ours take turns this many times; the ratio is the "
+                             "median of the rounds', so a slow spell of the machine hits both")
     args = parser.parse_args()
+    rounds = 1 if args.profile else args.rounds
+    senders = 1 if args.profile else args.senders
     with smtp_sink() as port, database(args.database) as url:
         app = bench_app(url, MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
                         MAIL_DEFAULT_SENDER="Konferenzbüro <einladung@rsvp.example.org>")
@@ -120,15 +130,26 @@ def main() -> None:
             event = make_event()
             import_invitees(db.session, event, people_csv(args.count))
             db.session.commit()
-        base = baseline(app, args.baseline_count)
-        print(f"baseline Mail.send() loop, pre-rendered: {base:.0f} msg/s "
-              f"({args.baseline_count} messages)")
-        senders = 1 if args.profile else args.senders
-        rate = ours(app, args.count, args.profile, senders)
-        print(f"rsvp deliver_due, {args.database}, {senders} sender process(es), end to end: "
-              f"{rate:.0f} msg/s ({args.count} messages)")
-        print(f"target: >= 1000 msg/s and >= 3x baseline: "
-              f"{'met' if rate >= 1000 and rate >= 3 * base else 'MISSED'}")
+        bodies = rendered_bodies(app, args.baseline_count // rounds)
+        queue_invitations(app)
+        figures = []
+        for number in range(1, rounds + 1):
+            base = baseline(app, bodies)
+            rate = ours(app, args.count // rounds, args.profile, senders)
+            figures.append((rate, base))
+            print(f"round {number}: baseline Mail.send() loop, pre-rendered: {base:.0f} msg/s "
+                  f"({len(bodies)} messages); rsvp deliver_due, {args.database}, {senders} "
+                  f"sender process(es), end to end: {rate:.0f} msg/s "
+                  f"({args.count // rounds} messages): {rate / base:.2f}x")
+        with app.app_context():
+            sent = db.session.scalar(select(func.count()).select_from(Message)
+                                     .where(Message.status == MessageStatus.SENT))
+        assert sent == args.count // rounds * rounds, sent
+    # The round with the median ratio stands for the run.
+    rate, base = sorted(figures, key=lambda f: f[0] / f[1])[len(figures) // 2]
+    print(f"median round: {rate:.0f} msg/s, {rate / base:.2f}x a {base:.0f} msg/s baseline")
+    print(f"target: >= 1000 msg/s and >= 3x baseline: "
+          f"{'met' if rate >= 1000 and rate >= 3 * base else 'MISSED'}")
     result(f"send-{args.database}", rate, "msg/s", base)
 
 
