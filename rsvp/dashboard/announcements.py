@@ -9,7 +9,6 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from rsvp.dashboard.blueprint import bp, load_event
-from rsvp.dashboard.forms import LANGUAGE_CHOICES
 from rsvp.events.models import LANGUAGES, Event
 from rsvp.events.services import EventError, cancel_event
 from rsvp.extensions import db
@@ -44,10 +43,8 @@ def other_language(event: Event) -> str:
 
 
 def _page(event, form: AnnouncementForm, status: int = 200):  # type: ignore[no-untyped-def]
-    names = {choice.value: choice.label for choice in LANGUAGE_CHOICES}
     return render_template("dashboard/announce.html", event=event, form=form,
-                           main_language=names[event.language],
-                           other_language=names[other_language(event)],
+                           other_language=other_language(event),
                            placeholders=PLACEHOLDERS, cancel_form=FlaskForm()), status
 
 
