@@ -88,9 +88,8 @@ class RecordingHandler:
 class SmtpServer:
     """The server and what it has received, as the tests see them."""
 
-    def __init__(self, *, smtputf8: bool = True, pipelining: bool = True) -> None:
+    def __init__(self, *, smtputf8: bool = True) -> None:
         self.handler = RecordingHandler()
-        self.handler.pipelining = pipelining
         self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
                                      enable_SMTPUTF8=smtputf8)
