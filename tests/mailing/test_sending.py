@@ -112,6 +112,22 @@ def test_an_update_reaches_the_chosen_group_every_time_it_is_sent(runner, smtp_s
     assert "http://rsvp.test/r/" in text
 
 
+def test_lines_that_start_with_a_dot_arrive_as_written(runner, smtp_server, conference,
+                                                      create_invitee, tmp_path):
+    # SMTP ends the data at a line holding only a dot and drops a line's leading dot unless
+    # it is doubled: a text that starts lines with dots must still arrive unchanged.
+    people(conference, create_invitee, 1)
+    body = tmp_path / "update.txt"
+    body.write_text("Programm:\n...und weitere Themen\n.NET-Werkstatt\n.\nEnde\n",
+                    encoding="utf-8")
+    send(runner, conference, "--kind", "update", "--subject", "Programm",
+         "--body-file", str(body))
+    [message] = smtp_server.messages
+    text, html = (part.replace("\r\n", "\n") for part in (text_of(message), html_of(message)))
+    assert "\nProgramm:\n...und weitere Themen\n.NET-Werkstatt\n.\nEnde\n" in text
+    assert "...und weitere Themen<br>\n.NET-Werkstatt" in html
+
+
 def test_an_update_with_an_unknown_placeholder_sends_nothing(runner, smtp_server, conference,
                                                              create_invitee, tmp_path):
     people(conference, create_invitee, 1)
