@@ -1,7 +1,10 @@
 """Importing invitee lists as organisers really write them."""
 
+from datetime import UTC
+
 import pytest
 
+from rsvp.dbtypes import utcnow
 from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.invitees.models import Invitee
@@ -34,6 +37,18 @@ def test_utf8_with_bom_and_commas_and_english_headers_are_understood(create_even
     db.session.commit()
     assert report.added == 1
     assert invitees_of(event)["ann@example.org"].tag_names == ["press", "vip"]
+
+
+def test_imported_invitees_carry_the_time_of_the_import_in_utc(create_event):
+    event = create_event()
+    before = utcnow().replace(microsecond=0)
+    import_invitees(db.session, event, b"Email\nann@example.org\nbob@example.org\n")
+    db.session.commit()
+    db.session.expire_all()
+    for person in invitees_of(event).values():
+        assert person.created_at.tzinfo is UTC
+        assert before <= person.created_at <= utcnow()
+        assert person.updated_at == person.created_at
 
 
 def test_bad_rows_are_reported_with_line_numbers_while_good_rows_go_in(create_event):
