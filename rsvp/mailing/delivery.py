@@ -210,22 +210,6 @@ class Verdict:
         return self.message.status
 
 
-def deliver_one(session: Session, connection: SmtpConnection, message: Message, *,
-                claimed_at: datetime | None) -> MessageStatus | None:
-    """Render, record, send and record again one claimed message; returns its new status.
-
-    ``claimed_at`` is this sender's claim on the message (None: nobody claimed it). Returns
-    None, sending nothing, when the claim no longer holds: another sender took it over.
-    """
-    with session.get_bind().connect() as writer:
-        result = _hand_over(writer, connection, message, claimed_at, lambda: None)
-        if not isinstance(result, Verdict):
-            return result
-        status = result.write(writer)
-        writer.commit()
-    return status
-
-
 def _hand_over(writer: Connection, connection: SmtpConnection, message: Message,
                claimed_at: datetime | None,
                write_earlier: Callable[[], None]) -> MessageStatus | Verdict | None:

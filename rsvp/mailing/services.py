@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee, InviteeTag
-from rsvp.mailing.delivery import SendReport, deliver_due, deliver_one
+from rsvp.mailing.delivery import SendReport, deliver_due
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.responses.models import Answer, Response, ResponseChange
 
@@ -235,7 +235,6 @@ __all__ = [
     "SendReport",
     "audience_condition",
     "deliver_due",
-    "deliver_one",
     "due_condition",
     "due_invitees",
     "queue_answer_mails",
