@@ -203,8 +203,8 @@ def _write(
         # One executemany on the table, without RETURNING: asking for the ids in parameter
         # order makes SQLAlchemy 2.1 insert row by row on SQLite, and the ORM's bulk path
         # adds a sixth to the time for nothing a plain insert needs. The database stamps the
-        # rows: two timestamps per row made and converted in Python were a seventh of an
-        # import. The few rows with tags are looked up.
+        # rows: two timestamps per row made and converted in Python were a fifth of an
+        # import's time. The few rows with tags are looked up.
         stamped = insert(Invitee.__table__).values(created_at=func.current_timestamp(),
                                                    updated_at=func.current_timestamp())
         session.connection().execute(stamped, new_rows)
