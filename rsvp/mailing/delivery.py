@@ -7,9 +7,11 @@ writer in at a time), then per message: marks it ``sending`` and commits, hands 
 SMTP server, and keeps the server's verdict. That verdict is written and committed in the
 same transaction as the next message's ``sending`` mark, once that message is rendered (the
 batch's last one on its own), so a message costs one commit, no write lock is held while
-rendering, and at most one accepted message is ever waiting for its commit. Marking
-``sending`` is a compare-and-set on the claim, so a sender whose claim was taken over (it
-was too slow and counted as dead) skips the message instead of sending it a second time.
+rendering, and at most one accepted message is ever waiting for its commit. On SQLite the
+senders queue for those writes (``rsvp.mailing.turns``) instead of sleeping in SQLite's busy
+handler. Marking ``sending`` is a compare-and-set on the claim, so a sender whose claim was
+taken over (it was too slow and counted as dead) skips the message instead of sending it a
+second time.
 
 The one window left is a crash between the server's 250 and the commit of that verdict
 (while the next message is being rendered; or a connection lost after the whole message
@@ -46,6 +48,7 @@ from rsvp.mailing.smtp import (
     open_connection,
 )
 from rsvp.mailing.templates_custom import overrides_per_batch
+from rsvp.mailing.turns import WriteTurns
 
 
 @dataclass
@@ -127,6 +130,7 @@ def _deliver_batch(session: Session, claim: Claim, report: SendReport,
     # nothing needs reloading after a commit: keep the batch loaded.
     expire_on_commit, plain.expire_on_commit = plain.expire_on_commit, False
     writer = plain.get_bind().connect()
+    turns = WriteTurns.for_connection(writer)
     connection: SmtpConnection | None = None
     done = 0
     # The last message's verdict, written (and committed) together with the next message's
@@ -149,7 +153,8 @@ def _deliver_batch(session: Session, claim: Claim, report: SendReport,
                 if connection.host is None:
                     connection.reopen()
                 limiter.wait()
-                result = _hand_over(writer, connection, message, claim.at, write_pending)
+                result = _hand_over(writer, turns, connection, message, claim.at,
+                                    write_pending)
                 done += 1
                 if isinstance(result, Verdict):
                     pending = result
@@ -157,10 +162,13 @@ def _deliver_batch(session: Session, claim: Claim, report: SendReport,
                 _count(report, message, result)
                 if on_progress:
                     on_progress(1)
-        write_pending()
-        writer.commit()
+        with turns.turn():
+            write_pending()
+            writer.commit()
     finally:
-        _commit_last_verdict(writer, write_pending)
+        with turns.turn():
+            _commit_last_verdict(writer, write_pending)
+        turns.close()
         writer.close()
         if connection is not None:
             connection.close()
@@ -210,29 +218,31 @@ class Verdict:
         return self.message.status
 
 
-def _hand_over(writer: Connection, connection: SmtpConnection, message: Message,
-               claimed_at: datetime | None,
+def _hand_over(writer: Connection, turns: WriteTurns, connection: SmtpConnection,
+               message: Message, claimed_at: datetime | None,
                write_earlier: Callable[[], None]) -> MessageStatus | Verdict | None:
-    """Render, mark ``sending`` (committed on ``writer``, with ``write_earlier``'s writes)
-    and send one message; returns the server's verdict to write, or the final status if it
-    was not sent (None: the claim no longer holds)."""
+    """Render, mark ``sending`` (committed on ``writer`` in this sender's turn, with
+    ``write_earlier``'s writes) and send one message; returns the server's verdict to write,
+    or the final status if it was not sent (None: the claim no longer holds)."""
     invitee = message.invitee
     assert invitee is not None, "a claimed message always has its invitee"
     try:
         rendered = render_mail(invitee, message.kind, dedup_key=message.dedup_key)
     except UnknownUpdate as error:
-        write_earlier()
-        _compare_and_set(writer, message, MessageStatus.QUEUED, ANY_CLAIM, {
-            "status": MessageStatus.FAILED, "last_error": str(error), "claimed_at": None})
-        writer.commit()
+        with turns.turn():
+            write_earlier()
+            _compare_and_set(writer, message, MessageStatus.QUEUED, ANY_CLAIM, {
+                "status": MessageStatus.FAILED, "last_error": str(error), "claimed_at": None})
+            writer.commit()
         return message.status
     outgoing = build_outgoing(invitee, rendered)
     sending_since = utcnow()
-    write_earlier()
-    if not _mark_sending(writer, message, outgoing, claimed_at, sending_since):
+    with turns.turn():
+        write_earlier()
+        marked = _mark_sending(writer, message, outgoing, claimed_at, sending_since)
         writer.commit()
+    if not marked:
         return None
-    writer.commit()
     try:
         connection.deliver_bytes(return_path(message.id), outgoing.recipients, outgoing.data)
     except DeliveryError as error:
