@@ -31,25 +31,29 @@ class _Payload:
     nonce: str
 
 
-def _serializer() -> URLSafeSerializer:
+def _keys() -> tuple[str, ...]:
     config = current_app.config
     # itsdangerous signs with the last key and accepts all: rotation through the fallbacks.
-    keys = [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
-    return URLSafeSerializer(keys, salt=SALT)
+    return (*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"])
+
+
+# Making a serializer tries its JSON encoder out once (a third of signing a link): one per
+# set of keys, as the keys change only with the configuration.
+@lru_cache(maxsize=8)
+def _serializer(keys: tuple[str, ...]) -> URLSafeSerializer:
+    return URLSafeSerializer(list(keys), salt=SALT)
 
 
 def make_token(invitee: Invitee) -> str:
     """Return the token for the invitee's RSVP link."""
-    config = current_app.config
-    return _signed((*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]), invitee.id,
-                   invitee.nonce)
+    return _signed(_keys(), invitee.id, invitee.nonce)
 
 
 # A mail carries the link up to three times (text, HTML, calendar file); signing is the same
 # each time for the same keys, invitee and nonce, so it is done once.
 @lru_cache(maxsize=4096)
 def _signed(keys: tuple[str, ...], invitee_id: int, nonce: str) -> str:
-    return URLSafeSerializer(list(keys), salt=SALT).dumps([invitee_id, nonce])
+    return _serializer(keys).dumps([invitee_id, nonce])
 
 
 def rsvp_url(invitee: Invitee) -> str:
@@ -60,7 +64,7 @@ def rsvp_url(invitee: Invitee) -> str:
 
 def _parse(token: str) -> _Payload:
     try:
-        data = _serializer().loads(token)
+        data = _serializer(_keys()).loads(token)
     except (BadSignature, UnicodeError, ValueError):
         raise InvalidToken("bad signature") from None
     match data:
