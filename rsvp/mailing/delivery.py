@@ -372,8 +372,7 @@ def _claim(session: Session, event_id: int, kind: MessageKind | None, size: int,
         return Claim(now, [])
     messages = session.scalars(
         select(Message).where(Message.id.in_(claimed)).order_by(Message.id)
-        .options(joinedload(Message.invitee).joinedload(Invitee.event),
-                 joinedload(Message.invitee).joinedload(Invitee.response))
+        .options(joinedload(Message.invitee).joinedload(Invitee.response))
         .execution_options(populate_existing=True)
     ).all()
     return Claim(now, messages)
