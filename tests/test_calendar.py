@@ -1,6 +1,6 @@
 """Calendar files: parsed back with icalendar and checked field by field."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -114,3 +114,11 @@ def test_the_rsvp_page_offers_the_file_for_download(client, create_event, create
     assert response.mimetype == "text/calendar"
     _, entry = parse(response.data)
     assert str(entry["uid"]) == event_uid(event)
+
+
+def test_the_file_is_stamped_with_the_moment_it_was_made_in_utc(create_event):
+    before = datetime.now(UTC).replace(microsecond=0)
+    _, entry = parse(event_ics(conference(create_event)))
+    stamp = entry.decoded("dtstamp")
+    assert stamp.utcoffset() == timedelta(0)
+    assert before <= stamp <= datetime.now(UTC)
