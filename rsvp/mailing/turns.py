@@ -10,15 +10,20 @@ the database instead, the second sender wakes the moment the first is done.
 The turns order the senders' own writes only. SQLite's lock still guards the database
 against every writer, and a writer that takes no turn (a web request recording an answer)
 still waits in the busy handler as before. On PostgreSQL, and for a database in memory,
-a turn is taken at once.
+a turn is taken at once, as on a system without ``flock()`` (Windows), where SQLite's busy
+handler alone keeps the writers apart.
 """
 
-import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 
 class WriteTurns:
@@ -57,7 +62,7 @@ def lock_path(connection: Connection) -> str | None:
     """The lock file beside an SQLite database file, or None where there is no queue."""
     url = connection.engine.url
     database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in ("", ":memory:") \
+    if fcntl is None or url.get_backend_name() != "sqlite" or database in ("", ":memory:") \
             or database.startswith("file:"):
         return None
     return database + "-senders.lock"
