@@ -40,6 +40,10 @@ CALENDAR_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind
 #: Kinds about the invitee's own answer: their templates restate it.
 ANSWER_KINDS = {MessageKind.CONFIRMATION, MessageKind.WAITLISTED, MessageKind.PROMOTED}
 
+#: The placeholders that differ from one invitee to the next (for the CSS inliner's reuse).
+PERSONAL = ("salutation", "title", "first_name", "last_name", "organisation", "rsvp_url",
+            "calendar_url")
+
 _URL = re.compile(r"https?://[^\s<>\"]+")
 
 
@@ -166,7 +170,8 @@ def render_mail(invitee: Invitee, kind: MessageKind, *,
         text, html = _render_override_bodies(override, invitee, kind, context | {
             "subject": subject})
     return RenderedMail(subject=one_line(subject), text=tidy_text(text),
-                        html=inline_css(html), attachments=_attachments(invitee, kind, answer))
+                        html=inline_css(html, (str(context[name]) for name in PERSONAL)),
+                        attachments=_attachments(invitee, kind, answer))
 
 
 def _render_default(kind: MessageKind, context: dict[str, object]) -> tuple[str, str, str]:
