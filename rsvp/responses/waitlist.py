@@ -84,12 +84,14 @@ def promote_waiting(session: Session, event: Event) -> list[ResponseChange]:
     Strictly in order of arrival: when the next party does not fit, nobody behind it jumps
     the queue. Returns the history rows written, one per person moved up.
     """
-    if event.capacity is None:
-        heads = waiting_list(session, event)
+    waiting = waiting_list(session, event)
+    # Nobody waits after nearly every answer: then there are no places to count.
+    if event.capacity is None or not waiting:
+        heads = waiting
     else:
         heads = []
         free = places_free(session, event) or 0
-        for response in waiting_list(session, event):
+        for response in waiting:
             if 1 + response.guests > free:
                 break
             free -= 1 + response.guests
