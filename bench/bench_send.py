@@ -43,19 +43,24 @@ def make_event():  # type: ignore[no-untyped-def]
 
 
 def rendered_bodies(app, count: int) -> list:  # type: ignore[no-untyped-def]
-    """The baseline's input: ``count`` invitations rendered beforehand."""
+    """The baseline's input: ``count`` invitations rendered beforehand, with their recipient
+    and the event's contact for Reply-To."""
     with app.app_context():
         invitees = db.session.scalars(select(Invitee).order_by(Invitee.id).limit(count)).all()
-        return [(i.full_name, i.email, render_mail(i, MessageKind.INVITATION)) for i in invitees]
+        return [((i.full_name, i.email), (i.event.contact_name, i.event.contact_email),
+                 render_mail(i, MessageKind.INVITATION)) for i in invitees]
 
 
 def baseline(app, bodies: list) -> float:  # type: ignore[no-untyped-def]
-    """Messages per second of Mail.send() over pre-rendered bodies."""
+    """Messages per second of Mail.send() over pre-rendered bodies: the same message as ours
+    (text, HTML, the calendar file, Reply-To), built and sent by Flask-Mail."""
     with app.app_context(), Timer() as timer:
-        for name, email, rendered in bodies:
+        for recipient, contact, rendered in bodies:
             mail.send(flask_mail.Message(
-                subject=rendered.subject, recipients=[(name, email)], body=rendered.text,
-                html=rendered.html, sender=app.config["MAIL_DEFAULT_SENDER"]))
+                subject=rendered.subject, recipients=[recipient], body=rendered.text,
+                html=rendered.html, sender=app.config["MAIL_DEFAULT_SENDER"], reply_to=contact,
+                attachments=[flask_mail.Attachment(a.filename, a.content_type, a.data)
+                             for a in rendered.attachments]))
     return len(bodies) / timer.seconds
 
 
