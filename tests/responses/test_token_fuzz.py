@@ -37,6 +37,14 @@ def test_every_mutation_of_a_link_is_a_friendly_404_never_a_500(client, token, d
         assert result.status_code in (400, 404), (mutated, result.status_code)
 
 
+def test_a_signature_spelled_with_other_spare_bits_is_not_our_link(client, token):
+    # 20 bytes of HMAC are 27 base64 characters: the last one's two lowest bits are spare.
+    last = URL_SAFE.index(token[-1])
+    sibling = token[:-1] + URL_SAFE[last ^ 1]
+    assert client.get(f"/r/{token}").status_code == 200
+    assert client.get(f"/r/{sibling}").status_code == 404
+
+
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(junk=st.text(max_size=200))
