@@ -59,6 +59,11 @@ class SendReport:
     deferred: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
 
+    def finished_all(self, message_ids: Sequence[int] | None) -> bool:
+        """Whether a run limited to ``message_ids`` sent or failed every one of them for good:
+        then none is left to claim, count or come back for."""
+        return message_ids is not None and self.sent + self.failed >= len(set(message_ids))
+
 
 @dataclass
 class Claim:
@@ -111,7 +116,11 @@ def deliver_due(
             time.sleep(_backoff("MAIL_THROTTLE_RETRY_", busy))
             continue
         busy = 0
-    report.deferred = _count_queued(session, event.id, kind, message_ids)
+        # An answer's confirmation is a run of its own: spare it the claim that finds nothing.
+        if report.finished_all(message_ids):
+            break
+    if not report.finished_all(message_ids):
+        report.deferred = _count_queued(session, event.id, kind, message_ids)
     return report
 
 

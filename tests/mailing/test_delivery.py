@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from rsvp.dbtypes import utcnow
 from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
 from rsvp.mailing.delivery import SendReport, _claim, _deliver_batch, deliver_due
 from rsvp.mailing.models import Message, MessageStatus
 from rsvp.mailing.ratelimit import rate_limiter
@@ -78,6 +79,29 @@ def test_without_waiting_a_temporary_failure_stays_queued_for_a_later_run(app, s
     deferred = message_to("person1@example.org")
     assert deferred.status is MessageStatus.QUEUED and deferred.claimed_at is None
     assert deferred.next_attempt_at > utcnow() + timedelta(seconds=50)
+
+
+def queued_to(address: str) -> int:
+    """The id of the queued message for the invitee with this address."""
+    return db.session.scalar(select(Message.id).join(Invitee).where(Invitee.email == address))
+
+
+def test_a_run_for_given_messages_sends_those_and_counts_what_is_left_of_them(smtp_server,
+                                                                             create_event):
+    event = queued_event(create_event, 4)
+    first = deliver_due(db.session, event, wait_for_retries=False,
+                        message_ids=[queued_to("person1@example.org"),
+                                     queued_to("person2@example.org")])
+    assert (first.sent, first.failed, first.deferred) == (2, 0, 0)
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == ["person1@example.org",
+                                                                    "person2@example.org"]
+    # One already sent, one the server defers, one that goes out.
+    smtp_server.handler.rcpt_reply = refuse_first(1, "person3@example.org", "451 4.7.1 Later")
+    again = deliver_due(db.session, event, wait_for_retries=False,
+                        message_ids=[queued_to(f"person{n}@example.org") for n in (1, 3, 4)])
+    assert (again.sent, again.failed, again.deferred) == (1, 0, 1)
+    assert len(smtp_server.to("person1@example.org")) == 1
+    assert message_to("person3@example.org").status is MessageStatus.QUEUED
 
 
 def test_a_connection_dropped_mid_batch_is_reopened_and_the_batch_goes_on(smtp_server,
