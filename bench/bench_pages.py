@@ -19,7 +19,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -35,6 +37,7 @@ from bench.common import (
 )
 
 GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+REDIS_URL = os.environ.get("RSVP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SECONDS = 4.0
 WARM_UP_SECONDS = 0.5
 CLIENTS = 4
@@ -151,12 +154,49 @@ def rsvp_pages(kind: str, sink_port: int) -> dict[str, Figures]:
                "RSVP_RATELIMIT_ENABLED": "false"}
         process, port = serve("rsvp:create_app()", env)
         try:
-            return {"floor": measure(process, lambda n: get_health(port)),
-                    "GET": measure(process, lambda n: get_page(port, tokens[n])),
-                    "POST": measure(process, post_answers(port, tokens))}
+            figures = {"floor": measure(process, lambda n: get_health(port)),
+                       "GET": measure(process, lambda n: get_page(port, tokens[n])),
+                       "POST": measure(process, post_answers(port, tokens))}
         finally:
             process.terminate()
             process.wait()
+        with celery_queue() as broker:
+            if broker:
+                process, port = serve("rsvp:create_app()", env | broker)
+                try:
+                    figures[WITH_BROKER] = measure(process, post_answers(port, tokens))
+                finally:
+                    process.terminate()
+                    process.wait()
+        return figures
+
+
+#: The answers again, with a Celery broker: the confirmations go to workers on other
+#: machines (none runs here), as in the at-scale setup, instead of the app's sender threads.
+WITH_BROKER = "POST with a broker"
+LABELS = {"GET": "GET /r/<token>", "POST": "POST /r/<token>",
+          WITH_BROKER: "POST /r/<token>, confirmations to Celery (no worker on this machine)"}
+
+
+@contextmanager
+def celery_queue() -> Iterator[dict[str, str]]:
+    """The settings of a throwaway Celery queue on Redis, deleted afterwards; none (and the
+    measurement skipped) when Redis does not answer."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        print(f"({WITH_BROKER} skipped: no Redis at {REDIS_URL}: {exc})")
+        yield {}
+        return
+    queue = f"rsvp-bench-{uuid.uuid4().hex[:8]}"
+    try:
+        yield {"RSVP_CELERY_BROKER_URL": REDIS_URL, "RSVP_CELERY_QUEUE": queue}
+    finally:
+        # The queue's list and kombu's bindings for it.
+        client.delete(queue, *client.scan_iter(f"_kombu.binding*.{queue}"))
 
 
 def get_health(port: int) -> None:
@@ -223,16 +263,17 @@ def main() -> None:
                   f"{floor.rate:.0f} req/s ({floor.rate / baseline['GET'].rate:.0%} of bare), "
                   f"p99 {floor.p99:.1f} ms, server CPU {_ms(floor.server_cpu)} per request")
             for method, figures in pages.items():
-                share = figures.rate / baseline[method].rate
+                share = figures.rate / baseline[method.split()[0]].rate
                 goal = 0.5 if method == "GET" else 0.3
                 verdict = "met" if share >= goal and figures.p99 < 50 else "MISSED"
-                print(f"[{kind}] {method} /r/<token>: {figures.rate:.0f} req/s ({share:.0%} of "
+                print(f"[{kind}] {LABELS[method]}: {figures.rate:.0f} req/s ({share:.0%} of "
                       f"bare; target {goal:.0%}), p99 {figures.p99:.1f} ms (target < 50 ms), "
                       f"server CPU {_ms(figures.server_cpu)} per request: {verdict}")
             result(f"page-floor-{kind}", floor.rate, "req/s", baseline["GET"].rate)
             for method, figures in pages.items():
-                result(f"page-{method.lower()}-{kind}", figures.rate, "req/s",
-                       baseline[method].rate)
+                name = "post-broker" if method == WITH_BROKER else method.lower()
+                result(f"page-{name}-{kind}", figures.rate, "req/s",
+                       baseline[method.split()[0]].rate)
 
 
 def _ms(value: float | None) -> str:
