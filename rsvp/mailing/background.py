@@ -124,8 +124,7 @@ class SenderPool:
                     return
                 report = deliver_due(db.session, event, message_ids=message_ids,
                                      wait_for_retries=False)
-                again_in = (None if report.finished_all(message_ids)
-                            else unfinished_retry_in(db.session, event_id, message_ids))
+                again_in = unfinished_retry_in(db.session, event_id, message_ids, report)
             except SmtpUnavailable as exc:
                 # Nothing is lost: the messages stay queued; try again after the longest backoff.
                 self.app.logger.warning("messages %s stay queued: %s", message_ids, exc)

@@ -428,13 +428,16 @@ def _next_retry_in(session: Session, event_id: int, kind: MessageKind | None,
     return max(0.0, (earliest - utcnow()).total_seconds()) + 0.01
 
 
-def unfinished_retry_in(session: Session, event_id: int,
-                        message_ids: Sequence[int]) -> float | None:
+def unfinished_retry_in(session: Session, event_id: int, message_ids: Sequence[int],
+                        report: SendReport | None = None) -> float | None:
     """Seconds until some of these messages, not yet sent or failed, can be tried again.
 
-    None when every one is final. Counts deferred retries and claims held by other senders
-    (they may have died: their claims become free after MAIL_CLAIM_TIMEOUT).
+    None when every one is final: known without asking the database when ``report``, of the
+    run that just had them, sent or failed them all. Counts deferred retries and claims held
+    by other senders (they may have died: their claims become free after MAIL_CLAIM_TIMEOUT).
     """
+    if report is not None and report.finished_all(message_ids):
+        return None
     timeout = timedelta(seconds=float(current_app.config["MAIL_CLAIM_TIMEOUT"]))
     rows = session.execute(
         select(Message.claimed_at, Message.next_attempt_at)

@@ -36,8 +36,7 @@ def deliver_chunk(event_id: int, message_ids: list[int]) -> dict[str, int]:
                        event_id, delay, exc)
         deliver_chunk.apply_async((event_id, message_ids), countdown=delay)
         return {}
-    again_in = (None if report.finished_all(message_ids)
-                else unfinished_retry_in(db.session, event_id, message_ids))
+    again_in = unfinished_retry_in(db.session, event_id, message_ids, report)
     if again_in is not None:
         deliver_chunk.apply_async((event_id, message_ids), countdown=again_in)
     return {"sent": report.sent, "failed": report.failed, "deferred": report.deferred}
