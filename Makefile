@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 RSVP := $(BIN)/rsvp
 export RSVP_INSTANCE_PATH ?= $(CURDIR)/instance
 MAIL_PORT ?= 8025
+MAIL_WEB_PORT ?= 8026
 PORT ?= 5000
 
 .PHONY: install run test lint format translations wheel-check bench clean
@@ -21,8 +22,8 @@ install: $(VENV)/.installed
 run: install
 	$(RSVP) db upgrade
 	RSVP_BASE_URL=http://127.0.0.1:$(PORT) $(RSVP) demo
-	@echo "Mail catcher on 127.0.0.1:$(MAIL_PORT): received mail lands in ./mailcatcher/*.eml"
-	@RSVP_MAIL_PORT=$(MAIL_PORT) $(RSVP) mailcatcher --port $(MAIL_PORT) --directory mailcatcher & \
+	@RSVP_MAIL_PORT=$(MAIL_PORT) $(RSVP) mailcatcher --port $(MAIL_PORT) \
+	  --web-port $(MAIL_WEB_PORT) --directory mailcatcher & \
 	catcher=$$!; trap 'kill $$catcher 2>/dev/null' EXIT INT TERM; sleep 1; \
 	RSVP_MAIL_PORT=$(MAIL_PORT) RSVP_BASE_URL=http://127.0.0.1:$(PORT) \
 	  $(RSVP) send bundeskonferenz-gwa --kind invitation || true; \

@@ -519,11 +519,13 @@ def demo() -> None:
 @click.option("--directory", default="mailcatcher", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Where each received message is kept as a .eml file.")
-def mailcatcher(host: str, port: int, directory: Path) -> None:
+@click.option("--web-port", default=8026, show_default=True,
+              help="Port of the web view of the caught mail (0: none).")
+def mailcatcher(host: str, port: int, directory: Path, web_port: int) -> None:
     """Run a local SMTP server that keeps every message instead of delivering it."""
     from rsvp.mailcatcher import serve
 
-    serve(host, port, directory)
+    serve(host, port, directory, web_port)
 
 
 def register_commands(app: Flask) -> None:
