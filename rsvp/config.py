@@ -18,6 +18,8 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_BUSY_TIMEOUT": 10,
     #: Absolute URL in front of every link in an email.
     "BASE_URL": "http://127.0.0.1:5000",
+    #: The office's general address, named where no event is known (a broken link).
+    "CONTACT_EMAIL": None,
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 8025,
     "MAIL_USE_TLS": False,

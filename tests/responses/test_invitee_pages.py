@@ -172,3 +172,16 @@ def test_the_calendar_file_is_served_as_icalendar(client, invitee):
     assert result.status_code == 200
     assert result.mimetype == "text/calendar"
     assert b"BEGIN:VEVENT" in result.data
+
+
+def test_the_start_page_links_to_the_organisers_login(client):
+    page = client.get("/", headers={"Accept-Language": "de"}).text
+    assert 'href="/login"' in page
+
+
+def test_a_broken_link_of_no_known_event_names_the_offices_general_contact(app, client):
+    app.config["CONTACT_EMAIL"] = "konferenzbuero@example.org"
+    page = client.get("/r/kaputt", headers={"Accept-Language": "de"})
+    assert page.status_code == 404
+    assert 'href="mailto:konferenzbuero@example.org"' in page.text
+    assert "schreiben Sie uns bitte" in page.text
