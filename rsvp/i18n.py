@@ -1,6 +1,6 @@
 """Dates, times and salutations as a German or English office would write them."""
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date, format_time
@@ -51,6 +51,17 @@ def format_local_datetime(moment: datetime, event: Event, language: str) -> str:
     """'Freitag, 1. November 2019, 23:59 Uhr' / 'Friday, 1 November 2019, 23:59'."""
     day = format_local_date(moment, event, language)
     return _with_hours(f"{day}, {format_local_time(moment, event, language)}", language)
+
+
+def format_short_date(day: date, language: str) -> str:
+    """'22.11.2027' / '22 Nov 2027': dates in lists, tables and chart axes."""
+    return format_date(day, "medium", locale=locale_for(language))
+
+
+def format_short_datetime(moment: datetime, event: Event, language: str) -> str:
+    """'22.11.2027, 12:00' / '22 Nov 2027, 12:00' in the event's zone: lists and histories."""
+    day = format_short_date(moment.astimezone(event.zone).date(), language)
+    return f"{day}, {format_local_time(moment, event, language)}"
 
 
 def format_event_when(event: Event, language: str) -> str:

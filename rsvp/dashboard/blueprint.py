@@ -1,12 +1,16 @@
 """The dashboard blueprint and what all its views share: login, and which events one may see."""
 
+from datetime import date, datetime
+
 from flask import Blueprint, abort
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from rsvp.dashboard.queries import visible_to
 from rsvp.events.models import Event
 from rsvp.extensions import db
+from rsvp.i18n import format_short_date, format_short_datetime
 from rsvp.invitees.models import Invitee
 
 bp = Blueprint("dashboard", __name__)
@@ -16,6 +20,17 @@ bp = Blueprint("dashboard", __name__)
 @login_required
 def require_login() -> None:
     """Every organiser page needs a logged-in organiser."""
+
+
+@bp.app_template_filter("local_datetime")
+def local_datetime(moment: datetime | None, event: Event) -> str:
+    """An instant as the organiser reads it: in the event's zone and the page's language."""
+    return format_short_datetime(moment, event, str(get_locale())) if moment else "–"
+
+
+@bp.app_template_filter("local_date")
+def local_date(day: date) -> str:
+    return format_short_date(day, str(get_locale()))
 
 
 def load_event(slug: str) -> Event:

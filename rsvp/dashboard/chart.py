@@ -1,7 +1,7 @@
 """The answers-over-time chart as plain SVG geometry: drawn on the server, no script needed."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from rsvp.dashboard.queries import DailyAnswers
 
@@ -16,13 +16,21 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class DayTick:
+    """A day on the time axis; the template writes it in the page's language."""
+
+    position: float
+    day: date
+
+
+@dataclass(frozen=True)
 class Chart:
     width: int
     height: int
     accepted: str
     declined: str
     y_ticks: list[Tick]
-    x_ticks: list[Tick]
+    x_ticks: list[DayTick]
     left: int
     right: int
     top: int
@@ -46,11 +54,11 @@ def answer_chart(series: list[DailyAnswers]) -> Chart | None:
         return round(TOP + plot_h * (1 - value / top_value), 1)
 
     def line(values: list[tuple[int, int]]) -> str:
-        return " ".join(f"{x(offset)},{y(value)}" for offset, value in [(0, 0), *values])
+        return " ".join(f"{x(offset)},{y(value)}" for offset, value in _steps(values))
 
     offsets = [(d.day - start).days for d in series]
     y_ticks = [Tick(y(v), str(v)) for v in (0, top_value // 2, top_value)]
-    x_ticks = [Tick(x(0), start.isoformat()), Tick(x(span), series[-1].day.isoformat())]
+    x_ticks = [DayTick(x(0), start), DayTick(x(span), series[-1].day)]
     return Chart(
         width=WIDTH, height=HEIGHT,
         accepted=line(list(zip(offsets, (d.accepted for d in series), strict=True))),
@@ -58,6 +66,20 @@ def answer_chart(series: list[DailyAnswers]) -> Chart | None:
         y_ticks=y_ticks, x_ticks=x_ticks, left=LEFT, right=WIDTH - RIGHT, top=TOP,
         bottom=HEIGHT - BOTTOM,
     )
+
+
+def _steps(values: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The points from zero through each day's total, level over days without a change.
+
+    A straight line from one day with answers to the next would claim answers in between.
+    """
+    points, last = [(0, 0)], 0
+    for offset, value in values:
+        if offset - 1 > points[-1][0]:
+            points.append((offset - 1, last))
+        points.append((offset, value))
+        last = value
+    return points
 
 
 def _nice_maximum(value: int) -> int:

@@ -34,11 +34,21 @@ def test_the_chart_starts_at_zero_the_day_before_and_scales_to_a_round_number():
     chart = answer_chart([DailyAnswers(date(2027, 11, 1), 3, 1),
                           DailyAnswers(date(2027, 11, 3), 7, 2)])
     assert chart is not None
-    assert [t.label for t in chart.x_ticks] == ["2027-10-31", "2027-11-03"]
+    assert [t.day for t in chart.x_ticks] == [date(2027, 10, 31), date(2027, 11, 3)]
     assert [t.label for t in chart.y_ticks] == ["0", "5", "10"]
     assert chart.accepted.split()[0] == f"{chart.left}.0,{chart.bottom}.0"
-    assert len(chart.accepted.split()) == 3
+    assert len(chart.accepted.split()) == 4
 
 
 def test_no_answers_draw_no_chart():
     assert answer_chart([]) is None
+
+
+def test_the_lines_stay_level_over_days_without_answers():
+    chart = answer_chart([DailyAnswers(date(2027, 11, 1), 3, 1),
+                          DailyAnswers(date(2027, 11, 5), 7, 2)])
+    assert chart is not None
+    points = [tuple(map(float, p.split(","))) for p in chart.accepted.split()]
+    # Zero the day before, 3 on the 1st, still 3 on the 4th, 7 on the 5th.
+    assert [p[1] for p in points][1:3] == [points[1][1]] * 2
+    assert points[2][0] < points[3][0] and points[3][1] < points[2][1]

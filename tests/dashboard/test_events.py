@@ -126,3 +126,33 @@ def test_the_export_speaks_the_german_semicolon_dialect_on_request(
     response = organiser_client.get(f"/events/{event.slug}/export.csv?dialect=semicolon")
     header = response.data.decode("utf-8-sig").splitlines()[0]
     assert header.startswith("email;salutation;title;")
+
+
+NOVEMBER_NOON_BERLIN = datetime(2027, 11, 22, 11, 0, tzinfo=UTC)
+
+
+def test_the_events_list_gives_the_start_in_the_events_zone_as_a_german_office_writes_it(
+        organiser_client, create_event):
+    create_event(starts_at=NOVEMBER_NOON_BERLIN,
+                 ends_at=NOVEMBER_NOON_BERLIN.replace(hour=16),
+                 rsvp_deadline=datetime(2027, 11, 8, 22, 59, tzinfo=UTC))
+    page = organiser_client.get("/events/", headers={"Accept-Language": "de"}).text
+    assert "22.11.2027, 12:00" in page
+    assert "2027-11-22" not in page
+
+
+def test_the_answer_history_and_chart_read_in_english_for_an_english_organiser(
+        organiser_client, create_event, create_invitee):
+    event = create_event(starts_at=NOVEMBER_NOON_BERLIN,
+                         ends_at=NOVEMBER_NOON_BERLIN.replace(hour=16),
+                         rsvp_deadline=datetime(2027, 11, 8, 22, 59, tzinfo=UTC))
+    person = create_invitee(event)
+    record_answer(db.session, person, "accepted")
+    db.session.commit()
+    organiser_client.set_cookie("lang", "en")
+    today = datetime.now(event.zone).strftime("%d %b %Y").lstrip("0")
+    overview = organiser_client.get(f"/events/{event.slug}/").text
+    assert today in overview
+    history = organiser_client.get(f"/events/{event.slug}/invitees/{person.id}").text
+    assert f"{today}, " in history
+    assert datetime.now(event.zone).strftime("%Y-%m-%d") not in overview + history
