@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from rsvp.extensions import db
 from rsvp.mailing.models import Message
 from rsvp.responses.models import Answer, Response, ResponseChange
+from rsvp.responses.services import record_answer
 from rsvp.tokens import make_token
 from tests.conftest import csrf_token, join_background_senders
-from tests.responses.links import answer
+from tests.responses.links import answer, link_of
 
 
 @pytest.fixture
@@ -185,3 +186,15 @@ def test_a_broken_link_of_no_known_event_names_the_offices_general_contact(app, 
     assert page.status_code == 404
     assert 'href="mailto:konferenzbuero@example.org"' in page.text
     assert "schreiben Sie uns bitte" in page.text
+
+
+@pytest.mark.parametrize(("guests", "words"), [(1, "mit 1 Begleitperson."),
+                                               (2, "mit 2 Begleitpersonen.")])
+def test_the_current_reply_names_guests_in_the_right_plural(client, create_event,
+                                                           create_invitee, guests, words):
+    person = create_invitee(create_event(max_guests=2))
+    record_answer(db.session, person, "accepted", guests=guests)
+    db.session.commit()
+    page = client.get(link_of(person), headers={"Accept-Language": "de"}).text
+    assert words in page
+    assert "(en)" not in page
