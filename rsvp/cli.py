@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from rsvp.auth.models import Organiser
 from rsvp.auth.services import AccountError, create_organiser
 from rsvp.events.models import LANGUAGES, Event
+from rsvp.events.operations import cancel_event
 from rsvp.events.services import (
     EventError,
-    cancel_event,
     create_event,
     get_event,
     read_event_file,
@@ -24,19 +24,14 @@ from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.invitees.export import csv_lines, export_rows
 from rsvp.invitees.models import Invitee
-from rsvp.invitees.retention import purge_due
+from rsvp.invitees.operations import purge_expired
 from rsvp.invitees.services import ImportReport, import_invitees, invitee_by_email
 from rsvp.mailing.content_models import OVERRIDABLE_KINDS, UpdateRound
+from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.models import MessageKind
+from rsvp.mailing.operations import send_group_message, send_kind
 from rsvp.mailing.render import render_mail
-from rsvp.mailing.services import (
-    BULK_KINDS,
-    Audience,
-    AudienceError,
-    deliver_due,
-    due_invitees,
-    queue_messages,
-)
+from rsvp.mailing.services import BULK_KINDS, Audience, AudienceError, due_invitees
 from rsvp.mailing.smtp import SmtpUnavailable
 from rsvp.mailing.templates_custom import (
     PLACEHOLDERS,
@@ -46,6 +41,7 @@ from rsvp.mailing.templates_custom import (
     save_template_override,
 )
 from rsvp.mailing.updates import create_update_round
+from rsvp.outcome import Agent, Outcome
 from rsvp.responses.imports import import_answers
 from rsvp.responses.services import EventCancelled
 from rsvp.tokens import rsvp_url
@@ -121,14 +117,19 @@ def event_cancel(slug: str, yes: bool, no_mail: bool) -> None:
     if not yes:
         click.confirm(f"Cancel {event.slug} ({event.title}) for good?", abort=True)
     try:
-        cancel_event(db.session, event)
+        outcome = cancel_event(db.session, event, by=_owner(event), notify=not no_mail)
     except EventError as exc:
         raise click.ClickException(str(exc)) from None
-    queued = 0 if no_mail else queue_messages(db.session, event, MessageKind.CANCELLATION)
     db.session.commit()
-    click.echo(f"Cancelled {event.slug}; answers are closed. {queued} cancellations queued.")
-    if queued:
-        _deliver_kind(event, MessageKind.CANCELLATION, queued)
+    click.echo(f"Cancelled {event.slug}; answers are closed. "
+               f"{outcome.queued} cancellations queued.")
+    if outcome.queued:
+        _deliver(outcome)
+
+
+def _owner(event: Event) -> Agent:
+    """Who a command acts as: the event's owner, as the answers import names them."""
+    return Agent.organiser(event.owner_id)
 
 
 @invitees_cli.command("import")
@@ -175,12 +176,18 @@ def invitees_data(slug: str, email: str) -> None:
 @click.confirmation_option(prompt="Erase this invitee's personal data for good?")
 def invitees_erase(slug: str, email: str) -> None:
     """Erase one invitee's personal data; the anonymous history and counts stay."""
-    from rsvp.invitees.privacy import erase_invitee
+    from rsvp.invitees.operations import erase_invitee
 
-    erasure = erase_invitee(db.session, _invitee(slug, email))
+    invitee = _invitee(slug, email)
+    outcome = erase_invitee(db.session, invitee, by=_owner(invitee.event))
     db.session.commit()
+    erasure = outcome.erasure
+    assert erasure is not None
     click.echo(f"Erased. {erasure.messages_anonymised} messages and "
                f"{erasure.history_rows_kept} history entries kept without personal data.")
+    if outcome.message_ids:
+        click.echo(f"{len(outcome.message_ids)} moved up from the waiting list.")
+    _deliver_answer_mails(outcome)
 
 
 def _print_import_report(report: ImportReport) -> None:
@@ -220,39 +227,69 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
     event = _event(slug)
     message_kind = MessageKind(kind)
     chosen = Audience(audience) if audience else None
-    dedup_key = None
+    if dry_run:
+        _dry_run(event, message_kind, chosen, tag, limit, subject, body_file, translations)
+        return
     try:
-        if message_kind is MessageKind.UPDATE:
-            dedup_key = _update_round(event, chosen, tag, subject, body_file,
-                                      translations).dedup_key
-        due = due_invitees(db.session, event, message_kind, limit, audience=chosen, tag=tag,
-                           dedup_key=dedup_key)
+        outcome = _queue_kind(event, message_kind, chosen, tag, limit, subject, body_file,
+                              translations)
     except (AudienceError, TemplateOverrideError) as exc:
         raise click.ClickException(str(exc)) from None
-    if dry_run:
-        for invitee in due:
-            render_mail(invitee, message_kind, dedup_key=dedup_key)
-        db.session.rollback()
-        click.echo(f"{len(due)} would be sent {kind}.")
-        return
-    queued = queue_messages(db.session, event, message_kind, limit, audience=chosen, tag=tag,
-                            dedup_key=dedup_key)
     db.session.commit()
     if via == "celery":
         _send_via_celery(event, message_kind)
         return
-    _deliver_kind(event, message_kind, queued, limit=limit)
+    _deliver(outcome, limit=limit)
 
 
-def _deliver_kind(event: Event, kind: MessageKind, queued: int, *,
-                  limit: int | None = None) -> None:
-    """Send what is queued with a progress bar and report; exit 1 if anything is left over."""
-    with click.progressbar(length=queued, label=f"Sending {kind.value}",
-                           file=sys.stderr) as bar:
+def _dry_run(event: Event, kind: MessageKind, audience: Audience | None, tag: str | None,
+             limit: int | None, subject: str | None, body_file: Path | None,
+             translations: tuple[tuple[str, str, Path], ...]) -> None:
+    """Render what a send would write, count it, and keep nothing."""
+    dedup_key = None
+    try:
+        if kind is MessageKind.UPDATE:
+            dedup_key = _update_round(event, audience, tag, subject, body_file,
+                                      translations).dedup_key
+        due = due_invitees(db.session, event, kind, limit, audience=audience, tag=tag,
+                           dedup_key=dedup_key)
+    except (AudienceError, TemplateOverrideError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for invitee in due:
+        render_mail(invitee, kind, dedup_key=dedup_key)
+    db.session.rollback()
+    click.echo(f"{len(due)} would be sent {kind.value}.")
+
+
+def _queue_kind(event: Event, kind: MessageKind, audience: Audience | None, tag: str | None,
+                limit: int | None, subject: str | None, body_file: Path | None,
+                translations: tuple[tuple[str, str, Path], ...]) -> Outcome:
+    """The operation behind `rsvp send`: a group message for an update, else the kind."""
+    if kind is not MessageKind.UPDATE:
+        return send_kind(db.session, event, kind, by=_owner(event), audience=audience, tag=tag,
+                         limit=limit)
+    if not subject or body_file is None:
+        raise click.UsageError("--kind update needs --subject and --body-file")
+    return send_group_message(
+        db.session, event, by=_owner(event), subject=subject, body=_read_text(body_file),
+        audience=audience or Audience.ALL, tag=tag, limit=limit,
+        translations={language: (other_subject, _read_text(path))
+                      for language, other_subject, path in translations})
+
+
+def _deliver(outcome: Outcome, *, limit: int | None = None) -> None:
+    """Send what is queued with a progress bar and report; exit 1 if anything is left over.
+
+    A bulk kind also sends what an interrupted run left queued, so a re-run finishes it.
+    """
+    label = f"Sending {outcome.kind.value}" if outcome.kind else "Sending"
+    with click.progressbar(length=outcome.queued, label=label, file=sys.stderr) as bar:
         try:
-            report = deliver_due(db.session, event, limit=limit, on_progress=bar.update)
+            report = dispatch(current_app, outcome, wait=True, limit=limit,
+                              on_progress=bar.update)
         except SmtpUnavailable as exc:
             raise click.ClickException(f"{exc}. Nothing was lost: run the command again.") from None
+    assert report is not None
     click.echo(f"{report.sent} sent, {report.failed} failed, {report.deferred} deferred.")
     for recipient, error in report.errors:
         click.echo(f"  {recipient}: {error}", err=True)
@@ -457,15 +494,20 @@ def answers_import(slug: str, path: Path, no_confirmation: bool,
     for row in report.rejected:
         where = f" ({row.email})" if row.email else ""
         click.echo(f"  line {row.line}{where}: {row.reason}", err=True)
-    if report.message_ids:
-        try:
-            sent = deliver_due(db.session, event, message_ids=report.message_ids)
-        except SmtpUnavailable as exc:
-            raise click.ClickException(f"{exc}. The answers are recorded and their emails "
-                                       "queued: `rsvp send` delivers them later.") from None
-        click.echo(f"{sent.sent} emails sent, {sent.failed} failed, {sent.deferred} deferred.")
+    _deliver_answer_mails(report)
     if report.rejected and not (report.recorded or report.unchanged):
         sys.exit(1)
+
+
+def _deliver_answer_mails(outcome: Outcome) -> None:
+    """Send an answer's (or an erasure's) mails now and say how it went; failures stay listed."""
+    try:
+        sent = dispatch(current_app, outcome, wait=True)
+    except SmtpUnavailable as exc:
+        raise click.ClickException(f"{exc}. The answers are recorded and their emails "
+                                   "queued: `rsvp send` delivers them later.") from None
+    if sent is not None:
+        click.echo(f"{sent.sent} emails sent, {sent.failed} failed, {sent.deferred} deferred.")
 
 
 def _organiser_id(email: str) -> int:
@@ -480,7 +522,7 @@ def _organiser_id(email: str) -> int:
 @click.option("--dry-run", is_flag=True, help="Say what would be removed, remove nothing.")
 def purge(dry_run: bool) -> None:
     """Remove invitees' personal data of events past their retention period (run daily)."""
-    purges = purge_due(db.session, dry_run=dry_run)
+    purges = purge_expired(db.session, dry_run=dry_run).purges
     if dry_run:
         db.session.rollback()
     else:

@@ -1,6 +1,6 @@
 """The web interface's language: the invitee's on invitee pages, else the browser's choice."""
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale
 
 from rsvp.events.models import LANGUAGES
@@ -9,10 +9,13 @@ from rsvp.paths import PACKAGE_DIR
 babel = Babel()
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
     forced = getattr(g, "language", None)
     if forced in LANGUAGES:
         return forced
+    if not has_request_context():
+        # A CLI command or a task putting a service's message into words: the default (English).
+        return None
     chosen = request.cookies.get("lang")
     if chosen in LANGUAGES:
         return chosen

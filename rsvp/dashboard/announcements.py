@@ -4,19 +4,22 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from rsvp.dashboard.blueprint import bp, load_event
 from rsvp.events.models import LANGUAGES, Event
-from rsvp.events.services import EventError, cancel_event
+from rsvp.events.operations import cancel_event
+from rsvp.events.services import EventError
 from rsvp.extensions import db
-from rsvp.mailing.background import start_delivery
+from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.models import MessageKind
-from rsvp.mailing.services import Audience, queue_messages
+from rsvp.mailing.operations import send_group_message
+from rsvp.mailing.services import Audience
 from rsvp.mailing.templates_custom import PLACEHOLDERS, TemplateOverrideError
-from rsvp.mailing.updates import create_update_round
+from rsvp.outcome import Agent, Outcome
 
 AUDIENCE_CHOICES = [
     SelectChoice(Audience.ACCEPTED.value, _l("Everyone who accepted")),
@@ -62,18 +65,15 @@ def announce_send(slug: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _page(event, form, 400)
     try:
-        update = create_update_round(
-            db.session, event, subject=form.subject.data, body=form.body.data,
-            audience=form.audience.data, translations={other_language(event): (
+        outcome = send_group_message(
+            db.session, event, by=_organiser(), subject=form.subject.data, body=form.body.data,
+            audience=Audience(form.audience.data), translations={other_language(event): (
                 form.translated_subject.data or "", form.translated_body.data or "")})
     except TemplateOverrideError as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))
         return _page(event, form, 400)
-    queued = queue_messages(db.session, event, MessageKind.UPDATE,
-                            audience=Audience(form.audience.data), dedup_key=update.dedup_key)
-    db.session.commit()
-    _deliver(event.id, MessageKind.UPDATE, queued)
+    _commit_and_deliver(outcome)
     return redirect(url_for("dashboard.progress", slug=slug, kind=MessageKind.UPDATE.value), 303)
 
 
@@ -87,19 +87,22 @@ def event_cancel(slug: str):  # type: ignore[no-untyped-def]
         flash(_("Please tick the box to confirm the cancellation."), "error")
         return redirect(url_for("dashboard.announce", slug=slug), 303)
     try:
-        cancel_event(db.session, event)
+        outcome = cancel_event(db.session, event, by=_organiser())
     except EventError:
         db.session.rollback()
         flash(_("This event was cancelled already."), "error")
         return redirect(url_for("dashboard.event", slug=slug), 303)
-    queued = queue_messages(db.session, event, MessageKind.CANCELLATION)
-    db.session.commit()
-    _deliver(event.id, MessageKind.CANCELLATION, queued)
+    _commit_and_deliver(outcome)
     return redirect(url_for("dashboard.progress", slug=slug,
                             kind=MessageKind.CANCELLATION.value), 303)
 
 
-def _deliver(event_id: int, kind: MessageKind, queued: int) -> None:
-    if queued:
-        start_delivery(current_app._get_current_object(), event_id, kind)  # type: ignore[attr-defined]
-    flash(ngettext("%(num)d message queued.", "%(num)d messages queued.", queued), "success")
+def _organiser() -> Agent:
+    return Agent.organiser(current_user.id)
+
+
+def _commit_and_deliver(outcome: Outcome) -> None:
+    db.session.commit()
+    dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
+    flash(ngettext("%(num)d message queued.", "%(num)d messages queued.", outcome.queued),
+          "success")

@@ -11,7 +11,7 @@ from wtforms import BooleanField
 from rsvp.dashboard.blueprint import bp, load_event
 from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
-from rsvp.mailing.background import deliver_soon
+from rsvp.mailing.dispatch import dispatch
 from rsvp.responses.imports import import_answers
 from rsvp.responses.services import EventCancelled
 
@@ -46,8 +46,6 @@ def answers_import(slug: str):  # type: ignore[no-untyped-def]
         return render_template("dashboard/answers_import.html", event=event, form=form,
                                report=None), 400
     db.session.commit()
-    if report.message_ids:
-        deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]
-                     event.id, report.message_ids)
+    dispatch(current_app._get_current_object(), report)  # type: ignore[attr-defined]
     return render_template("dashboard/answers_import.html", event=event,
                            form=AnswerUploadForm(formdata=None), report=report)

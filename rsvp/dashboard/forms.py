@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -28,7 +29,6 @@ from wtforms.validators import (
 
 from rsvp.events.models import DEFAULT_RETENTION_DAYS
 from rsvp.events.services import SLUG_PATTERN
-from rsvp.responses.models import COMMENT_MAX_LENGTH
 
 LANGUAGE_CHOICES = [SelectChoice("de", _l("German")), SelectChoice("en", _l("English"))]
 TIMEZONES = sorted(available_timezones())
@@ -120,16 +120,19 @@ class InviteeForm(FlaskForm):
 
 
 class PhoneAnswerForm(FlaskForm):
+    """The shape of an answer only; its rules are rsvp.responses.rules, as for the invitee."""
+
     response = RadioField(_l("Answer"), choices=[SelectChoice("accepted", _l("Accepts")),
                                                   SelectChoice("declined", _l("Declines"))],
                           validators=[InputRequired(message=_l("Please choose an answer."))])
-    guests = IntegerField(_l("Accompanying guests"), default=0,
-                          validators=[Optional(), NumberRange(min=0, max=100)])
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=COMMENT_MAX_LENGTH)])
+    guests = IntegerField(_l("Accompanying guests"), default=0, validators=[Optional()])
+    comment = TextAreaField(_l("Comment"))
     channel = SelectField(_l("Received by"), choices=[
         SelectChoice("phone", _l("phone")), SelectChoice("mail", _l("email")),
         SelectChoice("letter", _l("letter")), SelectChoice("in person", _l("in person"))],
         default="phone")
+    #: As in the answers import: the invitee gets the usual confirmation unless unticked.
+    confirm = BooleanField(_l("Send the invitee the usual confirmation by email"), default=True)
 
 
 class UploadForm(FlaskForm):

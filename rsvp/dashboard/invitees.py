@@ -13,10 +13,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from rsvp.dashboard.blueprint import bp, load_event, load_invitee
 from rsvp.dashboard.forms import InviteeForm, PhoneAnswerForm
@@ -30,14 +28,14 @@ from rsvp.dashboard.queries import (
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
-from rsvp.invitees.privacy import erase_invitee, invitee_data
+from rsvp.invitees.operations import erase_invitee, resend_invitation, revoke_link
+from rsvp.invitees.privacy import invitee_data
 from rsvp.invitees.services import InviteeError, save_invitee
-from rsvp.mailing.background import deliver_soon, start_delivery
-from rsvp.mailing.models import Message, MessageKind
-from rsvp.mailing.services import queue_message, queue_promotions
-from rsvp.responses.models import Actor
-from rsvp.responses.services import AnswerError, record_answer
-from rsvp.responses.waitlist import fill_free_places, lock_event
+from rsvp.mailing.dispatch import dispatch
+from rsvp.mailing.models import Message
+from rsvp.outcome import Agent
+from rsvp.responses.operations import answer_for_invitee
+from rsvp.responses.services import AnswerError
 from rsvp.tokens import rsvp_url
 
 
@@ -119,16 +117,16 @@ def invitee_delete(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
         flash(_("Please tick the box to confirm the deletion."), "error")
         return _to_invitee(event, person)
     email = person.email
-    # The event's lock first, as every answer takes it: the freed place goes to the waiting list.
-    lock_event(db.session, event)
-    erase_invitee(db.session, person)
-    promoted = [m.id for m in queue_promotions(db.session, fill_free_places(db.session, event))]
+    outcome = erase_invitee(db.session, person, by=_organiser())
     db.session.commit()
-    if promoted:
-        deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]
-                     event.id, promoted)
+    dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(_("%(email)s has been deleted.", email=email), "success")
     return redirect(url_for("dashboard.invitees", slug=event.slug), 303)
+
+
+def _organiser() -> Agent:
+    """The logged-in organiser, as the history and the operations name them."""
+    return Agent.organiser(current_user.id)
 
 
 @bp.get("/events/<slug>/invitees/<int:invitee_id>/data.json")
@@ -149,14 +147,9 @@ def invitee_resend(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     person = load_invitee(event, invitee_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    first = db.session.scalar(select(Message.id).where(
-        Message.invitee_id == person.id, Message.dedup_key == MessageKind.INVITATION.value))
-    # The first invitation counts in the figures; a resend is logged beside it.
-    queue_message(db.session, person, MessageKind.INVITATION,
-                  MessageKind.INVITATION.value if first is None else None)
+    outcome = resend_invitation(db.session, person, by=_organiser())
     db.session.commit()
-    start_delivery(current_app._get_current_object(), event.id,  # type: ignore[attr-defined]
-                   MessageKind.INVITATION)
+    dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(_("The invitation is on its way to %(email)s.", email=person.email), "success")
     return _to_invitee(event, person)
 
@@ -168,7 +161,7 @@ def invitee_revoke(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     person = load_invitee(event, invitee_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    person.revoke_link()
+    revoke_link(db.session, person, by=_organiser())
     db.session.commit()
     flash(_("The old link no longer works. Send the new link to the invitee."), "success")
     return _to_invitee(event, person)
@@ -180,37 +173,21 @@ def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     event = load_event(slug)
     person = load_invitee(event, invitee_id)
     form = PhoneAnswerForm()
-    if not form.validate_on_submit() or not _guests_fit(form, event):
+    if not form.validate_on_submit():
         return _invitee_page(event, person, form), 400
     try:
-        result = record_answer(db.session, person, form.response.data or "",
-                               guests=form.guests.data or 0, comment=form.comment.data or "",
-                               actor=Actor.ORGANISER, organiser_id=current_user.id,
-                               channel=form.channel.data or "phone")
+        outcome = answer_for_invitee(
+            db.session, person, form.response.data or "", by=_organiser(),
+            channel=form.channel.data or "phone", guests=form.guests.data or 0,
+            comment=form.comment.data or "", confirm=form.confirm.data)
     except AnswerError as exc:
         db.session.rollback()
-        form[exc.field if exc.field in form else "response"].errors = [str(exc)]
+        form[exc.field if exc.field in form else "response"].errors = [exc.message]
         return _invitee_page(event, person, form), 400
-    # A decline taken by phone frees places: those moving up from the waiting list are told.
-    promoted = [m.id for m in queue_promotions(db.session, result.promoted)]
     db.session.commit()
-    if promoted:
-        deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]
-                     event.id, promoted)
+    dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(_("The answer has been recorded."), "success")
     return _to_invitee(event, person)
-
-
-def _guests_fit(form: PhoneAnswerForm, event: Event) -> bool:
-    """The event's rules for guests, checked here too so the message is in the page's language."""
-    guests = form.guests.data or 0
-    if guests > event.max_guests:
-        form.guests.errors = [ngettext("At most %(num)d accompanying guest.",
-                                       "At most %(num)d accompanying guests.",
-                                       event.max_guests)]
-    elif guests and form.response.data == "declined":
-        form.guests.errors = [_("Guests can only come along with an acceptance.")]
-    return not form.guests.errors
 
 
 @bp.get("/events/<slug>/messages/<int:message_id>")

@@ -1,7 +1,5 @@
 """Composing and sending: preview for any invitee, a test to oneself, then everyone due."""
 
-from dataclasses import replace
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -15,12 +13,13 @@ from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import invitee_by_email
-from rsvp.mailing.background import start_delivery
-from rsvp.mailing.mime import build_outgoing
-from rsvp.mailing.models import MessageKind, MessageStatus, SentTest
+from rsvp.mailing.dispatch import dispatch
+from rsvp.mailing.models import MessageKind, MessageStatus
+from rsvp.mailing.operations import send_kind
+from rsvp.mailing.operations import send_test as send_test_mail
 from rsvp.mailing.render import render_mail
-from rsvp.mailing.services import due_condition, queue_messages
-from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
+from rsvp.mailing.services import due_condition
+from rsvp.outcome import Agent
 
 #: What the send page composes from the standard texts (messages to a group have their own
 #: page; confirmations go out by themselves). Not rsvp.mailing.services.BULK_KINDS.
@@ -78,26 +77,11 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
         abort(400)
     kind = _kind(form.kind.data)
     sample = load_invitee(event, int(form.invitee.data or 0))
-    rendered = render_mail(sample, kind)
-    # The very bytes an invitee gets, but for the subject and the address.
-    test = replace(rendered, subject=f"[Test] {rendered.subject}")
-    outgoing = build_outgoing(sample, test, ("", current_user.email))
-    error = ""
-    try:
-        connection = open_connection()
-        try:
-            connection.deliver_bytes(outgoing.envelope_from, outgoing.recipients, outgoing.data)
-        finally:
-            connection.close()
-    except (SmtpUnavailable, DeliveryError) as exc:
-        error = str(exc)
-    db.session.add(SentTest(
-        event_id=event.id, invitee_id=sample.id, organiser_id=current_user.id, kind=kind,
-        recipient=outgoing.address, subject=test.subject, message_id=outgoing.message_id,
-        error=error[:2000]))
+    test = send_test_mail(db.session, sample, kind, by=Agent.organiser(current_user.id),
+                          to=current_user.email)
     db.session.commit()
-    if error:
-        flash(_("The test could not be sent: %(error)s", error=error), "error")
+    if test.error:
+        flash(_("The test could not be sent: %(error)s", error=test.error), "error")
     else:
         flash(_("A test has been sent to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("dashboard.compose", slug=event.slug, kind=kind.value,
@@ -112,11 +96,11 @@ def send(slug: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         abort(400)
     kind = _kind(form.kind.data)
-    queued = queue_messages(db.session, event, kind)
+    outcome = send_kind(db.session, event, kind, by=Agent.organiser(current_user.id))
     db.session.commit()
-    if queued:
-        start_delivery(current_app._get_current_object(), event.id, kind)  # type: ignore[attr-defined]
-    flash(ngettext("%(num)d message queued.", "%(num)d messages queued.", queued), "success")
+    dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
+    flash(ngettext("%(num)d message queued.", "%(num)d messages queued.", outcome.queued),
+          "success")
     return redirect(url_for("dashboard.progress", slug=event.slug, kind=kind.value), 303)
 
 

@@ -31,13 +31,15 @@ from rsvp.dashboard.chart import answer_chart
 from rsvp.dashboard.forms import EVENT_FIELDS, EventForm
 from rsvp.dashboard.queries import answers_over_time, event_overview, message_counts
 from rsvp.events.models import Event
-from rsvp.events.services import EventError, create_event, update_event
+from rsvp.events.operations import update_event
+from rsvp.events.services import EventError, create_event
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
 from rsvp.i18n import format_event_when, format_local_date
 from rsvp.invitees.export import csv_lines, export_rows
-from rsvp.mailing.background import start_delivery
+from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.models import MessageKind
+from rsvp.outcome import Agent
 from rsvp.responses.waitlist import waiting_list
 
 __all__ = ["bp"]
@@ -74,15 +76,15 @@ def event_edit(slug: str):  # type: ignore[no-untyped-def]
     form.slug.data = event.slug
     if form.validate_on_submit():
         try:
-            update_event(db.session, event, form.raw())
+            outcome = update_event(db.session, event, form.raw(),
+                                   by=Agent.organiser(current_user.id))
         except EventError as exc:
             db.session.rollback()
             _attach_error(form, exc)
         else:
             db.session.commit()
             # A larger capacity may have moved people up from the waiting list.
-            start_delivery(current_app._get_current_object(),  # type: ignore[attr-defined]
-                           event.id, MessageKind.PROMOTED)
+            dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("dashboard.event", slug=event.slug), 303)
     return render_template("dashboard/event_form.html", form=form, event=event), _status(form)

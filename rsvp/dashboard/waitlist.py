@@ -7,10 +7,10 @@ from flask_wtf import FlaskForm
 
 from rsvp.dashboard.blueprint import bp, load_event
 from rsvp.extensions import db
-from rsvp.mailing.background import start_delivery
-from rsvp.mailing.models import MessageKind
-from rsvp.mailing.services import queue_promotions
-from rsvp.responses.waitlist import NotWaiting, promote_by_hand
+from rsvp.mailing.dispatch import dispatch
+from rsvp.outcome import Agent
+from rsvp.responses.operations import give_place
+from rsvp.responses.waitlist import NotWaiting
 
 
 @bp.post("/events/<slug>/waitlist/<int:invitee_id>/promote")
@@ -20,14 +20,12 @@ def waitlist_promote(slug: str, invitee_id: int):  # type: ignore[no-untyped-def
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        change = promote_by_hand(db.session, event, invitee_id, current_user.id)
+        outcome = give_place(db.session, event, invitee_id, by=Agent.organiser(current_user.id))
     except NotWaiting:
         db.session.rollback()
         flash(_("This person is no longer on the waiting list."), "error")
     else:
-        queue_promotions(db.session, [change])
         db.session.commit()
-        start_delivery(current_app._get_current_object(),  # type: ignore[attr-defined]
-                       event.id, MessageKind.PROMOTED)
+        dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
         flash(_("The invitee has been given a place and is being told by email."), "success")
     return redirect(url_for("dashboard.event", slug=event.slug) + "#waitlist-title", 303)

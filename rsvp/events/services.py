@@ -98,30 +98,22 @@ CALENDAR_FIELDS = ("starts_at", "ends_at", "timezone", "venue_name", "venue_addr
 
 
 def update_event(session: Session, event: Event, changes: dict[str, Any]) -> Event:
-    """Change an event's data; a new time or place raises its iCalendar SEQUENCE."""
+    """Change an event's data; a new time or place raises its iCalendar SEQUENCE.
+
+    Sends nothing: rsvp.events.operations.update_event also moves the waiting list up.
+    """
     if "slug" in changes and changes["slug"] != event.slug:
         raise EventError("slug: cannot be changed, links and files refer to it")
     raw = {name: getattr(event, name) for name in KNOWN_FIELDS}
     raw.update(changes)
     values = event_values(raw)
     moved = any(values[name] != getattr(event, name) for name in CALENDAR_FIELDS)
-    resized = values["capacity"] != event.capacity
     for name, value in values.items():
         setattr(event, name, value)
     if moved:
         event.ical_sequence += 1
     session.flush()
-    if resized:
-        _fill_free_places(session, event)
     return event
-
-
-def _fill_free_places(session: Session, event: Event) -> None:
-    """More places (or none counted any more): the waiting list moves up and is told."""
-    from rsvp.mailing.services import queue_promotions
-    from rsvp.responses.waitlist import fill_free_places
-
-    queue_promotions(session, fill_free_places(session, event))
 
 
 def cancel_event(session: Session, event: Event) -> Event:

@@ -10,10 +10,30 @@ from email_validator.rfc_constants import (
     DOT_ATOM_TEXT,
     EMAIL_MAX_LENGTH,
 )
+from flask_babel import lazy_gettext as _l
+
+#: email-validator's refusals (English only) in words the interface translates, first match
+#: wins; ``str()`` of the error keeps the library's own sentence for logs.
+REFUSALS = (
+    ("must have an @-sign", _l("An email address must have an @-sign.")),
+    ("something before the @-sign", _l("There must be something before the @-sign.")),
+    ("something after the @-sign", _l("There must be something after the @-sign.")),
+    ("too long", _l("The email address is too long.")),
+    ("two periods in a row", _l("An email address cannot have two periods in a row.")),
+    ("after the @-sign", _l("The part after the @-sign is not a valid domain.")),
+    ("character", _l("The email address contains characters that are not allowed.")),
+)
 
 
 class InvalidEmail(ValueError):
     """An address that mail cannot be sent to."""
+
+    @property
+    def reason(self) -> object:
+        """Why, as a lazy string in the reader's language."""
+        text = str(self)
+        return next((words for part, words in REFUSALS if part in text),
+                    _l("This is not a valid email address."))
 
 
 def normalise_email(raw: str) -> str:

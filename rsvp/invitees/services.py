@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -32,7 +33,8 @@ Action = Literal["add", "update", "unchanged"]
 @dataclass(frozen=True)
 class RejectedRow:
     line: int
-    reason: str
+    #: Why, as a lazy string: put into words in the reader's language (a CLI prints English).
+    reason: object
     email: str = ""
 
 
@@ -132,12 +134,13 @@ def _valid_rows(rows: Iterable[CsvRow], report: ImportReport) -> Iterator[_Candi
         try:
             cand = _candidate(row.line, row.values)
         except ValueError as exc:
-            report.rejected.append(RejectedRow(row.line, str(exc), row.values.get("email", "")))
+            report.rejected.append(RejectedRow(row.line, exc.args[0], row.values.get("email", "")))
             continue
         key = str(cand.values["email_key"])
         if key in seen:
             report.rejected.append(RejectedRow(
-                row.line, f"same address as line {seen[key]}", str(cand.values["email"])))
+                row.line, _l("same address as line %(line)d", line=seen[key]),
+                str(cand.values["email"])))
             continue
         seen[key] = row.line
         yield cand
@@ -145,17 +148,18 @@ def _valid_rows(rows: Iterable[CsvRow], report: ImportReport) -> Iterator[_Candi
 
 def _candidate(line: int, raw: dict[str, str]) -> _Candidate:
     if not raw.get("email"):
-        raise ValueError("no email address")
+        raise ValueError(_l("no email address"))
     try:
         email = normalise_email(raw["email"])
     except InvalidEmail as exc:
-        raise ValueError(f"invalid email address: {exc}") from None
+        raise ValueError(_l("invalid email address: %(reason)s", reason=exc.reason)) from None
     salutation_text = raw.get("salutation", "").lower()
     if salutation_text not in SALUTATIONS:
-        raise ValueError(f"unknown salutation {raw['salutation']!r} (Frau, Herr, Ms, Mr or empty)")
+        raise ValueError(_l("unknown salutation %(value)s (Frau, Herr, Ms, Mr or empty)",
+                            value=repr(raw["salutation"])))
     language_text = raw.get("language", "").lower()
     if language_text not in LANGUAGE_NAMES:
-        raise ValueError(f"unknown language {raw['language']!r} (de or en)")
+        raise ValueError(_l("unknown language %(value)s (de or en)", value=repr(raw["language"])))
     values: dict[str, object] = {
         "email": email, "email_key": email_key(email),
         "salutation": SALUTATIONS[salutation_text], "language": LANGUAGE_NAMES[language_text],
@@ -163,12 +167,13 @@ def _candidate(line: int, raw: dict[str, str]) -> _Candidate:
     for name, limit in LIMITS.items():
         text = " ".join(raw.get(name, "").split())
         if len(text) > limit:
-            raise ValueError(f"{name} is longer than {limit} characters")
+            raise ValueError(_l("%(name)s is longer than %(limit)d characters", name=name,
+                                limit=limit))
         values[name] = text
     tag_text = raw.get("tags", "").replace(";", ",")
     tags = sorted({t.strip() for t in tag_text.split(",") if t.strip()})
     if any(len(t) > TAG_LIMIT for t in tags):
-        raise ValueError(f"a tag is longer than {TAG_LIMIT} characters")
+        raise ValueError(_l("a tag is longer than %(limit)d characters", limit=TAG_LIMIT))
     return _Candidate(line, values, tags)
 
 

@@ -7,14 +7,16 @@ row is reported with its line and reason and never stops its neighbours.
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
 from rsvp.invitees.csvfile import HEADER_ALIASES, CsvFileError, decode, read_rows
 from rsvp.invitees.services import invitee_by_email
-from rsvp.mailing.services import queue_answer_mails
-from rsvp.responses.models import Actor, Answer
-from rsvp.responses.services import AnswerError, EventCancelled, record_answer
+from rsvp.outcome import Agent, Outcome
+from rsvp.responses.models import Answer
+from rsvp.responses.operations import AnswerOutcome, answer_for_invitee
+from rsvp.responses.services import AnswerError, EventCancelled
 
 #: Column names of an answers file, in English and German.
 ANSWER_COLUMNS: dict[str, set[str]] = {
@@ -36,19 +38,21 @@ ANSWER_WORDS: dict[str, Answer] = {
 class RejectedAnswer:
     line: int
     email: str
-    reason: str
+    #: A lazy string: put into words in the language of the page (a CLI prints English).
+    reason: object
 
 
 @dataclass
-class AnswerImportReport:
+class AnswerImportReport(Outcome):
+    """What the rows did; as an Outcome it carries the messages queued (confirmations,
+    people moved up) for the caller to dispatch after its commit."""
+
     recorded: int = 0
     #: Rows whose answer was already the invitee's: nothing written, nothing sent.
     unchanged: int = 0
     #: Of the recorded acceptances, those that went to the waiting list (the event was full).
     waitlisted: int = 0
     rejected: list[RejectedAnswer] = field(default_factory=list)
-    #: Messages queued (confirmations, people moved up), to deliver after the commit.
-    message_ids: list[int] = field(default_factory=list)
 
 
 def import_answers(session: Session, event: Event, data: bytes, *, organiser_id: int | None,
@@ -61,50 +65,60 @@ def import_answers(session: Session, event: Event, data: bytes, *, organiser_id:
     if event.cancelled:
         raise EventCancelled()
     rows = read_rows(decode(data), ANSWER_COLUMNS)
-    report = AnswerImportReport()
+    report = AnswerImportReport(event.id)
     for row in rows:
         if row.values is None:
-            report.rejected.append(RejectedAnswer(row.line, "", row.error or "unreadable"))
+            report.rejected.append(RejectedAnswer(row.line, "", row.error or _l("unreadable")))
             continue
         email = row.values.get("email", "")
         try:
-            _record_row(session, event, row.values, organiser_id, confirm, report)
+            _record_row(session, event, row.values, Agent.organiser(organiser_id), confirm,
+                        report)
         except (AnswerError, LookupError, ValueError) as exc:
             report.rejected.append(RejectedAnswer(row.line, email, _reason(exc)))
     return report
 
 
-def _record_row(session: Session, event: Event, values: dict[str, str],
-                organiser_id: int | None, confirm: bool, report: AnswerImportReport) -> None:
+def _record_row(session: Session, event: Event, values: dict[str, str], by: Agent,
+                confirm: bool, report: AnswerImportReport) -> None:
     email = values.get("email", "")
     if not email:
-        raise ValueError("no email address")
+        raise ValueError(_l("no email address"))
     answer = ANSWER_WORDS.get(" ".join(values.get("answer", "").lower().split()))
     if answer is None:
-        raise ValueError(f"answer {values.get('answer', '')!r} is neither yes nor no "
-                         "(accepted/declined, ja/nein, Zusage/Absage)")
+        raise ValueError(_l("answer %(value)s is neither yes nor no (accepted/declined, ja/nein, "
+                            "Zusage/Absage)", value=repr(values.get("answer", ""))))
     guests_text = values.get("guests", "").strip() or "0"
     if not guests_text.isdigit():
-        raise ValueError(f"guests {guests_text!r} is not a whole number")
+        raise ValueError(_l("guests %(value)s is not a whole number", value=repr(guests_text)))
     invitee = invitee_by_email(session, event, email)
     # A savepoint per row: a row refused half-way leaves nothing behind.
     with session.begin_nested():
-        result = record_answer(session, invitee, answer.value, guests=int(guests_text),
-                               comment=values.get("comment", ""), actor=Actor.ORGANISER,
-                               organiser_id=organiser_id, channel="import")
-    if result.change is None:
+        outcome = answer_for_invitee(session, invitee, answer.value, by=by, channel="import",
+                                     guests=int(guests_text), comment=values.get("comment", ""),
+                                     confirm=confirm)
+    _count(report, outcome)
+
+
+def _count(report: AnswerImportReport, outcome: AnswerOutcome) -> None:
+    """Add one recorded row to the report."""
+    assert outcome.result is not None
+    if outcome.result.change is None:
         report.unchanged += 1
         return
     report.recorded += 1
-    if result.response.answer is Answer.WAITLISTED:
+    if outcome.result.response.answer is Answer.WAITLISTED:
         report.waitlisted += 1
-    report.message_ids += queue_answer_mails(session, invitee, result, confirm=confirm)
+    report.add(outcome.message_ids)
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: Exception) -> object:
+    """Why a row was refused, as a lazy string shown in the reader's language."""
+    if isinstance(error, AnswerError):
+        return error.message
     if isinstance(error, LookupError):
-        return "no invitee with this address in the event"
-    return str(error)
+        return _l("no invitee with this address in the event")
+    return error.args[0] if error.args else str(error)
 
 
 __all__ = ["AnswerImportReport", "CsvFileError", "RejectedAnswer", "import_answers"]

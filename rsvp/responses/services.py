@@ -7,33 +7,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import utcnow
-from rsvp.invitees.emails import InvalidEmail, normalise_email
 from rsvp.invitees.models import Invitee
-from rsvp.responses.models import (
-    CHOOSABLE_ANSWERS,
-    COMMENT_MAX_LENGTH,
-    Actor,
-    Answer,
-    Response,
-    ResponseChange,
+from rsvp.responses.models import Actor, Answer, Response, ResponseChange
+from rsvp.responses.rules import (
+    AnswerError,
+    NoRoomForGuests,
+    Substitute,
+    validate_answer,
+    validate_substitute,
 )
 from rsvp.responses.waitlist import lock_event, places_free, promote_waiting, waiting_count
 
-
-class AnswerError(ValueError):
-    """The answer cannot be taken as given; ``field`` names the form field at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class NoRoomForGuests(AnswerError):
-    """An accepted invitee asked for more guests than places are left; ``free`` is how many."""
-
-    def __init__(self, free: int) -> None:
-        super().__init__("guests", f"Only {free} more guests fit: the event is full.")
-        self.free = free
+__all__ = ["AnswerError", "AnswerResult", "DeadlinePassed", "EventCancelled", "NoRoomForGuests",
+           "Substitute", "record_answer", "validate_answer", "validate_substitute"]
 
 
 class DeadlinePassed(Exception):
@@ -45,56 +31,12 @@ class EventCancelled(DeadlinePassed):
 
 
 @dataclass(frozen=True)
-class Substitute:
-    """Who answers instead of the invitee through a transferable link."""
-
-    name: str = ""
-    email: str = ""
-
-    def __bool__(self) -> bool:
-        return bool(self.name or self.email)
-
-
-@dataclass(frozen=True)
 class AnswerResult:
     response: Response
     #: The history row written, or None when the answer was the same as before.
     change: ResponseChange | None
     #: People moved up from the waiting list because this answer freed places.
     promoted: tuple[ResponseChange, ...] = field(default=())
-
-
-def validate_answer(invitee: Invitee, answer: str, guests: int, comment: str) -> Answer:
-    """Check an answer against the event's rules; raises AnswerError naming the field."""
-    parsed = next((a for a in CHOOSABLE_ANSWERS if a.value == answer), None)
-    if parsed is None:
-        raise AnswerError("response", "Please choose whether you accept or decline.")
-    maximum = invitee.event.max_guests
-    if guests < 0 or guests > maximum:
-        raise AnswerError("guests", f"The number of guests must be between 0 and {maximum}.")
-    if parsed is Answer.DECLINED and guests:
-        raise AnswerError("guests", "Guests can only come along when you accept.")
-    if len(comment) > COMMENT_MAX_LENGTH:
-        raise AnswerError("comment", f"A comment may have at most {COMMENT_MAX_LENGTH} characters.")
-    return parsed
-
-
-def validate_substitute(invitee: Invitee, substitute: Substitute) -> Substitute:
-    """Check a substitute's name and address; only a transferable link takes one."""
-    name, email = substitute.name.strip(), substitute.email.strip()
-    if not (name or email):
-        return Substitute()
-    if not invitee.event.transferable:
-        raise AnswerError("substitute_name", "This invitation is personal and cannot be "
-                                             "passed on; please contact the organisers.")
-    if not name or len(name) > 200:
-        raise AnswerError("substitute_name", "Please give the name of the person attending.")
-    try:
-        email = normalise_email(email)
-    except InvalidEmail:
-        raise AnswerError("substitute_email",
-                          "Please give a valid email address of the person attending.") from None
-    return Substitute(name, email)
 
 
 def record_answer(

@@ -11,25 +11,22 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from rsvp.calendar import event_ics
 from rsvp.extensions import db, limiter
 from rsvp.i18n import format_event_when, format_local_datetime, salutation
 from rsvp.invitees.models import Invitee
-from rsvp.mailing.background import deliver_soon
-from rsvp.mailing.services import queue_answer_mails
+from rsvp.mailing.dispatch import dispatch
 from rsvp.responses.forms import AnswerForm
 from rsvp.responses.models import Answer
 from rsvp.responses.models import Response as AnswerResponse
+from rsvp.responses.operations import answer_by_link
 from rsvp.responses.services import (
     AnswerError,
     DeadlinePassed,
     NoRoomForGuests,
     Substitute,
-    record_answer,
 )
 from rsvp.responses.waitlist import waitlist_position
 from rsvp.tokens import invitee_for_token
@@ -66,7 +63,6 @@ def page(token: str) -> tuple[str, int]:
     invitee = _load(token)
     current = invitee.response
     form = AnswerForm(
-        max_guests=invitee.event.max_guests,
         data={"response": _shown_answer(current),
               "guests": current.guests if current else 0,
               "comment": current.comment if current else "",
@@ -94,48 +90,36 @@ def _link_key() -> str:
 def answer(token: str):  # type: ignore[no-untyped-def]
     """Record the invitee's answer and queue its confirmation for a background sender."""
     invitee = _load(token)
-    form = AnswerForm(max_guests=invitee.event.max_guests)
+    form = AnswerForm()
     form.token = token
     if invitee.event.deadline_passed() or invitee.event.cancelled:
         return _render(invitee, form, 403)
     if not form.validate():
         return _render(invitee, form, 400)
     try:
-        result = record_answer(db.session, invitee, form.response.data,
-                               guests=form.guests.data or 0, comment=form.comment.data or "",
-                               substitute=_substitute(invitee, form))
+        outcome = answer_by_link(db.session, invitee, form.response.data or "",
+                                 guests=form.guests.data or 0, comment=form.comment.data or "",
+                                 substitute=_substitute(invitee, form))
     except DeadlinePassed:
         return _render(invitee, form, 403)
-    except NoRoomForGuests as exc:
-        db.session.rollback()
-        form.guests.errors = [_("The event is full: at most %(n)d more guests can come along.",
-                                n=exc.free)]
-        return _render(invitee, form, 409)
     except AnswerError as exc:
         db.session.rollback()
-        form[exc.field].errors = [SUBSTITUTE_ERRORS.get(exc.field, str(exc))]
-        return _render(invitee, form, 400)
-    message_ids = queue_answer_mails(db.session, invitee, result)
-    # Read before the commit expires the invitee: reading it after would cost a query.
-    event_id = invitee.event_id
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # A second tab answered at the same instant; its answer stands and is shown.
-        db.session.rollback()
-        message_ids = []
-    # Committed above, so never lost; sent by a background sender, not while the invitee waits.
-    deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]
-                 event_id, message_ids)
+        form[exc.field].errors = [exc.for_invitee]
+        return _render(invitee, form, 409 if isinstance(exc, NoRoomForGuests) else 400)
+    if _committed():
+        dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash("saved")
     return redirect(url_for("responses.page", token=token), 303)
 
 
-#: The service's messages about a substitute, in the page's language.
-SUBSTITUTE_ERRORS = {
-    "substitute_name": _l("Please give the name of the person attending."),
-    "substitute_email": _l("Please give a valid email address of the person attending."),
-}
+def _committed() -> bool:
+    """Commit; False when a second tab answered at the same instant (its answer stands)."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def _substitute(invitee: Invitee, form: AnswerForm) -> Substitute | None:

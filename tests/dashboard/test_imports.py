@@ -34,7 +34,9 @@ def test_the_preview_reports_every_row_and_writes_nothing(organiser_client, crea
     preview = upload(organiser_client, event, GOOD_AND_BAD)
     assert preview.status_code == 200
     assert "würde 2 hinzufügen, 0 aktualisieren" in preview.text
-    rejected = r'<td class="num">3</td><td>kein-at-zeichen</td><td>invalid email'
+    # The reason in the page's language (issue 14: it used to be email-validator's English).
+    rejected = (r'<td class="num">3</td><td>kein-at-zeichen</td><td>ungültige E-Mail-Adresse: '
+                r'Eine E-Mail-Adresse muss ein @-Zeichen enthalten.')
     assert re.search(rejected, preview.text)
     assert db.session.query(Invitee).count() == 0
 

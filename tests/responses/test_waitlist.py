@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from rsvp.events.services import update_event
+from rsvp.events.operations import update_event
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
 from rsvp.mailing.models import Message, MessageKind

@@ -1,0 +1,84 @@
+"""Mail as use cases: a bulk kind for an audience, a message to a group, a test to oneself.
+
+The send page, the announcement page and `rsvp send` call these, commit, and hand the
+Outcome to rsvp.mailing.dispatch; none of them queues mail itself.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from sqlalchemy.orm import Session
+
+from rsvp.events.models import Event
+from rsvp.invitees.models import Invitee
+from rsvp.mailing.content_models import UpdateRound
+from rsvp.mailing.mime import Outgoing, build_outgoing
+from rsvp.mailing.models import MessageKind, SentTest
+from rsvp.mailing.render import render_mail
+from rsvp.mailing.services import Audience, queue_messages
+from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
+from rsvp.mailing.updates import create_update_round
+from rsvp.outcome import Agent, Outcome
+
+
+def send_kind(session: Session, event: Event, kind: MessageKind, *, by: Agent,
+              audience: Audience | None = None, tag: str | None = None,
+              limit: int | None = None, dedup_key: str | None = None) -> Outcome:
+    """Queue ``kind`` for everyone in the audience who has not had it (raises AudienceError)."""
+    queued = queue_messages(session, event, kind, limit, audience=audience, tag=tag,
+                            dedup_key=dedup_key)
+    return Outcome(event.id, kind=kind, bulk=queued)
+
+
+@dataclass
+class GroupMessageOutcome(Outcome):
+    """The update round recorded, and its messages queued."""
+
+    update: UpdateRound | None = None
+
+
+def send_group_message(session: Session, event: Event, *, by: Agent, subject: str, body: str,
+                       audience: Audience, tag: str | None = None,
+                       translations: Mapping[str, tuple[str, str]] | None = None,
+                       limit: int | None = None) -> GroupMessageOutcome:
+    """Check and record a free message as a new update round, and queue it for the group.
+
+    Raises TemplateOverrideError naming the part at fault.
+    """
+    update = create_update_round(session, event, subject=subject, body=body,
+                                 audience=audience.value, tag=tag, translations=translations)
+    queued = send_kind(session, event, MessageKind.UPDATE, by=by, audience=audience, tag=tag,
+                       limit=limit, dedup_key=update.dedup_key)
+    return GroupMessageOutcome(event.id, kind=queued.kind, bulk=queued.bulk, update=update)
+
+
+def send_test(session: Session, invitee: Invitee, kind: MessageKind, *, by: Agent,
+              to: str) -> SentTest:
+    """Send ``invitee``'s mail of ``kind`` to the organiser's address ``to``, now; kept as a test.
+
+    The very bytes an invitee gets, but for the subject and the address. It never counts as
+    sent to the invitee; a failure is kept on the row (``error``), not raised.
+    """
+    rendered = render_mail(invitee, kind)
+    test = replace(rendered, subject=f"[Test] {rendered.subject}")
+    outgoing = build_outgoing(invitee, test, ("", to))
+    error = _send_now(outgoing)
+    sent = SentTest(event_id=invitee.event_id, invitee_id=invitee.id,
+                    organiser_id=by.organiser_id, kind=kind, recipient=outgoing.address,
+                    subject=test.subject, message_id=outgoing.message_id, error=error[:2000])
+    session.add(sent)
+    session.flush()
+    return sent
+
+
+def _send_now(outgoing: Outgoing) -> str:
+    """Hand one message to the SMTP server; returns the error, or "" when it was taken."""
+    try:
+        connection = open_connection()
+        try:
+            connection.deliver_bytes(outgoing.envelope_from, outgoing.recipients, outgoing.data)
+        finally:
+            connection.close()
+    except (SmtpUnavailable, DeliveryError) as exc:
+        return str(exc)
+    return ""

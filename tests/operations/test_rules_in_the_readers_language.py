@@ -1,0 +1,85 @@
+"""One rule, one home: the guest limit and the import's reasons, in the reader's language."""
+
+import io
+
+from sqlalchemy import select
+
+from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
+from tests.conftest import csrf_token
+from tests.dashboard.conftest import post_form
+from tests.responses.links import answer
+
+TOO_MANY = "anna@example.org,ja,9\n"
+
+
+def _upload(client, url: str, text: str, **fields: str):  # type: ignore[no-untyped-def]
+    return client.post(url, data={
+        "csrf_token": csrf_token(client.get(url).text), **fields,
+        "file": (io.BytesIO(text.encode()), "liste.csv")}, content_type="multipart/form-data")
+
+
+def _event(create_event, create_invitee, organiser, **overrides):  # type: ignore[no-untyped-def]
+    event = create_event(max_guests=2, **overrides)
+    event.owner_id = organiser.id
+    create_invitee(event, email="anna@example.org")
+    db.session.commit()
+    return event
+
+
+def test_the_guest_limit_reads_the_same_in_the_phone_form_and_the_answers_import(
+        organiser_client, create_event, create_invitee, organiser):
+    event = _event(create_event, create_invitee, organiser)
+    person = db.session.scalar(select(Invitee).where(Invitee.event_id == event.id))
+    url = f"/events/{event.slug}/invitees/{person.id}"
+    by_phone = post_form(organiser_client, url, f"{url}/answer", response="accepted",
+                         guests="9", channel="phone")
+    imported = _upload(organiser_client, f"/events/{event.slug}/answers/import",
+                       "email,answer,guests\n" + TOO_MANY)
+    assert "Höchstens 2 Begleitpersonen." in by_phone.text
+    assert "Höchstens 2 Begleitpersonen." in imported.text
+    assert "The number of guests" not in imported.text
+
+
+def test_an_invalid_address_in_an_invitee_import_is_a_german_sentence_on_the_german_dashboard(
+        organiser_client, create_event, organiser):
+    event = create_event()
+    event.owner_id = organiser.id
+    db.session.commit()
+    preview = _upload(organiser_client, f"/events/{event.slug}/import",
+                      "E-Mail;Vorname\nkein-at-zeichen;Hans\n")
+    assert ("ungültige E-Mail-Adresse: Eine E-Mail-Adresse muss ein @-Zeichen enthalten."
+            in preview.text)
+    assert "must have an @-sign" not in preview.text
+
+
+def test_the_english_dashboard_shows_the_same_reasons_in_english(
+        organiser_client, create_event, create_invitee, organiser):
+    event = _event(create_event, create_invitee, organiser)
+    organiser_client.set_cookie("lang", "en")
+    preview = _upload(organiser_client, f"/events/{event.slug}/import",
+                      "email,first_name\nkein-at-zeichen,Hans\n")
+    imported = _upload(organiser_client, f"/events/{event.slug}/answers/import",
+                       "email,answer,guests\n" + TOO_MANY + "nobody@example.org,yes,0\n")
+    assert "invalid email address: An email address must have an @-sign." in preview.text
+    assert "The number of guests must be between 0 and 2." in imported.text
+    assert "no invitee with this address in the event" in imported.text
+
+
+def test_the_cli_prints_the_reasons_in_english(runner, create_event, create_invitee, organiser,
+                                               tmp_path):
+    event = _event(create_event, create_invitee, organiser)
+    path = tmp_path / "antworten.csv"
+    path.write_text("email,answer,guests\n" + TOO_MANY, encoding="utf-8")
+    result = runner.invoke(args=["answers", "import", event.slug, str(path)])
+    assert "The number of guests must be between 0 and 2." in result.output
+
+
+def test_an_invitee_reads_the_guest_limit_in_their_own_language(
+        client, create_event, create_invitee, organiser):
+    event = _event(create_event, create_invitee, organiser)
+    english = create_invitee(event, email="sam@example.com", language="en")
+    german = db.session.scalar(select(Invitee).where(Invitee.email == "anna@example.org"))
+    assert "You may bring at most 2 guests." in answer(client, english, guests="3").text
+    assert "Sie können höchstens 2 Begleitpersonen mitbringen." in answer(
+        client, german, guests="3").text
