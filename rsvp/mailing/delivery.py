@@ -13,6 +13,10 @@ handler. Marking ``sending`` is a compare-and-set on the claim, so a sender whos
 taken over (it was too slow and counted as dead) skips the message instead of sending it a
 second time.
 
+What a refusal means (retry, and after how long; fail; also mark the invitee's address
+undeliverable) is ``rsvp.mailing.retry_policy``'s decision. The undeliverable mark is written
+on the same connection and in the same transaction as the message's ``failed``.
+
 The one window left is a crash between the server's 250 and the commit of that verdict
 (while the next message is being rendered; or a connection lost after the whole message
 went out, before the 250 came back): that one message stays ``sending``, is requeued once
