@@ -130,3 +130,31 @@ def test_a_new_address_clears_the_mark_and_takes_mail_again(runner, smtp_server,
     assert (person.bounced_at, person.bounce_reason) == (None, "")
     runner.invoke(args=["send", event.slug, "--kind", "invitation"])
     assert len(smtp_server.to("neu@example.org")) == 1
+
+
+def test_the_mark_and_the_failed_message_are_one_transaction(create_event):
+    from rsvp.dbtypes import utcnow
+    from rsvp.mailing.delivery import Verdict
+    from rsvp.mailing.services import queue_messages
+
+    event = create_event(invitees=1)
+    queue_messages(db.session, event, MessageKind.INVITATION)
+    since = utcnow()
+    db.session.execute(Message.__table__.update().values(status="sending", claimed_at=since))
+    db.session.commit()
+    [message] = messages_to(GONE)
+    failed = {"status": MessageStatus.FAILED, "last_error": UNKNOWN, "claimed_at": None}
+    with db.engine.connect() as writer:
+        Verdict(message, since, dict(failed), UNKNOWN).write(writer)
+        writer.rollback()
+    assert invitee(GONE).bounced_at is None and messages_to(GONE)[0].status == "sending"
+    with db.engine.connect() as writer:
+        # Taken over meanwhile (another claim): neither the verdict nor the mark is written.
+        Verdict(message, utcnow(), dict(failed), UNKNOWN).write(writer)
+        writer.commit()
+    assert invitee(GONE).bounced_at is None
+    with db.engine.connect() as writer:
+        Verdict(message, since, dict(failed), UNKNOWN).write(writer)
+        writer.commit()
+    assert invitee(GONE).bounce_reason == UNKNOWN
+    assert messages_to(GONE)[0].status is MessageStatus.FAILED
