@@ -427,7 +427,12 @@ def stats(slug: str, as_json: bool) -> None:
         click.echo(json.dumps(figures.as_dict()))
         return
     for name, value in figures.as_dict().items():
-        click.echo(f"{name:12} {'-' if value is None else value}")
+        if isinstance(value, dict):
+            # Per kind: "failed reminder 1".
+            for kind, number in value.items():
+                click.echo(f"{name.split('_')[0]} {kind:20} {number}")
+            continue
+        click.echo(f"{name:13} {'-' if value is None else value}")
 
 
 @click.command("export")

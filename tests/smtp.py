@@ -50,6 +50,9 @@ class RecordingHandler:
         #: Called with the recipients of each message, once it is kept; True closes the
         #: connection instead of answering 250: the sender cannot know it arrived.
         self.drop_after_data: Callable[[list[str]], bool] | None = None
+        #: Called with the recipients of each message once its data arrived; return an SMTP
+        #: reply such as "554 5.1.1 unknown" to refuse it there (as Exchange may), or None.
+        self.data_reply: Callable[[list[str]], str | None] | None = None
         #: Seconds to wait before answering DATA: a slow server.
         self.data_delay: float = 0.0
         #: Offer PIPELINING (RFC 2920) as Postfix and Exchange do; aiosmtpd reads commands
@@ -76,6 +79,8 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope):
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
+        if self.data_reply is not None and (reply := self.data_reply(list(envelope.rcpt_tos))):
+            return reply
         raw = envelope.original_content or envelope.content
         parsed = parse_message(raw)
         with self.lock:

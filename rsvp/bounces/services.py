@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from rsvp.bounces.dsn import Bounce, parse_bounce
 from rsvp.bounces.verp import message_id_from_return_path
 from rsvp.dbtypes import utcnow
+from rsvp.invitees.deliverability import mark_undeliverable
 from rsvp.invitees.emails import email_key
 from rsvp.mailing.models import Message
 
@@ -54,7 +55,7 @@ def ingest_bounces(session: Session, messages: Iterable[tuple[str, bytes]]) -> B
             if logged is None or logged.invitee is None:
                 report.unmatched.append(f"{name}: {bounce.recipient}")
                 continue
-            _mark(logged, bounce, report)
+            _mark(session, logged, bounce, report)
     session.flush()
     return report
 
@@ -74,11 +75,9 @@ def _logged_message(session: Session, bounce: Bounce) -> Message | None:
     return None
 
 
-def _mark(logged: Message, bounce: Bounce, report: BounceReport) -> None:
+def _mark(session: Session, logged: Message, bounce: Bounce, report: BounceReport) -> None:
     invitee = logged.invitee
     assert invitee is not None
     if invitee.bounced_at is None:
         report.marked.append((invitee.email, bounce.reason))
-    invitee.bounced_at = utcnow()
-    invitee.bounce_reason = bounce.reason
-    logged.bounced_at = invitee.bounced_at
+    mark_undeliverable(session, invitee.id, bounce.reason, utcnow(), message_id=logged.id)

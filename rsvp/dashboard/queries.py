@@ -17,7 +17,9 @@ from rsvp.responses.models import Answer, Response, ResponseChange
 
 PER_PAGE = 50
 ANSWER_FILTERS = ("accepted", "declined", "waitlisted", "none")
-DELIVERY_FILTERS = ("sent", "failed", "queued", "not_sent", "bounced")
+DELIVERY_FILTERS = ("sent", "failed", "queued", "not_sent", "undeliverable")
+#: Filter values renamed, still understood in links people saved.
+OLD_FILTER_NAMES = {"bounced": "undeliverable"}
 SORTS = ("name", "email", "organisation", "answered", "added")
 
 
@@ -56,7 +58,8 @@ class InviteeFilter:
         return cls(
             q=" ".join(str(args.get("q", "")).split())[:200],
             answer=_one_of(args.get("answer"), ANSWER_FILTERS),
-            delivery=_one_of(args.get("delivery"), DELIVERY_FILTERS),
+            delivery=_one_of(OLD_FILTER_NAMES.get(args.get("delivery"), args.get("delivery")),
+                             DELIVERY_FILTERS),
             tag=str(args.get("tag", "")).strip()[:100],
             sort=_one_of(args.get("sort"), SORTS) or "name",
             page=int(page) if str(page).isdigit() and 0 < int(page) < 1_000_000 else 1,
@@ -83,7 +86,10 @@ class InviteeRow:
     guests: int | None
     answered_at: datetime | None
     delivery: MessageStatus | None
+    #: The address is marked undeliverable (a bounce, or a mailbox that refused).
     bounced: bool = False
+    #: The server's reply that marked it.
+    bounce_reason: str = ""
     tags: list[str] = field(default_factory=list)
 
 
@@ -128,15 +134,15 @@ def invitee_page(session: Session, event: Event, flt: InviteeFilter,
     query = _filtered(
         select(Invitee.id, Invitee.email, Invitee.first_name, Invitee.last_name,
                Invitee.organisation, Response.answer, Response.guests, Response.answered_at,
-               invitation.status, Invitee.bounced_at),
+               invitation.status, Invitee.bounced_at, Invitee.bounce_reason),
         flt, invitation, join_response=True, join_invitation=True, sqlite=sqlite,
     ).where(Invitee.event_id == event.id)
     ordered = _sorted(query, flt.sort).limit(per_page).offset((page - 1) * per_page)
     rows = [
         InviteeRow(id=i, email=email, name=" ".join(p for p in (first, last) if p),
                    organisation=org, answer=answer, guests=guests, answered_at=answered_at,
-                   delivery=status, bounced=bounced_at is not None)
-        for i, email, first, last, org, answer, guests, answered_at, status, bounced_at
+                   delivery=status, bounced=bounced_at is not None, bounce_reason=reason)
+        for i, email, first, last, org, answer, guests, answered_at, status, bounced_at, reason
         in session.execute(ordered)
     ]
     tags = _tags(session, [row.id for row in rows])
@@ -190,7 +196,7 @@ def _filtered(query: Select, flt: InviteeFilter, invitation: Any, *, join_respon
         query = query.where(Response.id.is_(None))
     elif flt.answer:
         query = query.where(Response.answer == Answer(flt.answer))
-    if flt.delivery == "bounced":
+    if flt.delivery == "undeliverable":
         query = query.where(Invitee.bounced_at.is_not(None))
     elif flt.delivery == "not_sent":
         query = query.where(invitation.id.is_(None))

@@ -1,6 +1,6 @@
 """Where an event stands, counted in the database."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from rsvp.responses.models import Answer, Response
 @dataclass(frozen=True)
 class EventStats:
     invited: int
+    #: Of the first invitations: sent and failed (resends and other kinds: failed_by_kind).
     sent: int
     failed: int
     accepted: int
@@ -25,8 +26,12 @@ class EventStats:
     #: Accepted invitees plus their guests: the people who will come.
     headcount: int
     capacity: int | None
+    #: Invitees whose address is marked undeliverable (a bounce, or a mailbox that refused).
+    undeliverable: int = 0
+    #: Failed messages per kind, of the kinds that have any (resends and reminders included).
+    failed_by_kind: dict[str, int] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, int | None]:
+    def as_dict(self) -> dict[str, int | dict[str, int] | None]:
         return asdict(self)
 
     @property
@@ -36,7 +41,7 @@ class EventStats:
 
 
 def event_stats(session: Session, event: Event) -> EventStats:
-    """Count invitees, deliveries and answers with three aggregate queries."""
+    """Count invitees, deliveries and answers with five aggregate queries."""
     invited = session.scalar(
         select(func.count()).select_from(Invitee).where(Invitee.event_id == event.id)) or 0
     sent, failed = session.execute(
@@ -54,6 +59,8 @@ def event_stats(session: Session, event: Event) -> EventStats:
             func.coalesce(func.sum(case((Response.answer == Answer.ACCEPTED, Response.guests))), 0),
         ).where(Response.event_id == event.id)
     ).one()
+    undeliverable = session.scalar(select(func.count()).select_from(Invitee).where(
+        Invitee.event_id == event.id, Invitee.bounced_at.is_not(None))) or 0
     # Invitees removed after the retention period live on as anonymous counts.
     kept = event.purged_counts or {}
     invited += kept.get("invited", 0)
@@ -65,5 +72,15 @@ def event_stats(session: Session, event: Event) -> EventStats:
         invited=invited, sent=sent, failed=failed, accepted=accepted, declined=declined,
         waitlisted=waitlisted, no_response=invited - accepted - declined - waitlisted,
         guests=guests, headcount=accepted + guests,
-        capacity=event.capacity,
+        capacity=event.capacity, undeliverable=undeliverable,
+        failed_by_kind=_failed_by_kind(session, event),
     )
+
+
+def _failed_by_kind(session: Session, event: Event) -> dict[str, int]:
+    """How many messages of each kind failed for good; kinds without failures left out."""
+    return {kind.value: number for kind, number in session.execute(
+        select(Message.kind, func.count())
+        .where(Message.event_id == event.id, Message.status == MessageStatus.FAILED)
+        .group_by(Message.kind).order_by(Message.kind)
+    )}

@@ -4,17 +4,17 @@ import csv
 import io
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session, aliased
 
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
-from rsvp.mailing.models import Message, MessageKind
+from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.responses.models import Response
 
 HEADER = ["email", "salutation", "title", "first_name", "last_name", "organisation", "language",
           "invitation", "invitation_sent_at", "answer", "guests", "comment", "answered_at",
-          "substitute_name", "substitute_email"]
+          "substitute_name", "substitute_email", "last_delivery_error", "last_delivery_at"]
 #: Spreadsheet programs run cells starting with these as formulas.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,15 +28,17 @@ def neutralise(value: object) -> str:
 def export_rows(session: Session, event: Event, *, chunk: int = 2000) -> Iterator[list[str]]:
     """Yield the header and one row per invitee, fetching in chunks to keep memory flat."""
     yield HEADER
-    invitation = aliased(Message)
+    invitation, latest = aliased(Message), aliased(Message)
     query = (
         select(Invitee.email, Invitee.salutation, Invitee.academic_title, Invitee.first_name,
                Invitee.last_name, Invitee.organisation, Invitee.language,
                invitation.status, invitation.sent_at,
                Response.answer, Response.guests, Response.comment, Response.answered_at,
-               Response.substitute_name, Response.substitute_email)
+               Response.substitute_name, Response.substitute_email,
+               *_last_delivery(latest))
         .outerjoin(invitation, (invitation.invitee_id == Invitee.id)
                    & (invitation.dedup_key == MessageKind.INVITATION.value))
+        .outerjoin(latest, latest.id == _latest_finished_message())
         .outerjoin(Response, Response.invitee_id == Invitee.id)
         .where(Invitee.event_id == event.id)
         .order_by(Invitee.id)
@@ -45,15 +47,35 @@ def export_rows(session: Session, event: Event, *, chunk: int = 2000) -> Iterato
     for row in session.execute(query):
         (email, salutation, title, first, last, organisation, language,
          status, sent_at, answer, guests, comment, answered_at, substitute_name,
-         substitute_email) = row
+         substitute_email, delivery_error, delivery_at) = row
         yield [neutralise(v) for v in (
             email, salutation or "", title, first, last, organisation, language or "",
             status.value if status else "not sent",
             sent_at.isoformat(timespec="seconds") if sent_at else "",
             answer.value if answer else "", "" if guests is None else guests, comment or "",
             answered_at.isoformat(timespec="seconds") if answered_at else "",
-            substitute_name or "", substitute_email or "",
+            substitute_name or "", substitute_email or "", delivery_error or "",
+            delivery_at.isoformat(timespec="seconds") if delivery_at else "",
         )]
+
+
+def _latest_finished_message() -> ColumnElement[int]:
+    """The id of the invitee's message whose delivery ended last (sent or failed)."""
+    return (select(Message.id)
+            .where(Message.invitee_id == Invitee.id,
+                   Message.status.in_([MessageStatus.SENT, MessageStatus.FAILED]))
+            .order_by(Message.updated_at.desc(), Message.id.desc()).limit(1)
+            .correlate(Invitee).scalar_subquery())
+
+
+def _last_delivery(latest: type[Message]) -> tuple[ColumnElement, ColumnElement]:
+    """The server's reply and its time: the undeliverable mark's if the address has one (a
+    refusal or a bounce), else the latest finished message's ("" when it was sent)."""
+    marked = Invitee.bounced_at.is_not(None)
+    error = case((marked, Invitee.bounce_reason),
+                 (latest.status == MessageStatus.FAILED, latest.last_error), else_="")
+    at = case((marked, Invitee.bounced_at), else_=latest.updated_at)
+    return error, at
 
 
 def csv_lines(

@@ -10,6 +10,7 @@ from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.mailing.delivery import unfinished_retry_in
 from rsvp.mailing.models import MessageKind
+from rsvp.mailing.retry_policy import out_of_attempts, unavailable_retry_in
 from rsvp.mailing.services import deliver_due
 from rsvp.mailing.smtp import SmtpUnavailable
 
@@ -128,13 +129,13 @@ class SenderPool:
             except SmtpUnavailable as exc:
                 # Nothing is lost: the messages stay queued; try again after the longest backoff.
                 self.app.logger.warning("messages %s stay queued: %s", message_ids, exc)
-                again_in = float(self.app.config["MAIL_RETRY_MAX"])
+                again_in = unavailable_retry_in(self.app.config)
             except Exception:
                 self.app.logger.exception("delivery of messages %s failed", message_ids)
                 return
             finally:
                 db.session.remove()
-        if again_in is not None and runs + 1 < int(self.app.config["MAIL_MAX_ATTEMPTS"]):
+        if again_in is not None and not out_of_attempts(runs + 1, self.app.config):
             # Deferred after a temporary failure, or held by another sender: come back later.
             # Past the attempts they stay queued for the next `rsvp send`, never lost.
             timer = threading.Timer(again_in, self.submit, (event_id, message_ids, runs + 1))

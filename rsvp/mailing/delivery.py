@@ -13,6 +13,10 @@ handler. Marking ``sending`` is a compare-and-set on the claim, so a sender whos
 taken over (it was too slow and counted as dead) skips the message instead of sending it a
 second time.
 
+What a refusal means (retry, and after how long; fail; also mark the invitee's address
+undeliverable) is ``rsvp.mailing.retry_policy``'s decision. The undeliverable mark is written
+on the same connection and in the same transaction as the message's ``failed``.
+
 The one window left is a crash between the server's 250 and the commit of that verdict
 (while the next message is being rendered; or a connection lost after the whole message
 went out, before the 250 came back): that one message stays ``sending``, is requeued once
@@ -35,18 +39,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from rsvp.bounces.verp import return_path
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
+from rsvp.invitees.deliverability import REASON_LENGTH, mark_undeliverable
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.mime import Outgoing, build_outgoing
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.ratelimit import RateLimiter, rate_limiter
 from rsvp.mailing.render import UnknownUpdate, render_mail
-from rsvp.mailing.smtp import (
-    DeliveryError,
-    SmtpBusy,
-    SmtpConnection,
-    is_throttling,
-    open_connection,
-)
+from rsvp.mailing.retry_policy import Failure, classify, gives_up, out_of_attempts, retry_in
+from rsvp.mailing.smtp import DeliveryError, SmtpBusy, SmtpConnection, open_connection
 from rsvp.mailing.templates_custom import overrides_per_batch
 from rsvp.mailing.turns import WriteTurns
 
@@ -111,9 +111,9 @@ def deliver_due(
             # A throttled server turned the session away; its claims were given back. Come
             # back after the throttling backoff, a bounded number of times.
             busy += 1
-            if not wait_for_retries or busy >= int(config["MAIL_MAX_ATTEMPTS"]):
+            if not wait_for_retries or out_of_attempts(busy, config):
                 raise
-            time.sleep(_backoff("MAIL_THROTTLE_RETRY_", busy))
+            time.sleep(retry_in(Failure.THROTTLED, busy, config))
             continue
         busy = 0
         # An answer's confirmation is a run of its own: spare it the claim that finds nothing.
@@ -220,11 +220,25 @@ class Verdict:
     message: Message
     sending_since: datetime
     values: dict[str, object]
+    #: The reply of a mailbox that refused for good: the invitee is marked with it.
+    undeliverable: str | None = None
 
     def write(self, writer: Connection) -> MessageStatus:
         """Record it (unless the message was meanwhile recovered as stale); the new status."""
-        _record(writer, self.message, self.sending_since, self.values)
+        if _record(writer, self.message, self.sending_since, self.values) and self.undeliverable:
+            _mark_undeliverable(writer, self.message, self.undeliverable)
         return self.message.status
+
+
+def _mark_undeliverable(writer: Connection, message: Message, reason: str) -> None:
+    """Mark the invitee as a bounce would, in the transaction that fails the message."""
+    at = utcnow()
+    assert message.invitee_id is not None, "a claimed message always has its invitee"
+    mark_undeliverable(writer, message.invitee_id, reason, at, message_id=message.id)
+    set_committed_value(message, "bounced_at", at)
+    if message.invitee is not None:
+        set_committed_value(message.invitee, "bounced_at", at)
+        set_committed_value(message.invitee, "bounce_reason", reason[:REASON_LENGTH])
 
 
 def _hand_over(writer: Connection, turns: WriteTurns, connection: SmtpConnection,
@@ -255,11 +269,18 @@ def _hand_over(writer: Connection, turns: WriteTurns, connection: SmtpConnection
     try:
         connection.deliver_bytes(return_path(message.id), outgoing.recipients, outgoing.data)
     except DeliveryError as error:
-        outcome = _failure_values(message, error)
-    else:
-        outcome = {"status": MessageStatus.SENT, "sent_at": utcnow(), "last_error": "",
-                   "next_attempt_at": None}
-    return Verdict(message, sending_since, {**outcome, "claimed_at": None})
+        return _refused(message, sending_since, error)
+    return Verdict(message, sending_since, {
+        "status": MessageStatus.SENT, "sent_at": utcnow(), "last_error": "",
+        "next_attempt_at": None, "claimed_at": None})
+
+
+def _refused(message: Message, sending_since: datetime, error: DeliveryError) -> Verdict:
+    """The verdict on a refusal; a mailbox that refused for good marks the invitee too."""
+    failure = classify(error)
+    values = {**_failure_values(message, error, failure), "claimed_at": None}
+    mailbox = failure is Failure.MAILBOX
+    return Verdict(message, sending_since, values, str(error) if mailbox else None)
 
 
 def _mark_sending(writer: Connection, message: Message, outgoing: Outgoing,
@@ -275,10 +296,10 @@ def _mark_sending(writer: Connection, message: Message, outgoing: Outgoing,
 
 
 def _record(writer: Connection, message: Message, sending_since: datetime,
-            values: dict[str, object]) -> None:
+            values: dict[str, object]) -> bool:
     """Write the server's verdict, unless the message was meanwhile recovered as stale."""
     values["updated_at"] = utcnow()
-    _compare_and_set(writer, message, MessageStatus.SENDING, sending_since, values)
+    return _compare_and_set(writer, message, MessageStatus.SENDING, sending_since, values)
 
 
 #: ``_compare_and_set`` without a condition on the claim.
@@ -314,29 +335,20 @@ def _compare_and_set_statement(mode: str, keys: tuple[str, ...]) -> Update:
         {key: bindparam(key, type_=table.c[key].type) for key in keys})
 
 
-def _backoff(prefix: str, attempt: int) -> float:
-    """Seconds to wait after the ``attempt``-th failure: base * 2**(attempt-1), capped."""
-    config = current_app.config
-    return min(float(config[prefix + "BASE"]) * 2 ** (attempt - 1), float(config[prefix + "MAX"]))
-
-
-def _failure_values(message: Message, error: DeliveryError) -> dict[str, object]:
-    """Failed for good (5xx, or out of attempts) or queued again after a backoff.
-
-    Throttling replies back off longer (MAIL_THROTTLE_RETRY_*): retrying a throttled server
-    after seconds only prolongs the throttling. The batch goes on with the next message.
-    """
+def _failure_values(message: Message, error: DeliveryError,
+                    failure: Failure) -> dict[str, object]:
+    """Failed for good (permanent, or out of attempts) or queued again after the backoff the
+    retry policy says. The batch goes on with the next message."""
     config = current_app.config
     values: dict[str, object] = {"last_error": str(error)[:2000]}
     if error.uncertain:
         values["maybe_duplicate"] = True
-    if error.permanent or message.attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
+    if gives_up(failure, message.attempts, config):
         values["status"] = MessageStatus.FAILED
         return values
-    prefix = "MAIL_THROTTLE_RETRY_" if is_throttling(error) else "MAIL_RETRY_"
-    delay = _backoff(prefix, message.attempts)
     values["status"] = MessageStatus.QUEUED
-    values["next_attempt_at"] = utcnow() + timedelta(seconds=delay)
+    values["next_attempt_at"] = utcnow() + timedelta(
+        seconds=retry_in(failure, message.attempts, config))
     return values
 
 

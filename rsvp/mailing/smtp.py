@@ -8,6 +8,7 @@ import flask_mail
 from flask import current_app
 
 from rsvp.extensions import mail
+from rsvp.mailing import retry_policy
 
 
 class SmtpUnavailable(Exception):
@@ -15,10 +16,11 @@ class SmtpUnavailable(Exception):
 
 
 class DeliveryError(Exception):
-    """The server did not accept one message."""
+    """The server did not accept one message; what it means is ``rsvp.mailing.retry_policy``'s
+    to say."""
 
     def __init__(self, code: int | None, reply: str, *, uncertain: bool = False,
-                 refused: bool = False) -> None:
+                 refused: bool = False, stage: str | None = None) -> None:
         super().__init__(code, reply)
         self.code = code
         self.reply = reply
@@ -27,28 +29,15 @@ class DeliveryError(Exception):
         #: The whole message had been sent when the connection was lost: the server may
         #: have accepted it without our hearing the 250.
         self.uncertain = uncertain
+        #: The command refused: "mail", "rcpt" or "data" (None: before, or no reply).
+        self.stage = stage
 
     @property
     def permanent(self) -> bool:
-        return self.refused or (self.code is not None and 500 <= self.code < 600)
+        return retry_policy.is_permanent(self)
 
     def __str__(self) -> str:
         return f"{self.code} {self.reply}" if self.code else self.reply
-
-
-#: How servers say "you send too much at once" (Exchange Online: "432 4.3.2 Concurrent
-#: connections limit exceeded", "451 4.7.500 Server busy", "421 4.7.0 ... throttled").
-#: Not "try again later": greylisting says that too, and wants the ordinary retry.
-THROTTLING_MARKS = ("4.3.2", "4.7.500", "concurrent connections", "server busy", "throttl",
-                    "too many", "rate limit")
-
-
-def is_throttling(error: DeliveryError) -> bool:
-    """A temporary refusal because of our pace, not because of this message."""
-    if error.code == 432:
-        return True
-    reply = error.reply.lower()
-    return error.code in (421, 450, 451, 452) and any(mark in reply for mark in THROTTLING_MARKS)
 
 
 class SmtpBusy(SmtpUnavailable):
@@ -87,7 +76,7 @@ class SmtpConnection(flask_mail.Connection):
                 host.close()
             refusal = DeliveryError(exc.smtp_code, _text(exc.smtp_error))
             where = f"the SMTP server {state.server}:{state.port}"
-            if is_throttling(refusal):
+            if retry_policy.is_throttling(refusal):
                 raise SmtpBusy(f"{where} is busy: {refusal}", refusal) from None
             raise SmtpUnavailable(f"{where} refused the session: {refusal}") from None
         except (OSError, smtplib.SMTPException) as exc:
@@ -143,7 +132,7 @@ class SmtpConnection(flask_mail.Connection):
                 raise refusal
             stage_done = True
             host.send(_dot_stuffed(data))
-            self._expect(host.getreply(), (250,))
+            self._expect(host.getreply(), (250,), "data")
         except smtplib.SMTPResponseException as exc:
             self._reset()
             raise DeliveryError(exc.smtp_code, _text(exc.smtp_error)) from None
@@ -158,6 +147,7 @@ class SmtpConnection(flask_mail.Connection):
         """MAIL and RCPT, then DATA; the first refusal, or None once the server waits for
         the data."""
         expected = [(250,)] + [(250, 251)] * (len(commands) - 1) + [(354,)]
+        stages = ["mail"] + ["rcpt"] * (len(commands) - 1) + ["data"]
         commands = [*commands, b"DATA"]
         if host.has_extn("pipelining"):
             host.send(b"".join(command + b"\r\n" for command in commands))
@@ -171,8 +161,8 @@ class SmtpConnection(flask_mail.Connection):
                     break
         for reply in replies:
             _connected(reply)
-        refusals = [DeliveryError(code, _text(reply))
-                    for (code, reply), codes in zip(replies, expected, strict=False)
+        refusals = [DeliveryError(code, _text(reply), stage=stage)
+                    for (code, reply), codes, stage in zip(replies, expected, stages, strict=False)
                     if code not in codes]
         if refusals and replies[-1][0] == 354:
             # DATA was accepted although a recipient was refused: end the empty message.
@@ -180,11 +170,11 @@ class SmtpConnection(flask_mail.Connection):
             host.getreply()
         return refusals[0] if refusals else None
 
-    def _expect(self, answer: tuple[int, bytes], codes: tuple[int, ...]) -> None:
+    def _expect(self, answer: tuple[int, bytes], codes: tuple[int, ...], stage: str) -> None:
         code, reply = _connected(answer)
         if code not in codes:
             self._reset()
-            raise DeliveryError(code, _text(reply))
+            raise DeliveryError(code, _text(reply), stage=stage)
 
     def _reset(self) -> None:
         """Forget the refused transaction so the connection can take the next message."""

@@ -16,6 +16,7 @@ from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.mailing.delivery import deliver_due, unfinished_retry_in
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.retry_policy import unavailable_retry_in
 from rsvp.mailing.smtp import SmtpUnavailable
 
 logger = get_task_logger(__name__)
@@ -31,7 +32,7 @@ def deliver_chunk(event_id: int, message_ids: list[int]) -> dict[str, int]:
         report = deliver_due(db.session, event, message_ids=message_ids,
                              wait_for_retries=False)
     except SmtpUnavailable as exc:
-        delay = float(current_app.config["MAIL_RETRY_MAX"])
+        delay = unavailable_retry_in(current_app.config)
         logger.warning("SMTP server unavailable, chunk of event %s again in %ss: %s",
                        event_id, delay, exc)
         deliver_chunk.apply_async((event_id, message_ids), countdown=delay)

@@ -222,3 +222,22 @@ def test_a_sent_email_is_shown_as_it_went_out_in_a_sandbox(organiser_client, eve
     page = organiser_client.get(f"/events/{event.slug}/messages/{message.id}")
     assert "Sehr geehrte Frau Potz," in page.text
     assert 'sandbox="" srcdoc="&lt;p&gt;Hallo &lt;script&gt;' in page.text
+
+
+@pytest.mark.parametrize(("language", "badge"), [("de", "unzustellbar"), ("en", "undeliverable")])
+def test_the_list_shows_an_address_a_mailbox_refused_with_the_reply_and_filters_it(
+        organiser_client, smtp_server, create_event, language, badge):
+    from rsvp.mailing.services import deliver_due, queue_messages
+
+    event = create_event(invitees=2)
+    refusal = "550 5.1.1 <person1@example.org>: mailbox unavailable"
+    smtp_server.handler.rcpt_reply = lambda rcpt: refusal if rcpt == "person1@example.org" else None
+    queue_messages(db.session, event, MessageKind.INVITATION)
+    db.session.commit()
+    deliver_due(db.session, event)
+    listed = organiser_client.get(f"/events/{event.slug}/invitees?delivery=undeliverable",
+                                  headers={"Accept-Language": language})
+    assert "person1@example.org" in listed.text and "person2@example.org" not in listed.text
+    assert badge in listed.text
+    assert "550 5.1.1 &lt;person1@example.org&gt;: mailbox unavailable" in listed.text
+    assert 'value="undeliverable" selected' in listed.text

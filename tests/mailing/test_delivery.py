@@ -215,7 +215,7 @@ def test_two_senders_at_once_send_each_message_exactly_once(app, smtp_server, cr
 
 
 def test_greylisting_is_not_taken_for_throttling():
-    from rsvp.mailing.delivery import is_throttling
+    from rsvp.mailing.retry_policy import is_throttling
     from rsvp.mailing.smtp import DeliveryError
 
     assert not is_throttling(DeliveryError(451, "4.7.1 Greylisted, try again later"))
