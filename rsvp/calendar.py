@@ -8,6 +8,7 @@ from icalendar import Calendar, vCalAddress, vText, vUri
 from icalendar import Event as CalendarEvent
 from icalendar.parser import Contentline
 
+from rsvp.calendar_zones import vtimezone_lines
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
@@ -134,6 +135,17 @@ def _event_part(values: tuple[object, ...], method: str) -> tuple[bytes, bytes]:
 
 @lru_cache(maxsize=64)
 def _vtimezone(zone: str) -> bytes:
+    """The zone's VTIMEZONE: yearly rules as Outlook writes them, else a list of changes."""
+    lines = vtimezone_lines(zone)
+    if lines is None:
+        return _listed_vtimezone(zone)
+    return b"".join(fold(line.encode("ascii")) + b"\r\n" for line in lines)
+
+
+def _listed_vtimezone(zone: str) -> bytes:
+    """icalendar's VTIMEZONE, each change an RDATE (1970 to 2038): for the few zones whose
+    rules RRULE cannot say or whose tz data lists changes beyond its rules (Cairo, Casablanca,
+    Gaza)."""
     calendar = Calendar()
     calendar.add("dtstart", datetime(2000, 1, 1, tzinfo=ZoneInfo(zone)))
     calendar.add_missing_timezones()
