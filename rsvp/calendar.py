@@ -1,6 +1,5 @@
 """iCalendar files (RFC 5545) for an event."""
 
-from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -135,21 +134,8 @@ def _event_part(values: tuple[object, ...], method: str) -> tuple[bytes, bytes]:
 
 @lru_cache(maxsize=64)
 def _vtimezone(zone: str) -> bytes:
-    """The zone's VTIMEZONE: yearly rules as Outlook writes them, else a list of changes."""
-    lines = vtimezone_lines(zone)
-    if lines is None:
-        return _listed_vtimezone(zone)
-    return b"".join(fold(line.encode("ascii")) + b"\r\n" for line in lines)
-
-
-def _listed_vtimezone(zone: str) -> bytes:
-    """icalendar's VTIMEZONE, each change an RDATE (1970 to 2038): for the few zones whose
-    rules RRULE cannot say or whose tz data lists changes beyond its rules (Cairo, Casablanca,
-    Gaza)."""
-    calendar = Calendar()
-    calendar.add("dtstart", datetime(2000, 1, 1, tzinfo=ZoneInfo(zone)))
-    calendar.add_missing_timezones()
-    return b"".join(c.to_ical() for c in calendar.walk("VTIMEZONE"))
+    """The zone's VTIMEZONE: yearly rules as Outlook writes them (rsvp.calendar_zones)."""
+    return b"".join(fold(line.encode("ascii")) + b"\r\n" for line in vtimezone_lines(zone))
 
 
 def _attendee(person: Invitee, attending: bool) -> vCalAddress:

@@ -6,8 +6,7 @@ yearly RRULE each. Those rules come from the zone's own tz data: the POSIX TZ st
 end of its TZif file (RFC 8536 section 3.3, e.g. ``CET-1CEST,M3.5.0,M10.5.0/3``), which
 describes every year after the file's last listed change. Before using it we check it against
 zoneinfo for the coming years; where it disagrees (a change already scheduled, Morocco's
-Ramadan offsets), or where RRULE cannot say it, ``vtimezone_lines`` gives None and the caller
-keeps icalendar's list of changes.
+Ramadan offsets), or where RRULE cannot say it, the zone keeps icalendar's list of changes.
 """
 
 import re
@@ -17,6 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo
+
+from icalendar import Calendar
 
 #: DTSTART of the components: the rule's first change in 1970, as Google and Thunderbird
 #: write (Outlook writes 1601); only later years matter for an event.
@@ -56,8 +57,29 @@ class Period:
     starts: Rule | None = None
 
 
-def vtimezone_lines(key: str) -> list[str] | None:
-    """The VTIMEZONE of IANA zone ``key`` as unfolded lines, or None where rules won't do."""
+def vtimezone_lines(key: str) -> list[str]:
+    """The VTIMEZONE of IANA zone ``key`` as unfolded lines: rules, else a list of changes."""
+    return rule_lines(key) or listed_lines(key)
+
+
+def listed_lines(key: str) -> list[str]:
+    """icalendar's VTIMEZONE, each change from 1970 to 2038 an RDATE: for the few zones that
+    rules cannot say. One RDATE a line: vobject reads only the first date of a list."""
+    calendar = Calendar()
+    calendar.add("dtstart", datetime(2000, 1, 1, tzinfo=ZoneInfo(key)))
+    calendar.add_missing_timezones()
+    text = b"".join(c.to_ical() for c in calendar.walk("VTIMEZONE")).decode("ascii")
+    lines: list[str] = []
+    for line in text.replace("\r\n ", "").splitlines():  # unfolded
+        if line.startswith("RDATE:"):
+            lines += [f"RDATE:{day}" for day in line.removeprefix("RDATE:").split(",")]
+        else:
+            lines.append(line)
+    return lines
+
+
+def rule_lines(key: str) -> list[str] | None:
+    """The VTIMEZONE with yearly rules as unfolded lines, or None where rules won't do."""
     footer = zone_footer(key)
     periods = parse_footer(footer) if footer else None
     if periods is None or not agrees_with_zoneinfo(periods, ZoneInfo(key)):
