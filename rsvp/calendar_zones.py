@@ -95,7 +95,10 @@ def rule_lines(key: str) -> list[str] | None:
 
 def zone_footer(key: str) -> str | None:
     """The POSIX TZ string of a zone's TZif file, from where zoneinfo reads the zone."""
-    data = _tzif(key)
+    try:
+        data = _tzif(key)
+    except (OSError, ModuleNotFoundError):  # not a file (as "UTC" may be), no tzdata package
+        return None
     if data[:4] != b"TZif" or data[4:5] not in (b"2", b"3", b"4") or not data.endswith(b"\n"):
         return None  # version 1 files have no footer
     return data[data.rindex(b"\n", 0, len(data) - 1) + 1:-1].decode("ascii") or None
