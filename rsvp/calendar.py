@@ -1,6 +1,5 @@
 """iCalendar files (RFC 5545) for an event."""
 
-from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -8,6 +7,7 @@ from icalendar import Calendar, vCalAddress, vText, vUri
 from icalendar import Event as CalendarEvent
 from icalendar.parser import Contentline
 
+from rsvp.calendar_zones import vtimezone_lines
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
@@ -134,10 +134,8 @@ def _event_part(values: tuple[object, ...], method: str) -> tuple[bytes, bytes]:
 
 @lru_cache(maxsize=64)
 def _vtimezone(zone: str) -> bytes:
-    calendar = Calendar()
-    calendar.add("dtstart", datetime(2000, 1, 1, tzinfo=ZoneInfo(zone)))
-    calendar.add_missing_timezones()
-    return b"".join(c.to_ical() for c in calendar.walk("VTIMEZONE"))
+    """The zone's VTIMEZONE: yearly rules as Outlook writes them (rsvp.calendar_zones)."""
+    return b"".join(fold(line.encode("ascii")) + b"\r\n" for line in vtimezone_lines(zone))
 
 
 def _attendee(person: Invitee, attending: bool) -> vCalAddress:
