@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rsvp.config import ConfigurationError, load_config
 from rsvp.extensions import csrf, db, limiter, login_manager, mail, migrate
@@ -23,6 +24,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    if hops := int(app.config["PROXY_FIX_HOPS"] or 0):
+        # Only hops we were told about: a forged X-Forwarded-For must not pick the client.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_blueprints(app)
     from rsvp.cli import register_commands

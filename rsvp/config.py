@@ -5,8 +5,12 @@ from pathlib import Path
 
 from flask import Flask
 
+from rsvp.config_checks import InvalidSender, check_sender, weak_key_reason
+
 #: Values that must never sign links in production.
 WEAK_SECRET_KEYS = {"", "dev", "secret", "change-me", "changeme"}
+#: How to make a key that passes, said in every refusal.
+MAKE_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 DEFAULTS: dict[str, object] = {
     #: "development" or "production". Production refuses to start without a real secret key.
@@ -65,15 +69,24 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
-    #: Where the login brake counts failed attempts; e.g. redis://127.0.0.1:6379/1 for several
-    #: processes. Memory is per process.
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
+    #: (Werkzeug's ProxyFix). 0: no proxy, the headers are ignored and the peer is the client.
+    "PROXY_FIX_HOPS": 0,
+    #: Where the answers' rate limits count; e.g. redis://127.0.0.1:6379/1 for several
+    #: processes. Memory is per process. (Failed logins are counted in the database.)
     "RATELIMIT_STORAGE_URI": "memory://",
-    #: Failed logins allowed per client address (and, separately, per email address).
     #: Answers through one link, and from one network address: a circulating link or a
     #: script must not flood the history or the confirmation mails.
     "ANSWER_RATE_LIMIT_PER_LINK": "10 per minute;60 per hour",
     "ANSWER_RATE_LIMIT_PER_ADDRESS": "30 per minute;600 per hour",
+    #: Failed logins allowed per pair of email address and client address: the guesser is
+    #: braked, the account's owner on another client is not.
     "LOGIN_RATE_LIMIT": "5 per minute;20 per hour",
+    #: Failed logins allowed per client address, whatever the email address (spraying).
+    "LOGIN_RATE_LIMIT_PER_CLIENT": "30 per minute;100 per hour",
+    #: Failed logins allowed per email address from all clients together; beyond it only a
+    #: client that has not failed on this address in that time may still try.
+    "LOGIN_RATE_LIMIT_PER_ACCOUNT": "100 per hour",
 }
 
 
@@ -98,12 +111,39 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     production = config["ENV"] == "production"
     if production:
         config["SESSION_COOKIE_SECURE"] = True
+    _check_secret_keys(app, production)
+    _check_sender(config["MAIL_DEFAULT_SENDER"])
+
+
+def _check_secret_keys(app: Flask, production: bool) -> None:
+    """Refuse, in production, a missing, well-known or guessable key or fallback."""
+    config = app.config
     if not config["SECRET_KEY"]:
         if production:
             raise ConfigurationError("RSVP_SECRET_KEY must be set in production")
         config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
-    elif production and config["SECRET_KEY"] in WEAK_SECRET_KEYS:
+        return
+    # RSVP_SECRET_KEY=12345 arrives as a number (from_prefixed_env reads JSON).
+    config["SECRET_KEY"] = str(config["SECRET_KEY"])
+    if not production:
+        return
+    if config["SECRET_KEY"] in WEAK_SECRET_KEYS:
         raise ConfigurationError("RSVP_SECRET_KEY is a well-known value: choose a random one")
+    # A fallback still verifies links and cookies as the key does: a weak one is as forgeable.
+    for name, key in [("RSVP_SECRET_KEY", config["SECRET_KEY"]),
+                      *(("RSVP_SECRET_KEY_FALLBACKS", k) for k in config["SECRET_KEY_FALLBACKS"])]:
+        if reason := weak_key_reason(key):
+            raise ConfigurationError(f"{name} {reason}: a short or guessable key can be found "
+                                     f"offline from one mailed link. Make one with: {MAKE_KEY}")
+
+
+def _check_sender(configured: object) -> None:
+    """Refuse a sender that would inject headers or has no single valid address."""
+    try:
+        check_sender(configured)
+    except InvalidSender as exc:
+        raise ConfigurationError(f"RSVP_MAIL_DEFAULT_SENDER {exc}: give one address, such as "
+                                 "'Konferenzbüro <einladung@example.org>'") from None
 
 
 def _database_url(app: Flask) -> str:

@@ -29,5 +29,5 @@ migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-#: Limits are set per view (the login form); storage from RATELIMIT_STORAGE_URI, memory by default.
+#: Limits are set per view (the answers); storage from RATELIMIT_STORAGE_URI, memory by default.
 limiter = Limiter(key_func=get_remote_address)

@@ -1,6 +1,6 @@
 """Security headers on every response, stricter on the invitee's pages."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 #: No inline script or style anywhere: everything the pages need comes from /static.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -15,6 +15,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 #: Blueprints whose URLs carry the invitee's token.
 TOKEN_BLUEPRINTS = {"responses"}
+#: Blueprints of the organiser's pages: lists of people, exports, the login.
+PERSONAL_BLUEPRINTS = {"dashboard", "auth"}
+#: A year, subdomains included: in production every page is HTTPS only.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_security_headers(app: Flask) -> None:
@@ -33,4 +37,9 @@ def add_security_headers(response: Response) -> Response:
         headers["Cache-Control"] = "no-store"
     else:
         headers.setdefault("Referrer-Policy", "same-origin")
+    if request.blueprint in PERSONAL_BLUEPRINTS:
+        # Names and addresses must not stay in a shared or the browser's disk cache.
+        headers["Cache-Control"] = "no-store"
+    if current_app.config["ENV"] == "production":
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response

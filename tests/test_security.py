@@ -59,3 +59,24 @@ def test_answers_from_one_address_are_limited_across_links(client, create_event,
     data = {"csrf_token": csrf_token(page.text), "response": "declined", "guests": "0"}
     statuses = [client.post(f"/r/{t}", data=data).status_code for t in tokens]
     assert statuses == [303] * 10 + [429]
+
+
+def test_production_asks_browsers_to_use_https_only(app_config, tmp_path, monkeypatch):
+    import secrets
+
+    from rsvp import create_app
+
+    monkeypatch.setenv("RSVP_INSTANCE_PATH", str(tmp_path / "production"))
+    production = create_app({**app_config, "ENV": "production",
+                             "SECRET_KEY": secrets.token_urlsafe(48)})
+    for url in ("/", "/login", "/r/not-a-token"):
+        headers = production.test_client().get(url).headers
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_development_sends_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+def test_the_login_page_is_not_stored_in_caches(client):
+    assert client.get("/login").headers["Cache-Control"] == "no-store"

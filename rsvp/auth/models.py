@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,12 +21,44 @@ class Organiser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Part of every session's login; raising it ends all sessions (logout, new password).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """The session's login: "id:version", so an older version no longer logs in."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Make every session cookie issued so far worthless, copies included."""
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def __repr__(self) -> str:
         return f"<Organiser {self.email}>"
+
+
+class LoginFailure(db.Model):
+    """One failed login, kept for the brake's longest window; every worker counts the same."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_address_at", "address", "at"),
+        Index("ix_login_failure_client_at", "client", "at"),
+        Index("ix_login_failure_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The email address as login normalises it (login_address), known or not.
+    address: Mapped[str] = mapped_column(String(320))
+    #: The client's network address (after a trusted proxy's X-Forwarded-For).
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LoginFailure {self.address} from {self.client}>"

@@ -35,12 +35,17 @@ def create_organiser(session: Session, email: str, password: str, *, name: str =
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
 
 
+def login_address(email: str) -> str:
+    """The address a login is for: what authenticate looks up and the brake counts."""
+    try:
+        return normalise_email(email).lower()
+    except InvalidEmail:
+        return email.strip().lower()[:320]
+
+
 def authenticate(session: Session, email: str, password: str) -> Organiser | None:
     """The active organiser with this address and password, or None for any mismatch."""
-    try:
-        address = normalise_email(email).lower()
-    except InvalidEmail:
-        address = email.strip().lower()
+    address = login_address(email)
     organiser = session.scalar(select(Organiser).where(Organiser.email == address))
     if organiser is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -48,3 +53,16 @@ def authenticate(session: Session, email: str, password: str) -> Organiser | Non
     if not organiser.check_password(password) or not organiser.is_active:
         return None
     return organiser
+
+
+def change_password(organiser: Organiser, password: str) -> None:
+    """Give the organiser a new password; every session so far ends."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    organiser.set_password(password)
+
+
+def deactivate(organiser: Organiser) -> None:
+    """Stop the organiser logging in; every session so far ends."""
+    organiser.is_active = False
+    organiser.end_sessions()

@@ -124,3 +124,42 @@ def test_the_language_switch_ignores_unknown_languages(client):
                                               "lang": "xx", "next": "https://evil.example/"})
     assert switched.headers["Location"] == "/events/"
     assert "Set-Cookie" not in switched.headers or "lang=" not in switched.headers["Set-Cookie"]
+
+
+UNSAFE_TARGETS = ["/events/\r\nSet-Cookie: x=1", "/events/\nX-Evil: 1", "/events/\r", "/\x00x",
+                  "/events/\u2028x"]
+
+
+@pytest.mark.parametrize("target", UNSAFE_TARGETS)
+def test_a_next_with_line_breaks_after_login_goes_to_the_events(client, organiser, target):
+    page = client.get("/login")
+    response = client.post("/login", query_string={"next": target}, data={
+        "csrf_token": csrf_token(page.text), "email": organiser.email, "password": PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/events/"
+
+
+def test_a_percent_encoded_line_break_in_next_after_login_goes_to_the_events(client, organiser):
+    page = client.get("/login")
+    response = client.post("/login?next=/events/%0d%0aSet-Cookie:%20x=1", data={
+        "csrf_token": csrf_token(page.text), "email": organiser.email, "password": PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/events/"
+
+
+@pytest.mark.parametrize("target", UNSAFE_TARGETS)
+def test_a_next_with_line_breaks_on_the_language_switch_goes_to_the_events(client, target):
+    page = client.get("/login")
+    switched = client.post("/language", data={"csrf_token": csrf_token(page.text),
+                                              "lang": "en", "next": target})
+    assert switched.status_code == 303
+    assert switched.headers["Location"] == "/events/"
+
+
+def test_a_raw_line_break_in_the_language_form_goes_to_the_events(client):
+    page = client.get("/login")
+    body = f"csrf_token={csrf_token(page.text)}&lang=en&next=/login\r\nX-Evil:%201"
+    switched = client.post("/language", data=body.encode(),
+                           content_type="application/x-www-form-urlencoded")
+    assert switched.status_code == 303
+    assert switched.headers["Location"] == "/events/"
