@@ -8,6 +8,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
 from rsvp.config import ConfigurationError, load_config
+from rsvp.converters import register_converters
 from rsvp.extensions import csrf, db, limiter, login_manager, mail, migrate
 from rsvp.paths import MIGRATIONS_DIR, TEMPLATES_DIR
 
@@ -24,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     _init_extensions(app)
+    register_converters(app)
     _register_blueprints(app)
     from rsvp.cli import register_commands
     from rsvp.errors import register_error_handlers

@@ -26,6 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from rsvp.converters import is_id
 from rsvp.events.models import DEFAULT_RETENTION_DAYS
 from rsvp.events.services import SLUG_PATTERN
 from rsvp.responses.models import COMMENT_MAX_LENGTH
@@ -140,6 +141,12 @@ class ConfirmImportForm(FlaskForm):
     upload = HiddenField(validators=[InputRequired()])
 
 
+def _row_id(form: FlaskForm, field: HiddenField) -> None:
+    if field.data and not is_id(field.data):
+        raise ValidationError(_l("Not a valid number."))
+
+
 class SendForm(FlaskForm):
     kind = HiddenField(validators=[InputRequired()])
-    invitee = HiddenField()
+    #: An invitee's id: bounded here, since an id no column can hold makes the query fail.
+    invitee = HiddenField(validators=[_row_id])

@@ -10,6 +10,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.submissions import once
 from rsvp.events.models import LANGUAGES
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
@@ -49,6 +50,7 @@ def mail_texts(slug: str) -> str:
 
 
 @bp.route("/events/<slug>/texts/<kind>/<language>", methods=["GET", "POST"])
+@once
 def mail_text(slug: str, kind: str, language: str):  # type: ignore[no-untyped-def]
     """Edit one kind's text in one language; errors are shown with their line at save time."""
     event = load_event(slug)
