@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from rsvp.fields import WholeNumberField
 from rsvp.responses.models import CHOOSABLE_ANSWERS, COMMENT_MAX_LENGTH, Answer
 
 
@@ -17,7 +18,7 @@ class AnswerForm(FlaskForm):
         # Our own message below instead of WTForms' generic "Not a valid choice".
         validate_choice=False,
     )
-    guests = IntegerField(
+    guests = WholeNumberField(
         _l("Accompanying guests"), default=0,
         validators=[Optional(), NumberRange(min=0, message=_l("Please enter a number."))],
     )
@@ -40,7 +41,7 @@ class AnswerForm(FlaskForm):
         if field.data not in {a.value for a in CHOOSABLE_ANSWERS}:
             raise ValidationError(_l("Please choose whether you will attend."))
 
-    def validate_guests(self, field: IntegerField) -> None:
+    def validate_guests(self, field: WholeNumberField) -> None:
         guests = field.data or 0
         if guests > self.max_guests:
             raise ValidationError(_l("You may bring at most %(max)d guests.", max=self.max_guests))

@@ -13,7 +13,7 @@ from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.content_models import TemplateOverride, UpdateRound
-from rsvp.mailing.models import Message, MessageKind, SentTest
+from rsvp.mailing.models import Message, SentTest
 from rsvp.responses.services import record_answer
 from rsvp.submissions import FormSubmission, purge_expired_keys
 from tests.conftest import csrf_token
