@@ -28,9 +28,10 @@ from rsvp.mailing.templates_custom import (
 
 
 class MailTextForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[Length(max=300)])
-    text = TextAreaField(_l("Text body"), validators=[Length(max=20000)])
-    html = TextAreaField(_l("HTML body (optional; made from the text if empty)"),
+    # Empty by default: a post without a field must not hand None to the template check.
+    subject = StringField(_l("Subject"), default="", validators=[Length(max=300)])
+    text = TextAreaField(_l("Text body"), default="", validators=[Length(max=20000)])
+    html = TextAreaField(_l("HTML body (optional; made from the text if empty)"), default="",
                          validators=[Length(max=50000)])
 
 
