@@ -206,3 +206,14 @@ def test_keys_older_than_a_day_are_forgotten(organiser_client, create_event):
     assert count(FormSubmission) == 1
     assert purge_expired_keys(db.session, utcnow() + timedelta(hours=23)) == 0
     assert purge_expired_keys(db.session, utcnow() + timedelta(hours=25)) == 1
+
+
+def test_a_double_click_on_resend_sends_the_invitation_once(organiser_client, create_event,
+                                                            create_invitee, smtp_server):
+    event = create_event()
+    person = create_invitee(event, email="einmal@example.org")
+    page = f"/events/{event.slug}/invitees/{person.id}"
+    first, second = post_twice(organiser_client, page, page + "/resend")
+    join_deliveries()
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert len(smtp_server.to("einmal@example.org")) == 1
