@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rsvp.config import ConfigurationError, load_config
+from rsvp.converters import register_converters
 from rsvp.extensions import csrf, db, limiter, login_manager, mail, migrate
 from rsvp.paths import MIGRATIONS_DIR, TEMPLATES_DIR
 
@@ -29,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
+    register_converters(app)
     _register_blueprints(app)
     from rsvp.cli import register_commands
     from rsvp.errors import register_error_handlers

@@ -10,6 +10,7 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.submissions import once
 from rsvp.events.models import LANGUAGES, Event
 from rsvp.events.operations import cancel_event
 from rsvp.events.services import EventError
@@ -58,6 +59,7 @@ def announce(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/events/<slug>/announce")
+@once
 def announce_send(slug: str):  # type: ignore[no-untyped-def]
     """Check the message in the sandbox, then queue it for the group and send it."""
     event = load_event(slug)
@@ -78,6 +80,7 @@ def announce_send(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/events/<slug>/cancel")
+@once
 def event_cancel(slug: str):  # type: ignore[no-untyped-def]
     """Call the event off: answers close, everyone who heard of it gets a cancellation."""
     event = load_event(slug)

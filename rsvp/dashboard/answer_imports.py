@@ -9,6 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 
 from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.mailing.dispatch import dispatch
@@ -29,6 +30,7 @@ def answers_upload(slug: str) -> str:
 
 
 @bp.post("/events/<slug>/answers/import")
+@once
 def answers_import(slug: str):  # type: ignore[no-untyped-def]
     """Record every row's answer in the organiser's name; bad rows are listed, not lost."""
     event = load_event(slug)

@@ -7,8 +7,10 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from rsvp.converters import is_id
 from rsvp.dashboard.queries import visible_to
 from rsvp.events.models import Event
+from rsvp.events.services import SLUG_PATTERN
 from rsvp.extensions import db
 from rsvp.i18n import format_short_date, format_short_datetime
 from rsvp.invitees.models import Invitee
@@ -35,6 +37,9 @@ def local_date(day: date) -> str:
 
 def load_event(slug: str) -> Event:
     """The event with this slug if the organiser may see it; 404 otherwise, not 403."""
+    if not SLUG_PATTERN.match(slug):
+        # No event has such a name; and PostgreSQL refuses some characters (NUL) in a query.
+        abort(404)
     event = db.session.scalar(
         select(Event).where(Event.slug == slug, visible_to(current_user.id)))
     if event is None:
@@ -43,8 +48,8 @@ def load_event(slug: str) -> Event:
 
 
 def load_invitee(event: Event, invitee_id: int) -> Invitee:
-    """One of the event's invitees, or 404."""
-    invitee = db.session.get(Invitee, invitee_id)
+    """One of the event's invitees, or 404; an id no column can hold is none of them."""
+    invitee = db.session.get(Invitee, invitee_id) if is_id(invitee_id) else None
     if invitee is None or invitee.event_id != event.id:
         abort(404)
     return invitee

@@ -11,7 +11,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -27,8 +26,18 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from rsvp.events.models import DEFAULT_RETENTION_DAYS
+from rsvp.converters import is_id
+from rsvp.events.models import (
+    DEFAULT_RETENTION_DAYS,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MAX_CAPACITY,
+    MAX_GUESTS,
+    MAX_RETENTION_DAYS,
+)
 from rsvp.events.services import SLUG_PATTERN
+from rsvp.fields import WholeNumberField
+from rsvp.invitees.emails import InvalidEmail, normalise_email
 
 LANGUAGE_CHOICES = [SelectChoice("de", _l("German")), SelectChoice("en", _l("English"))]
 TIMEZONES = sorted(available_timezones())
@@ -43,9 +52,31 @@ EVENT_FIELDS = ("slug", "title", "subtitle", "description", "starts_at", "ends_a
 def _local_time(form: FlaskForm, field: StringField) -> None:
     if field.data:
         try:
-            datetime.fromisoformat(field.data)
+            moment = datetime.fromisoformat(field.data)
         except ValueError:
             raise ValidationError(_l("Please enter a date and time.")) from None
+        _within_years(form, moment)
+
+
+def _within_years(form: FlaskForm, moment: object) -> None:
+    """Dates of an event stay in years it can have: near year 1 or 9999 a zone overflows."""
+    year = getattr(moment, "year", None)
+    if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValidationError(_l("Please enter a date from %(first)d to %(last)d.",
+                                 first=EARLIEST_YEAR, last=LATEST_YEAR))
+
+
+def _year_of_date(form: FlaskForm, field: DateField) -> None:
+    _within_years(form, field.data)
+
+
+def _email_address(form: FlaskForm, field: EmailField) -> None:
+    """The same check as invitees' addresses: one address that mail can be sent to."""
+    if field.data and field.data.strip():
+        try:
+            field.data = normalise_email(field.data)
+        except InvalidEmail:
+            raise ValidationError(_l("Please enter one valid email address.")) from None
 
 
 class EventForm(FlaskForm):
@@ -65,24 +96,25 @@ class EventForm(FlaskForm):
     venue_address = StringField(_l("Venue address"), validators=[Length(max=500)])
     organiser = StringField(_l("Host"), validators=[Length(max=500)])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
-    contact_email = EmailField(_l("Contact email"), validators=[Length(max=320)])
+    contact_email = EmailField(_l("Contact email"), validators=[Length(max=320), _email_address])
     contact_phone = StringField(_l("Contact phone"), validators=[Length(max=50)])
-    capacity = IntegerField(_l("Capacity (places)"), validators=[
-        Optional(), NumberRange(min=1, message=_l("Please enter a number of at least 1."))])
-    max_guests = IntegerField(_l("Accompanying guests per invitee"), default=0, validators=[
+    capacity = WholeNumberField(_l("Capacity (places)"), validators=[
+        Optional(), NumberRange(min=1, max=MAX_CAPACITY, message=_l(
+            "Please enter a number from %(min)d to %(max)d.", min=1, max=MAX_CAPACITY))])
+    max_guests = WholeNumberField(_l("Accompanying guests per invitee"), default=0, validators=[
         InputRequired(message=REQUIRED),
-        NumberRange(min=0, max=100, message=_l("Please enter a number from 0 to 100."))])
+        NumberRange(min=0, max=MAX_GUESTS, message=_l("Please enter a number from 0 to 100."))])
     language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES, default="de")
     link_policy = SelectField(_l("Forwarded invitation links"), default="personal", choices=[
         SelectChoice("personal", _l("Personal: answers always count for the invitee")),
         SelectChoice("transferable", _l("Transferable: the reader may attend instead"))])
     registration_opens = DateField(_l("Invitation and registration from"),
-                                   validators=[Optional()])
-    retention_days = IntegerField(
+                                   validators=[Optional(), _year_of_date])
+    retention_days = WholeNumberField(
         _l("Keep personal data for (days after the event)"), default=DEFAULT_RETENTION_DAYS,
         validators=[Optional(),
-                    NumberRange(min=0, max=3650, message=_l("Please enter a number from 0 to "
-                                                            "3650."))])
+                    NumberRange(min=0, max=MAX_RETENTION_DAYS, message=_l(
+                        "Please enter a number from 0 to 3650."))])
 
     def validate_ends_at(self, field: StringField) -> None:
         if self.starts_at.errors or not self.starts_at.data or not field.data:
@@ -125,7 +157,8 @@ class PhoneAnswerForm(FlaskForm):
     response = RadioField(_l("Answer"), choices=[SelectChoice("accepted", _l("Accepts")),
                                                   SelectChoice("declined", _l("Declines"))],
                           validators=[InputRequired(message=_l("Please choose an answer."))])
-    guests = IntegerField(_l("Accompanying guests"), default=0, validators=[Optional()])
+    guests = WholeNumberField(_l("Accompanying guests"), default=0,
+                          validators=[Optional(), NumberRange(min=0, max=MAX_GUESTS)])
     comment = TextAreaField(_l("Comment"))
     channel = SelectField(_l("Received by"), choices=[
         SelectChoice("phone", _l("phone")), SelectChoice("mail", _l("email")),
@@ -143,6 +176,12 @@ class ConfirmImportForm(FlaskForm):
     upload = HiddenField(validators=[InputRequired()])
 
 
+def _row_id(form: FlaskForm, field: HiddenField) -> None:
+    if field.data and not is_id(field.data):
+        raise ValidationError(_l("Not a valid number."))
+
+
 class SendForm(FlaskForm):
     kind = HiddenField(validators=[InputRequired()])
-    invitee = HiddenField()
+    #: An invitee's id: bounded here, since an id no column can hold makes the query fail.
+    invitee = HiddenField(validators=[_row_id])

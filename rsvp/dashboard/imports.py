@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from rsvp.dashboard.blueprint import bp, load_event
 from rsvp.dashboard.forms import ConfirmImportForm, UploadForm
+from rsvp.dashboard.submissions import once
 from rsvp.dashboard.uploads import discard_upload, load_upload, store_upload
 from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
@@ -43,6 +44,7 @@ def import_preview(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/events/<slug>/import/confirm")
+@once
 def import_confirm(slug: str):  # type: ignore[no-untyped-def]
     """Import the file previewed before and show what was done."""
     event = load_event(slug)

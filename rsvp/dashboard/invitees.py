@@ -25,6 +25,7 @@ from rsvp.dashboard.queries import (
     invitee_messages,
     invitee_page,
 )
+from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
@@ -50,13 +51,14 @@ def invitees(slug: str) -> str:
 
 
 @bp.route("/events/<slug>/invitees/new", methods=["GET", "POST"])
+@once
 def invitee_new(slug: str):  # type: ignore[no-untyped-def]
     """Add one invitee by hand."""
     event = load_event(slug)
     return _invitee_form(event, None, InviteeForm(), _("The invitee has been added."))
 
 
-@bp.get("/events/<slug>/invitees/<int:invitee_id>")
+@bp.get("/events/<slug>/invitees/<id:invitee_id>")
 def invitee(slug: str, invitee_id: int) -> str:
     """An invitee's details, emails, answer history and actions."""
     event = load_event(slug)
@@ -77,7 +79,7 @@ def _to_invitee(event: Event, person: Invitee):  # type: ignore[no-untyped-def]
     return redirect(url_for("dashboard.invitee", slug=event.slug, invitee_id=person.id), 303)
 
 
-@bp.route("/events/<slug>/invitees/<int:invitee_id>/edit", methods=["GET", "POST"])
+@bp.route("/events/<slug>/invitees/<id:invitee_id>/edit", methods=["GET", "POST"])
 def invitee_edit(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Change an invitee's details; the RSVP link stays the same."""
     event = load_event(slug)
@@ -108,7 +110,7 @@ def _invitee_form(  # type: ignore[no-untyped-def]
                            invitee=person), 400 if form.errors else 200
 
 
-@bp.post("/events/<slug>/invitees/<int:invitee_id>/delete")
+@bp.post("/events/<slug>/invitees/<id:invitee_id>/delete")
 def invitee_delete(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Erase an invitee's personal data; history and message log stay, without the person."""
     event = load_event(slug)
@@ -129,7 +131,7 @@ def _organiser() -> Agent:
     return Agent.organiser(current_user.id)
 
 
-@bp.get("/events/<slug>/invitees/<int:invitee_id>/data.json")
+@bp.get("/events/<slug>/invitees/<id:invitee_id>/data.json")
 def invitee_data_download(slug: str, invitee_id: int) -> Response:
     """Everything stored about one invitee, for a request for a copy of their data."""
     event = load_event(slug)
@@ -140,7 +142,8 @@ def invitee_data_download(slug: str, invitee_id: int) -> Response:
         "Cache-Control": "no-store"})
 
 
-@bp.post("/events/<slug>/invitees/<int:invitee_id>/resend")
+@bp.post("/events/<slug>/invitees/<id:invitee_id>/resend")
+@once
 def invitee_resend(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Send the invitation (again) to one invitee, in the background."""
     event = load_event(slug)
@@ -154,7 +157,7 @@ def invitee_resend(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     return _to_invitee(event, person)
 
 
-@bp.post("/events/<slug>/invitees/<int:invitee_id>/revoke")
+@bp.post("/events/<slug>/invitees/<id:invitee_id>/revoke")
 def invitee_revoke(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Make the invitee's link invalid and give them a new one."""
     event = load_event(slug)
@@ -167,7 +170,7 @@ def invitee_revoke(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     return _to_invitee(event, person)
 
 
-@bp.post("/events/<slug>/invitees/<int:invitee_id>/answer")
+@bp.post("/events/<slug>/invitees/<id:invitee_id>/answer")
 def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Record an answer received by phone, mail or letter; the history names the organiser."""
     event = load_event(slug)
@@ -190,7 +193,7 @@ def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     return _to_invitee(event, person)
 
 
-@bp.get("/events/<slug>/messages/<int:message_id>")
+@bp.get("/events/<slug>/messages/<id:message_id>")
 def message(slug: str, message_id: int) -> str:
     """One email as it went out: headers, text and HTML."""
     event = load_event(slug)

@@ -10,6 +10,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.submissions import once
 from rsvp.events.models import LANGUAGES
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
@@ -27,9 +28,10 @@ from rsvp.mailing.templates_custom import (
 
 
 class MailTextForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[Length(max=300)])
-    text = TextAreaField(_l("Text body"), validators=[Length(max=20000)])
-    html = TextAreaField(_l("HTML body (optional; made from the text if empty)"),
+    # Empty by default: a post without a field must not hand None to the template check.
+    subject = StringField(_l("Subject"), default="", validators=[Length(max=300)])
+    text = TextAreaField(_l("Text body"), default="", validators=[Length(max=20000)])
+    html = TextAreaField(_l("HTML body (optional; made from the text if empty)"), default="",
                          validators=[Length(max=50000)])
 
 
@@ -49,6 +51,7 @@ def mail_texts(slug: str) -> str:
 
 
 @bp.route("/events/<slug>/texts/<kind>/<language>", methods=["GET", "POST"])
+@once
 def mail_text(slug: str, kind: str, language: str):  # type: ignore[no-untyped-def]
     """Edit one kind's text in one language; errors are shown with their line at save time."""
     event = load_event(slug)

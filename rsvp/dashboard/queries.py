@@ -9,6 +9,7 @@ from sqlalchemy import Select, TextClause, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from rsvp.auth.models import Organiser
+from rsvp.converters import is_id
 from rsvp.events.models import Event
 from rsvp.invitees.models import SQLITE_SEARCH_EXPRESSION, Invitee, InviteeTag, search_text
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
@@ -62,7 +63,7 @@ class InviteeFilter:
                              DELIVERY_FILTERS),
             tag=str(args.get("tag", "")).strip()[:100],
             sort=_one_of(args.get("sort"), SORTS) or "name",
-            page=int(page) if str(page).isdigit() and 0 < int(page) < 1_000_000 else 1,
+            page=int(page) if is_id(page) and int(page) < 1_000_000 else 1,
         )
 
     def args(self, **changes: object) -> dict[str, object]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from rsvp.dashboard.blueprint import bp, load_event, load_invitee
 from rsvp.dashboard.forms import SendForm
 from rsvp.dashboard.queries import due_count, message_counts, recent_tests
+from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
@@ -69,6 +70,7 @@ def compose(slug: str) -> str:
 
 
 @bp.post("/events/<slug>/send/test")
+@once
 def send_test(slug: str):  # type: ignore[no-untyped-def]
     """Send the preview to the organiser's own address; kept as a test, never as sent."""
     event = load_event(slug)
@@ -89,6 +91,7 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/events/<slug>/send")
+@once
 def send(slug: str):  # type: ignore[no-untyped-def]
     """Queue the kind for everyone due and send it in the background."""
     event = load_event(slug)

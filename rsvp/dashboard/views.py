@@ -30,6 +30,7 @@ from rsvp.dashboard.blueprint import bp, load_event
 from rsvp.dashboard.chart import answer_chart
 from rsvp.dashboard.forms import EVENT_FIELDS, EventForm
 from rsvp.dashboard.queries import answers_over_time, event_overview, message_counts
+from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
 from rsvp.events.operations import update_event
 from rsvp.events.services import EventError, create_event
@@ -53,6 +54,7 @@ def events() -> str:
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
+@once
 def event_new():  # type: ignore[no-untyped-def]
     """Create an event owned by the organiser."""
     form = EventForm()

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
 from rsvp.mailing.dispatch import dispatch
 from rsvp.outcome import Agent
@@ -13,7 +14,8 @@ from rsvp.responses.operations import give_place
 from rsvp.responses.waitlist import NotWaiting
 
 
-@bp.post("/events/<slug>/waitlist/<int:invitee_id>/promote")
+@bp.post("/events/<slug>/waitlist/<id:invitee_id>/promote")
+@once
 def waitlist_promote(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Give a waiting invitee a place now and tell them by email."""
     event = load_event(slug)

@@ -1,6 +1,6 @@
 """Events: what invitees are invited to."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
@@ -15,6 +15,12 @@ LANGUAGES = ("de", "en")
 LINK_POLICIES = ("personal", "transferable")
 #: About six months after the event ends.
 DEFAULT_RETENTION_DAYS = 183
+#: Bounds of what an event may say, checked by the form and the event file alike: beyond
+#: them a number overflows its column and a date its year (9999 plus a far time zone).
+MAX_CAPACITY = 100_000
+MAX_GUESTS = 100
+MAX_RETENTION_DAYS = 3650
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 class Event(db.Model):
@@ -92,7 +98,11 @@ class Event(db.Model):
     @property
     def purge_due_at(self) -> datetime:
         """When `rsvp purge` removes the invitees' personal data."""
-        return self.ends_at + timedelta(days=self.retention_days)
+        try:
+            return self.ends_at + timedelta(days=self.retention_days)
+        except OverflowError:
+            # Only an event saved before dates and days were bounded can get here.
+            return datetime.max.replace(tzinfo=UTC)
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"

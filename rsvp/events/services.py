@@ -4,14 +4,25 @@ import re
 import tomllib
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import utcnow
-from rsvp.events.models import DEFAULT_RETENTION_DAYS, LANGUAGES, LINK_POLICIES, Event
+from rsvp.events.models import (
+    DEFAULT_RETENTION_DAYS,
+    EARLIEST_YEAR,
+    LANGUAGES,
+    LATEST_YEAR,
+    LINK_POLICIES,
+    MAX_CAPACITY,
+    MAX_GUESTS,
+    MAX_RETENTION_DAYS,
+    Event,
+)
+from rsvp.invitees.emails import InvalidEmail, normalise_email
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 TEXT_FIELDS = {
@@ -22,6 +33,9 @@ TEXT_FIELDS = {
 TIME_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
 KNOWN_FIELDS = {"slug", "timezone", "capacity", "max_guests", "language", "retention_days",
                 "link_policy", "registration_opens", *TEXT_FIELDS, *TIME_FIELDS}
+
+
+_Date = TypeVar("_Date", date, datetime)
 
 
 class EventError(ValueError):
@@ -59,18 +73,21 @@ def event_values(raw: dict[str, Any]) -> dict[str, Any]:
         if len(text) > limit:
             raise EventError(f"{name}: at most {limit} characters")
         values[name] = text
+    values["contact_email"] = _address(values["contact_email"], "contact_email")
     for name in TIME_FIELDS:
         values[name] = _instant(raw.get(name), zone, name)
     if values["ends_at"] < values["starts_at"]:
         raise EventError("ends_at is before starts_at")
     values["registration_opens"] = _calendar_date(raw.get("registration_opens"),
                                                   "registration_opens")
-    values["capacity"] = _whole_number(raw.get("capacity"), "capacity", minimum=1, optional=True)
-    values["max_guests"] = _whole_number(raw.get("max_guests", 0), "max_guests", minimum=0)
+    values["capacity"] = _whole_number(raw.get("capacity"), "capacity", minimum=1,
+                                       maximum=MAX_CAPACITY, optional=True)
+    values["max_guests"] = _whole_number(raw.get("max_guests", 0), "max_guests", minimum=0,
+                                         maximum=MAX_GUESTS)
     retention = raw.get("retention_days")
     values["retention_days"] = _whole_number(
         DEFAULT_RETENTION_DAYS if retention in (None, "") else retention, "retention_days",
-        minimum=0)
+        minimum=0, maximum=MAX_RETENTION_DAYS)
     language = str(raw.get("language") or "de")
     if language not in LANGUAGES:
         raise EventError(f"language: one of {', '.join(LANGUAGES)}")
@@ -149,29 +166,49 @@ def _instant(value: Any, zone: ZoneInfo, name: str) -> datetime | None:
         raise EventError(f"{name}: needs a date and a time")
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
+    return _bounded_year(value, name)
+
+
+def _bounded_year(value: _Date, name: str) -> _Date:
+    """A date within the years an event can have; beyond them UTC may leave year 1 to 9999."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise EventError(f"{name}: a date from {EARLIEST_YEAR} to {LATEST_YEAR} is needed")
     return value
 
 
-def _whole_number(value: Any, name: str, *, minimum: int, optional: bool = False) -> int | None:
+def _whole_number(value: Any, name: str, *, minimum: int, maximum: int,
+                  optional: bool = False) -> int | None:
     if value in (None, "") and optional:
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise EventError(f"{name}: a whole number is needed") from None
-    if number < minimum or str(number) != str(value).strip():
-        raise EventError(f"{name}: a whole number of at least {minimum} is needed")
+    text = str(value).strip()
+    # A bound on the length first: int() of thousands of digits is slow, then refused.
+    number = int(text) if len(text) <= 100 and text.lstrip("-").isdecimal() else None
+    if isinstance(value, bool) or number is None or str(number) != text:
+        raise EventError(f"{name}: a whole number is needed")
+    if not minimum <= number <= maximum:
+        raise EventError(f"{name}: a whole number from {minimum} to {maximum} is needed")
     return number
+
+
+def _address(value: str, name: str) -> str:
+    """An address given by the organiser, checked as invitees' addresses are; empty is none."""
+    if not value:
+        return ""
+    try:
+        return normalise_email(value)
+    except InvalidEmail as exc:
+        raise EventError(f"{name}: not a valid email address: {exc}") from None
 
 
 def _calendar_date(value: Any, name: str) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return _bounded_year(value.date(), name)
     if isinstance(value, date):
-        return value
+        return _bounded_year(value, name)
     try:
-        return date.fromisoformat(str(value))
+        day = date.fromisoformat(str(value))
     except ValueError:
         raise EventError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from None
+    return _bounded_year(day, name)

@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from rsvp.fields import WholeNumberField
 from rsvp.responses.models import Answer
 
 
@@ -20,7 +21,7 @@ class AnswerForm(FlaskForm):
         validate_choice=False,
     )
     #: A count of people is not negative: that is the shape, the limit is a rule.
-    guests = IntegerField(
+    guests = WholeNumberField(
         _l("Accompanying guests"), default=0,
         validators=[Optional(), NumberRange(min=0, message=_l("Please enter a number."))],
     )
