@@ -2,6 +2,7 @@
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -29,6 +30,7 @@ from rsvp.invitees.services import ImportReport, import_invitees, invitee_by_ema
 from rsvp.mailing.content_models import OVERRIDABLE_KINDS, UpdateRound
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.render import render_mail
+from rsvp.mailing.render_failures import requeue_render_failures
 from rsvp.mailing.services import (
     BULK_KINDS,
     Audience,
@@ -209,16 +211,22 @@ def _print_import_report(report: ImportReport) -> None:
               help="Update: the subject and text file for invitees reading LANG (de or en); "
                    "without it they get the main text.")
 @click.option("--dry-run", is_flag=True, help="Render and count, send nothing.")
+@click.option("--retry-failed", is_flag=True,
+              help="Queue again the messages of KIND whose text could not be rendered (after "
+                   "fixing the text) and send them; nothing else is queued.")
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many.")
 @click.option("--via", type=click.Choice(["process", "celery"]), default="process",
               show_default=True,
               help="celery: queue chunks for `rsvp worker` processes (RSVP_CELERY_BROKER_URL).")
 def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: str | None,
          body_file: Path | None, translations: tuple[tuple[str, str, Path], ...],
-         dry_run: bool, limit: int | None, via: str) -> None:
+         dry_run: bool, retry_failed: bool, limit: int | None, via: str) -> None:
     """Send KIND to every invitee in the audience who has not had it yet."""
     event = _event(slug)
     message_kind = MessageKind(kind)
+    if retry_failed:
+        _retry_render_failures(event, message_kind, via)
+        return
     chosen = Audience(audience) if audience else None
     dedup_key = None
     try:
@@ -230,10 +238,7 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
     except (AudienceError, TemplateOverrideError) as exc:
         raise click.ClickException(str(exc)) from None
     if dry_run:
-        for invitee in due:
-            render_mail(invitee, message_kind, dedup_key=dedup_key)
-        db.session.rollback()
-        click.echo(f"{len(due)} would be sent {kind}.")
+        _dry_run(due, message_kind, dedup_key)
         return
     queued = queue_messages(db.session, event, message_kind, limit, audience=chosen, tag=tag,
                             dedup_key=dedup_key)
@@ -242,6 +247,33 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
         _send_via_celery(event, message_kind)
         return
     _deliver_kind(event, message_kind, queued, limit=limit)
+
+
+def _dry_run(due: Sequence[Invitee], kind: MessageKind, dedup_key: str | None) -> None:
+    """Render for everyone due, say for whom the text fails; exit 1 if it fails for any."""
+    failures = 0
+    for invitee in due:
+        try:
+            render_mail(invitee, kind, dedup_key=dedup_key)
+        except TemplateOverrideError as exc:
+            failures += 1
+            click.echo(f"  {invitee.email}: not rendered: {exc}", err=True)
+    db.session.rollback()
+    click.echo(f"{len(due)} would be sent {kind.value}.")
+    if failures:
+        click.echo(f"The text cannot be rendered for {failures} of them.", err=True)
+        sys.exit(1)
+
+
+def _retry_render_failures(event: Event, kind: MessageKind, via: str) -> None:
+    """Queue again what could not be rendered, and send it."""
+    queued = requeue_render_failures(db.session, event, kind)
+    db.session.commit()
+    click.echo(f"{queued} {kind.value} messages that could not be rendered are queued again.")
+    if via == "celery":
+        _send_via_celery(event, kind)
+    elif queued:
+        _deliver_kind(event, kind, queued)
 
 
 def _deliver_kind(event: Event, kind: MessageKind, queued: int, *,

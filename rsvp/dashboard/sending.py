@@ -11,6 +11,7 @@ from sqlalchemy import select
 from rsvp.dashboard.blueprint import bp, load_event, load_invitee
 from rsvp.dashboard.forms import SendForm
 from rsvp.dashboard.queries import due_count, message_counts, recent_tests
+from rsvp.dashboard.render_failures import preview
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
@@ -18,7 +19,7 @@ from rsvp.invitees.services import invitee_by_email
 from rsvp.mailing.background import start_delivery
 from rsvp.mailing.mime import build_outgoing
 from rsvp.mailing.models import MessageKind, MessageStatus, SentTest
-from rsvp.mailing.render import render_mail
+from rsvp.mailing.render_failures import render_failure_counts, render_failures
 from rsvp.mailing.services import due_condition, queue_messages
 from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
 
@@ -60,9 +61,12 @@ def compose(slug: str) -> str:
     kind = _kind(request.args.get("kind"))
     email = request.args.get("invitee", "").strip()[:320]
     sample = _sample(event, kind, email)
+    rendered, preview_error = preview(sample, kind) if sample else (None, "")
     return render_template(
         "dashboard/compose.html", event=event, kind=kind, kinds=COMPOSED_KINDS, sample=sample,
-        rendered=render_mail(sample, kind) if sample else None, email=email,
+        rendered=rendered, preview_error=preview_error, email=email,
+        failures=render_failures(db.session, event),
+        failure_counts=render_failure_counts(db.session, event),
         due=due_count(db.session, event, kind), counts=message_counts(db.session, event, kind),
         tests=recent_tests(db.session, event),
         form=SendForm(formdata=None, kind=kind.value, invitee=sample.id if sample else ""),
@@ -78,7 +82,11 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
         abort(400)
     kind = _kind(form.kind.data)
     sample = load_invitee(event, int(form.invitee.data or 0))
-    rendered = render_mail(sample, kind)
+    rendered, preview_error = preview(sample, kind)
+    if rendered is None:
+        flash(_("The test could not be sent: %(error)s", error=preview_error), "error")
+        return redirect(url_for("dashboard.compose", slug=event.slug, kind=kind.value,
+                                invitee=sample.email), 303)
     # The very bytes an invitee gets, but for the subject and the address.
     test = replace(rendered, subject=f"[Test] {rendered.subject}")
     outgoing = build_outgoing(sample, test, ("", current_user.email))
