@@ -37,7 +37,7 @@ MAX_INT_BITS = 4_096
 #: Largest width, count or indent a filter or string method may be given.
 MAX_WIDTH = 1_000
 #: CPU time of the rendering thread one render may take.
-MAX_SECONDS = 0.5
+MAX_SECONDS = 0.3
 
 _SIZED = (str, bytes, list, tuple)
 #: Filters and string methods whose number arguments make their result that much bigger.
