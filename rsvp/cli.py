@@ -29,7 +29,7 @@ from rsvp.invitees.services import ImportReport, import_invitees, invitee_by_ema
 from rsvp.mailing.content_models import OVERRIDABLE_KINDS, UpdateRound
 from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.models import MessageKind
-from rsvp.mailing.operations import send_group_message, send_kind
+from rsvp.mailing.operations import resend_render_failures, send_group_message, send_kind
 from rsvp.mailing.render import render_mail
 from rsvp.mailing.services import BULK_KINDS, Audience, AudienceError, due_invitees
 from rsvp.mailing.smtp import SmtpUnavailable
@@ -216,16 +216,22 @@ def _print_import_report(report: ImportReport) -> None:
               help="Update: the subject and text file for invitees reading LANG (de or en); "
                    "without it they get the main text.")
 @click.option("--dry-run", is_flag=True, help="Render and count, send nothing.")
+@click.option("--retry-failed", is_flag=True,
+              help="Queue again the messages of KIND whose text could not be rendered (after "
+                   "fixing the text) and send them; nothing else is queued.")
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many.")
 @click.option("--via", type=click.Choice(["process", "celery"]), default="process",
               show_default=True,
               help="celery: queue chunks for `rsvp worker` processes (RSVP_CELERY_BROKER_URL).")
 def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: str | None,
          body_file: Path | None, translations: tuple[tuple[str, str, Path], ...],
-         dry_run: bool, limit: int | None, via: str) -> None:
+         dry_run: bool, retry_failed: bool, limit: int | None, via: str) -> None:
     """Send KIND to every invitee in the audience who has not had it yet."""
     event = _event(slug)
     message_kind = MessageKind(kind)
+    if retry_failed:
+        _retry_render_failures(event, message_kind, via)
+        return
     chosen = Audience(audience) if audience else None
     if dry_run:
         _dry_run(event, message_kind, chosen, tag, limit, subject, body_file, translations)
@@ -245,7 +251,7 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
 def _dry_run(event: Event, kind: MessageKind, audience: Audience | None, tag: str | None,
              limit: int | None, subject: str | None, body_file: Path | None,
              translations: tuple[tuple[str, str, Path], ...]) -> None:
-    """Render what a send would write, count it, and keep nothing."""
+    """Render what a send would write, count it, keep nothing; exit 1 if the text fails."""
     dedup_key = None
     try:
         if kind is MessageKind.UPDATE:
@@ -255,10 +261,34 @@ def _dry_run(event: Event, kind: MessageKind, audience: Audience | None, tag: st
                            dedup_key=dedup_key)
     except (AudienceError, TemplateOverrideError) as exc:
         raise click.ClickException(str(exc)) from None
-    for invitee in due:
-        render_mail(invitee, kind, dedup_key=dedup_key)
+    failures = sum(not _renders(invitee, kind, dedup_key) for invitee in due)
     db.session.rollback()
     click.echo(f"{len(due)} would be sent {kind.value}.")
+    if failures:
+        click.echo(f"The text cannot be rendered for {failures} of them.", err=True)
+        sys.exit(1)
+
+
+def _renders(invitee: Invitee, kind: MessageKind, dedup_key: str | None) -> bool:
+    """Whether the invitee's mail renders; says why not."""
+    try:
+        render_mail(invitee, kind, dedup_key=dedup_key)
+    except TemplateOverrideError as exc:
+        click.echo(f"  {invitee.email}: not rendered: {exc}", err=True)
+        return False
+    return True
+
+
+def _retry_render_failures(event: Event, kind: MessageKind, via: str) -> None:
+    """Queue again what could not be rendered, and send it."""
+    outcome = resend_render_failures(db.session, event, kind, by=_owner(event))
+    db.session.commit()
+    click.echo(f"{outcome.queued} {kind.value} messages that could not be rendered are "
+               "queued again.")
+    if via == "celery":
+        _send_via_celery(event, kind)
+    elif outcome.queued:
+        _deliver(outcome)
 
 
 def _queue_kind(event: Event, kind: MessageKind, audience: Audience | None, tag: str | None,

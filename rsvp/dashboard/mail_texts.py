@@ -10,13 +10,13 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import LANGUAGES
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.content_models import OVERRIDABLE_KINDS
 from rsvp.mailing.models import MessageKind
-from rsvp.mailing.render import render_mail
 from rsvp.mailing.templates_custom import (
     PLACEHOLDERS,
     TemplateOverrideError,
@@ -77,13 +77,14 @@ def mail_text(slug: str, kind: str, language: str):  # type: ignore[no-untyped-d
         status = 400
     sample = db.session.scalar(select(Invitee).where(Invitee.event_id == event.id)
                                .order_by(Invitee.id).limit(1))
-    preview = None
+    rendered, preview_error = None, ""
     if sample is not None and sample.effective_language() == language:
-        preview = render_mail(sample, MessageKind(kind))
+        rendered, preview_error = preview(sample, MessageKind(kind))
     return render_template("dashboard/mail_text.html", event=event, kind=kind,
                            message_kind=MessageKind(kind),
                            language=language, form=form, own=override is not None,
-                           placeholders=PLACEHOLDERS, preview=preview, sample=sample,
+                           placeholders=PLACEHOLDERS, preview=rendered,
+                           preview_error=preview_error, sample=sample,
                            reset_form=FlaskForm()), status
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from rsvp.dashboard.blueprint import bp, load_event, load_invitee
 from rsvp.dashboard.forms import SendForm
 from rsvp.dashboard.queries import due_count, message_counts, recent_tests
+from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
 from rsvp.extensions import db
@@ -18,7 +19,7 @@ from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.models import MessageKind, MessageStatus
 from rsvp.mailing.operations import send_kind
 from rsvp.mailing.operations import send_test as send_test_mail
-from rsvp.mailing.render import render_mail
+from rsvp.mailing.render_failures import render_failure_counts, render_failures
 from rsvp.mailing.services import due_condition
 from rsvp.outcome import Agent
 
@@ -60,9 +61,12 @@ def compose(slug: str) -> str:
     kind = _kind(request.args.get("kind"))
     email = request.args.get("invitee", "").strip()[:320]
     sample = _sample(event, kind, email)
+    rendered, preview_error = preview(sample, kind) if sample else (None, "")
     return render_template(
         "dashboard/compose.html", event=event, kind=kind, kinds=COMPOSED_KINDS, sample=sample,
-        rendered=render_mail(sample, kind) if sample else None, email=email,
+        rendered=rendered, preview_error=preview_error, email=email,
+        failures=render_failures(db.session, event),
+        failure_counts=render_failure_counts(db.session, event),
         due=due_count(db.session, event, kind), counts=message_counts(db.session, event, kind),
         tests=recent_tests(db.session, event),
         form=SendForm(formdata=None, kind=kind.value, invitee=sample.id if sample else ""),
@@ -79,6 +83,11 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
         abort(400)
     kind = _kind(form.kind.data)
     sample = load_invitee(event, int(form.invitee.data or 0))
+    rendered, preview_error = preview(sample, kind)
+    if rendered is None:
+        flash(_("The test could not be sent: %(error)s", error=preview_error), "error")
+        return redirect(url_for("dashboard.compose", slug=event.slug, kind=kind.value,
+                                invitee=sample.email), 303)
     test = send_test_mail(db.session, sample, kind, by=Agent.organiser(current_user.id),
                           to=current_user.email)
     db.session.commit()

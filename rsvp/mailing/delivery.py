@@ -45,9 +45,10 @@ from rsvp.mailing.mime import Outgoing, build_outgoing
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.ratelimit import RateLimiter, rate_limiter
 from rsvp.mailing.render import UnknownUpdate, render_mail
+from rsvp.mailing.render_failures import failure_reason
 from rsvp.mailing.retry_policy import Failure, classify, gives_up, out_of_attempts, retry_in
 from rsvp.mailing.smtp import DeliveryError, SmtpBusy, SmtpConnection, open_connection
-from rsvp.mailing.templates_custom import overrides_per_batch
+from rsvp.mailing.templates_custom import TemplateOverrideError, overrides_per_batch
 from rsvp.mailing.turns import WriteTurns
 
 
@@ -251,11 +252,13 @@ def _hand_over(writer: Connection, turns: WriteTurns, connection: SmtpConnection
     assert invitee is not None, "a claimed message always has its invitee"
     try:
         rendered = render_mail(invitee, message.kind, dedup_key=message.dedup_key)
-    except UnknownUpdate as error:
+    except (UnknownUpdate, TemplateOverrideError) as error:
+        # The organiser's text cannot be rendered for this invitee: the batch goes on.
         with turns.turn():
             write_earlier()
             _compare_and_set(writer, message, MessageStatus.QUEUED, ANY_CLAIM, {
-                "status": MessageStatus.FAILED, "last_error": str(error), "claimed_at": None})
+                "status": MessageStatus.FAILED, "last_error": failure_reason(message, error),
+                "recipient": message.recipient or invitee.email, "claimed_at": None})
             writer.commit()
         return message.status
     outgoing = build_outgoing(invitee, rendered)

@@ -15,6 +15,7 @@ from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.mime import Outgoing, build_outgoing
 from rsvp.mailing.models import MessageKind, SentTest
 from rsvp.mailing.render import render_mail
+from rsvp.mailing.render_failures import requeue_render_failures
 from rsvp.mailing.services import Audience, queue_messages
 from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
 from rsvp.mailing.updates import create_update_round
@@ -50,6 +51,12 @@ def send_group_message(session: Session, event: Event, *, by: Agent, subject: st
     queued = send_kind(session, event, MessageKind.UPDATE, by=by, audience=audience, tag=tag,
                        limit=limit, dedup_key=update.dedup_key)
     return GroupMessageOutcome(event.id, kind=queued.kind, bulk=queued.bulk, update=update)
+
+
+def resend_render_failures(session: Session, event: Event, kind: MessageKind, *,
+                           by: Agent) -> Outcome:
+    """Queue again the messages of ``kind`` whose text could not be rendered, once it is fixed."""
+    return Outcome(event.id, kind=kind, bulk=requeue_render_failures(session, event, kind))
 
 
 def send_test(session: Session, invitee: Invitee, kind: MessageKind, *, by: Agent,

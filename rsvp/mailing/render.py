@@ -165,7 +165,8 @@ def render_mail(invitee: Invitee, kind: MessageKind, *,
     override = _override(invitee, kind)
     subject, text, html = _render_default(kind, context)
     if override is not None and override.subject:
-        subject = render_custom(override.subject, placeholders(invitee, kind, answer))
+        subject = render_custom(override.subject, placeholders(invitee, kind, answer),
+                                part="subject")
     if override is not None and override.body_text:
         text, html = _render_override_bodies(override, invitee, kind, context | {
             "subject": subject})
@@ -201,7 +202,7 @@ def _render_override_bodies(override: TemplateOverride, invitee: Invitee, kind: 
     values = placeholders(invitee, kind, context["response"])  # type: ignore[arg-type]
     text = render_custom(override.body_text, values)
     if override.body_html:
-        body = Markup(render_custom(override.body_html, values, html=True))
+        body = Markup(render_custom(override.body_html, values, html=True, part="html"))
     else:
         body = text_to_html(text)
     html = _render_html("mail/_custom.html", context | {"body": body, "show_contact": False})
@@ -218,7 +219,7 @@ def _update_context(dedup_key: str | None, context: dict[str, object]) -> dict[s
     subject, text = update.text_for(str(context["language"]))
     values = {name: context[name] for name in PLACEHOLDERS}
     body = render_custom(text, values).strip()
-    return {"update_subject": one_line(render_custom(subject, values)),
+    return {"update_subject": one_line(render_custom(subject, values, part="subject")),
             "update_text": body, "update_html": text_to_html(body)}
 
 

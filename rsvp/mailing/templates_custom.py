@@ -2,21 +2,26 @@
 
 A template written by an organiser sees plain strings and numbers only, never a model or the
 application, and it is checked when it is saved: a syntax error, an unknown placeholder or an
-error while rendering it with sample values is reported with its line.
+error while rendering it for any of several sample invitees (rsvp.mailing.samples) is reported
+with its line. Rendering is bounded (rsvp.mailing.sandbox); whatever goes wrong while rendering
+becomes a TemplateOverrideError, never another exception.
 """
 
+import time
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import LANGUAGES, Event
 from rsvp.mailing.content_models import OVERRIDABLE_KINDS, TemplateOverride
+from rsvp.mailing.samples import samples
+from rsvp.mailing.sandbox import MAX_SECONDS, BoundedSandbox, render
 
 #: The placeholders an organiser's template may use; the README lists them too.
 PLACEHOLDERS: dict[str, str] = {
@@ -44,9 +49,8 @@ SAMPLE_VALUES: dict[str, object] = {
     name: f"[{name}]" for name in PLACEHOLDERS
 } | {"guests": 1}
 
-_text_env = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined,
-                                          keep_trailing_newline=True)
-_html_env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+_text_env = BoundedSandbox(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
+_html_env = BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 
 
 class TemplateOverrideError(ValueError):
@@ -57,15 +61,20 @@ class TemplateOverrideError(ValueError):
         super().__init__(f"{where}: {message}")
         self.part = part
         self.line = line
+        self.message = message
 
 
-def check_template(source: str, part: str, *, html: bool = False) -> None:
-    """Compile and trial-render ``source``; raises TemplateOverrideError with the line."""
+def check_template(source: str, part: str, *, html: bool = False, kind: str | None = None,
+                   languages: Iterable[str] = LANGUAGES) -> None:
+    """Compile ``source`` and render it for sample invitees of ``kind`` (None: a message to
+    a group) in ``languages``; raises TemplateOverrideError with the line."""
     env = _html_env if html else _text_env
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
         raise TemplateOverrideError(part, exc.lineno, exc.message or "syntax error") from None
+    except Exception as exc:  # e.g. RecursionError on thousands of nested brackets
+        raise TemplateOverrideError(part, None, describe_error(exc)) from None
     if next(meta.find_referenced_templates(tree), None) is not None:
         raise TemplateOverrideError(part, None, "templates cannot include or extend others")
     unknown = sorted(meta.find_undeclared_variables(tree) - PLACEHOLDERS.keys())
@@ -73,16 +82,51 @@ def check_template(source: str, part: str, *, html: bool = False) -> None:
         raise TemplateOverrideError(
             part, _line_of(tree, unknown[0]),
             f"unknown placeholder {unknown[0]!r}; known: {', '.join(PLACEHOLDERS)}")
+    template = _compiled(source, html, part)
+    # One time budget for all samples: a template slow enough to use it up is refused.
+    deadline = time.thread_time() + MAX_SECONDS
+    for sample in [*samples(kind, languages), None]:
+        values = SAMPLE_VALUES if sample is None else sample.values
+        try:
+            render(template, values, deadline=deadline)
+        except Exception as exc:
+            label = f" (sample invitee: {sample.label})" if sample else ""
+            raise TemplateOverrideError(part, _error_line(exc),
+                                        describe_error(exc) + label) from None
+
+
+def render_custom(source: str, values: Mapping[str, object], *, html: bool = False,
+                  part: str = "text") -> str:
+    """Render an organiser's template in the bounded sandbox; any error, even in a template
+    saved before today's checks, is a TemplateOverrideError naming ``part`` and the line."""
+    template = _compiled(source, html, part)
     try:
-        env.from_string(source).render(SAMPLE_VALUES)
-    except TemplateError as exc:
-        raise TemplateOverrideError(part, _error_line(exc), str(exc)) from None
+        return render(template, values)
+    except Exception as exc:
+        raise TemplateOverrideError(part, _error_line(exc), describe_error(exc)) from None
 
 
-def render_custom(source: str, values: Mapping[str, object], *, html: bool = False) -> str:
-    """Render an organiser's (already checked) template in the sandbox."""
+@lru_cache(maxsize=256)
+def _compiled(source: str, html: bool, part: str) -> Template:
+    """The compiled template: a send renders the same few texts thousands of times."""
     env = _html_env if html else _text_env
-    return env.from_string(source).render(dict(values))
+    try:
+        return env.from_string(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateOverrideError(part, exc.lineno, exc.message or "syntax error") from None
+    except Exception as exc:
+        raise TemplateOverrideError(part, None, describe_error(exc)) from None
+
+
+def describe_error(exc: BaseException) -> str:
+    """What went wrong while rendering, in words for the organiser."""
+    if isinstance(exc, TemplateError):
+        return str(exc)
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply (a macro or loop calling itself?)"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _line_of(tree: nodes.Template, name: str) -> int | None:
@@ -116,7 +160,7 @@ def save_template_override(
     for part, source, is_html in (("subject", subject, False), ("text", text, False),
                                   ("html", html, True)):
         if source.strip():
-            check_template(source, part, html=is_html)
+            check_template(source, part, html=is_html, kind=kind, languages=(language,))
     override = get_template_override(session, event, kind, language) or TemplateOverride(
         event_id=event.id, kind=kind, language=language)
     override.subject, override.body_text, override.body_html = (

@@ -45,6 +45,7 @@ def _checked(subject: str, body: str, language: str) -> tuple[str, str]:
         raise TemplateOverrideError("subject" + suffix, None, "the subject must be one line")
     if not body:
         raise TemplateOverrideError("body" + suffix, None, "an update needs a text")
-    check_template(subject, "subject" + suffix)
-    check_template(body, "body" + suffix)
+    languages = (language,) if language else LANGUAGES
+    check_template(subject, "subject" + suffix, languages=languages)
+    check_template(body, "body" + suffix, languages=languages)
     return subject, body

@@ -1,5 +1,8 @@
 """Messages to a group, and calling an event off, from the browser."""
 
+import html
+
+import pytest
 from sqlalchemy import select
 
 from rsvp.extensions import db
@@ -102,3 +105,24 @@ def test_calling_the_event_off_needs_the_box_ticked_then_closes_answers(
     calendars = [part.get_content() for m in smtp_server.to("gast@example.org")
                  for part in m.walk() if part.get_content_type() == "text/calendar"]
     assert any("METHOD:CANCEL" in str(c) for c in calendars)
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    ("Hallo,\n{{ guests / 0 }}", "body, line 2: division by zero"),
+    ("Hallo,\n{{ range(10**9)|list }}", "body, line 2: a range of more than 1,000 numbers"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "calls nested more than 50 deep"),
+    ("Hallo,\n{{ '%d' % first_name }}", "body, line 2: TypeError"),
+    ("Hallo,\n{{ first_name|dictsort }}", "body, line 2: AttributeError"),
+    ("{{ lipsum(100000)|length }}", "body, line 1: lipsum takes at most"),
+])
+def test_a_message_that_fails_to_render_is_a_form_error_and_nothing_is_sent(
+        organiser_client, create_event, create_invitee, body, error):
+    event = create_event()
+    create_invitee(event)
+    page = organiser_client.get(f"/events/{event.slug}/announce")
+    result = organiser_client.post(f"/events/{event.slug}/announce", data={
+        "csrf_token": csrf_token(page.text), "audience": "all", "subject": "Neuigkeiten",
+        "body": body})
+    assert result.status_code == 400
+    assert error in html.unescape(result.text)
+    assert db.session.scalar(select(Message).where(Message.kind == MessageKind.UPDATE)) is None

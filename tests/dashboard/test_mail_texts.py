@@ -1,6 +1,11 @@
 """The event's own mail texts, edited in the browser and checked when saved."""
 
+import html
+
+import pytest
+
 from rsvp.extensions import db
+from rsvp.mailing.content_models import TemplateOverride
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.render import render_mail
 from rsvp.mailing.templates_custom import get_template_override
@@ -58,3 +63,39 @@ def test_an_unknown_kind_or_language_is_not_found(organiser_client, create_event
     event = create_event()
     assert organiser_client.get(f"/events/{event.slug}/texts/party/de").status_code == 404
     assert organiser_client.get(f"/events/{event.slug}/texts/invitation/fr").status_code == 404
+
+
+RENDERING_ERRORS = [
+    ("{{ salutation }},\n\n{{ guests / 0 }}", "text, line 3: division by zero"),
+    ("{{ salutation }},\n\n{{ range(10**9)|list }}", "text, line 3: a range of more than"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}", "calls nested more than 50 deep"),
+    ("{{ salutation }},\n{{ '%d' % first_name }}", "text, line 2: TypeError: %d format"),
+    ("{{ salutation }},\n{{ first_name|dictsort }}", "text, line 2: AttributeError"),
+    ("{{ salutation }},\n{{ first_name[0] }}", "text, line 2: str object has no element 0"),
+    ("{{ lipsum(100000)|length }}", "text, line 1: lipsum takes at most"),
+    ("{{ 'x' * 10**9 }}", "text, line 1: a repetition too long"),
+]
+
+
+@pytest.mark.parametrize(("text", "error"), RENDERING_ERRORS)
+def test_a_text_that_fails_to_render_is_a_form_error_with_its_line(
+        organiser_client, create_event, text, error):
+    event = create_event()
+    result = save(organiser_client, event, text=text)
+    assert result.status_code == 400
+    assert error in html.unescape(result.text)
+    assert get_template_override(db.session, event, "invitation", "de") is None
+
+
+def test_a_stored_text_that_fails_for_the_sample_invitee_shows_the_error_as_its_preview(
+        organiser_client, create_event, create_invitee):
+    event = create_event()
+    create_invitee(event, first_name="")
+    db.session.add(TemplateOverride(event_id=event.id, kind="invitation", language="de",
+                                    subject="", body_text="Hallo {{ first_name[0] }}",
+                                    body_html=""))
+    db.session.commit()
+    page = organiser_client.get(f"/events/{event.slug}/texts/invitation/de")
+    assert page.status_code == 200
+    assert ("Der Text konnte nicht erzeugt werden: Einladung (de), Text, Zeile 1: "
+            "str object has no element 0") in html.unescape(page.text)

@@ -1,7 +1,12 @@
 """Composing and sending from the dashboard: preview, a test to oneself, then everyone due."""
 
+import html
+
+from sqlalchemy import select
+
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
+from rsvp.mailing.content_models import TemplateOverride
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from tests.dashboard.conftest import post_form, wait_until
 
@@ -117,3 +122,71 @@ def test_reminders_go_only_to_those_invited_who_have_not_answered(
     runner.invoke(args=["send", event.slug])
     page = organiser_client.get(f"/events/{event.slug}/send?kind=reminder")
     assert "2 eingeladene Personen erhalten diese Nachricht." in page.text
+
+
+def _stored_invitation_text(event, text: str) -> None:
+    """An organiser's text as saved before today's checks tried invitees without a first name."""
+    override = db.session.scalar(select(TemplateOverride).where(
+        TemplateOverride.event_id == event.id, TemplateOverride.kind == "invitation")) or (
+        TemplateOverride(event_id=event.id, kind="invitation", language="de"))
+    override.subject, override.body_text, override.body_html = "", text, ""
+    db.session.add(override)
+    db.session.commit()
+
+
+FAILS_WITHOUT_FIRST_NAME = "{{ salutation }},\n\nliebe {{ first_name[0] }}.-Gruppe"
+REASON = ("Der Text konnte nicht erzeugt werden: Einladung (de), Text, Zeile 3: "
+          "str object has no element 0")
+
+
+def test_the_preview_for_an_invitee_the_text_fails_for_shows_why(organiser_client,
+                                                                 create_event, create_invitee):
+    event = create_event()
+    create_invitee(event, email="ohne@example.org", first_name="")
+    _stored_invitation_text(event, FAILS_WITHOUT_FIRST_NAME)
+    page = organiser_client.get(f"/events/{event.slug}/send", query_string={
+        "kind": "invitation", "invitee": "ohne@example.org"})
+    assert page.status_code == 200
+    assert REASON in html.unescape(page.text)
+
+
+def test_a_test_of_a_text_that_fails_says_why_and_sends_nothing(organiser_client, create_event,
+                                                               create_invitee, smtp_server):
+    event = create_event()
+    nameless = create_invitee(event, email="ohne@example.org", first_name="")
+    _stored_invitation_text(event, FAILS_WITHOUT_FIRST_NAME)
+    url = f"/events/{event.slug}/send"
+    response = post_form(organiser_client, f"{url}?invitee=ohne@example.org", f"{url}/test",
+                         kind="invitation", invitee=str(nameless.id))
+    assert response.status_code == 303
+    page = organiser_client.get(response.headers["Location"])
+    assert "Die Testnachricht konnte nicht versandt werden" in page.text
+    assert REASON in html.unescape(page.text)
+    assert smtp_server.received == []
+
+
+def test_messages_that_failed_to_render_are_listed_and_go_out_again_once_fixed(
+        organiser_client, create_event, create_invitee, smtp_server):
+    event = create_event()
+    create_invitee(event, email="mit@example.org")
+    nameless = create_invitee(event, email="ohne@example.org", first_name="")
+    _stored_invitation_text(event, FAILS_WITHOUT_FIRST_NAME)
+    url = f"/events/{event.slug}/send"
+    post_form(organiser_client, url, kind="invitation")
+    wait_until(lambda: len(smtp_server.received) == 1 and db.session.query(Message).filter_by(
+        status=MessageStatus.FAILED).count() == 1)
+    page = organiser_client.get(url)
+    assert 'id="render-failures"' in page.text and "ohne@example.org" in page.text
+    assert REASON in html.unescape(page.text)
+    invitee_page = organiser_client.get(f"/events/{event.slug}/invitees/{nameless.id}")
+    assert REASON in html.unescape(invitee_page.text)
+    _stored_invitation_text(event, "{{ salutation }},\n\nwir laden Sie ein.")
+    smtp_server.clear()
+    result = post_form(organiser_client, url, f"{url}/retry-failed", kind="invitation")
+    assert result.status_code == 303
+    smtp_server.wait_for(1)
+    assert [r.rcpt_tos for r in smtp_server.received] == [["ohne@example.org"]]
+    db.session.expire_all()
+    assert wait_until(lambda: db.session.query(Message).filter_by(
+        invitee_id=nameless.id, status=MessageStatus.SENT).count() == 1)
+    assert 'id="render-failures"' not in organiser_client.get(url).text
