@@ -220,23 +220,23 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
     event = _event(slug)
     message_kind = MessageKind(kind)
     chosen = Audience(audience) if audience else None
-    dedup_key = None
+    update = None
     try:
         if message_kind is MessageKind.UPDATE:
-            dedup_key = _update_round(event, chosen, tag, subject, body_file,
-                                      translations).dedup_key
+            update = _update_round(event, chosen, tag, subject, body_file, translations)
+        round_id = update.id if update else None
         due = due_invitees(db.session, event, message_kind, limit, audience=chosen, tag=tag,
-                           dedup_key=dedup_key)
+                           update_round_id=round_id)
     except (AudienceError, TemplateOverrideError) as exc:
         raise click.ClickException(str(exc)) from None
     if dry_run:
         for invitee in due:
-            render_mail(invitee, message_kind, dedup_key=dedup_key)
+            render_mail(invitee, message_kind, update_round=update)
         db.session.rollback()
         click.echo(f"{len(due)} would be sent {kind}.")
         return
     queued = queue_messages(db.session, event, message_kind, limit, audience=chosen, tag=tag,
-                            dedup_key=dedup_key)
+                            update_round_id=round_id)
     db.session.commit()
     if via == "celery":
         _send_via_celery(event, message_kind)

@@ -71,7 +71,7 @@ def announce_send(slug: str):  # type: ignore[no-untyped-def]
         form.form_errors.append(str(exc))
         return _page(event, form, 400)
     queued = queue_messages(db.session, event, MessageKind.UPDATE,
-                            audience=Audience(form.audience.data), dedup_key=update.dedup_key)
+                            audience=Audience(form.audience.data), update_round_id=update.id)
     db.session.commit()
     _deliver(event.id, MessageKind.UPDATE, queued)
     return redirect(url_for("dashboard.progress", slug=slug, kind=MessageKind.UPDATE.value), 303)

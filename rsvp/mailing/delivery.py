@@ -236,7 +236,8 @@ def _hand_over(writer: Connection, turns: WriteTurns, connection: SmtpConnection
     invitee = message.invitee
     assert invitee is not None, "a claimed message always has its invitee"
     try:
-        rendered = render_mail(invitee, message.kind, dedup_key=message.dedup_key)
+        rendered = render_mail(invitee, message.kind, change=message.response_change,
+                               update_round=message.update_round)
     except UnknownUpdate as error:
         with turns.turn():
             write_earlier()

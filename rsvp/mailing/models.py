@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
+
+if TYPE_CHECKING:
+    from rsvp.mailing.content_models import UpdateRound
+    from rsvp.responses.models import ResponseChange
 
 
 class MessageKind(enum.StrEnum):
@@ -47,9 +52,14 @@ def kind_type(name: str) -> Enum:
 class Message(db.Model):
     __tablename__ = "message"
     __table_args__ = (
-        # A message of a once-only kind carries its kind as dedup_key, a confirmation the
-        # answer it confirms: the database itself refuses to queue the same one twice.
+        # The database itself refuses to queue the same message twice: a once-only kind (its
+        # kind as dedup_key), the answer a confirmation confirms, an update round. The
+        # references lead so that their indexes also serve the foreign keys' ON DELETE.
         UniqueConstraint("invitee_id", "dedup_key", name="uq_message_invitee_dedup"),
+        UniqueConstraint("response_change_id", "invitee_id",
+                         name="uq_message_response_change_invitee"),
+        UniqueConstraint("update_round_id", "invitee_id", name="uq_message_update_round_invitee"),
+        CheckConstraint("dedup_key IS NULL OR dedup_key = kind", name="dedup_key_is_kind"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_message_event_status", "event_id", "status", "kind"),
     )
@@ -60,7 +70,14 @@ class Message(db.Model):
         ForeignKey("invitee.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[MessageKind] = mapped_column(kind_type("message_kind"))
+    #: The kind, for a kind an invitee receives at most once; None for the others.
     dedup_key: Mapped[str | None] = mapped_column(String(64))
+    #: The answer a confirmation (waiting list, promotion) is about; kept when it is gone.
+    response_change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("response_change.id", ondelete="SET NULL"))
+    #: The round an update message belongs to.
+    update_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("update_round.id", ondelete="SET NULL"))
     status: Mapped[MessageStatus] = mapped_column(
         Enum(MessageStatus, name="message_status", values_callable=_values, native_enum=False,
              create_constraint=True, length=10),
@@ -86,6 +103,8 @@ class Message(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     invitee: Mapped[Invitee | None] = relationship()
+    response_change: Mapped["ResponseChange | None"] = relationship()
+    update_round: Mapped["UpdateRound | None"] = relationship()
 
     def __repr__(self) -> str:
         return f"<Message {self.kind} {self.status} invitee={self.invitee_id}>"

@@ -80,13 +80,10 @@ AnswerLike = Response | GivenAnswer
 
 
 def answer_confirmed(invitee: Invitee, kind: MessageKind,
-                     dedup_key: str | None) -> AnswerLike | None:
+                     change: ResponseChange | None = None) -> AnswerLike | None:
     """The answer a message is about: for a confirmation the one it confirms, else the current."""
-    prefix = "confirmation:"
-    if kind is MessageKind.CONFIRMATION and dedup_key and dedup_key.startswith(prefix):
-        change = db.session.get(ResponseChange, int(dedup_key.removeprefix(prefix)))
-        if change is not None:
-            return GivenAnswer(change.new_answer, change.new_guests, change.new_comment)
+    if kind is MessageKind.CONFIRMATION and change is not None:
+        return GivenAnswer(change.new_answer, change.new_guests, change.new_comment)
     return invitee.response
 
 
@@ -152,16 +149,17 @@ def mail_context(invitee: Invitee, kind: MessageKind,
     }
 
 
-def render_mail(invitee: Invitee, kind: MessageKind, *,
-                dedup_key: str | None = None) -> RenderedMail:
+def render_mail(invitee: Invitee, kind: MessageKind, *, change: ResponseChange | None = None,
+                update_round: UpdateRound | None = None) -> RenderedMail:
     """Render ``kind`` in the invitee's language: the organiser's override, else the default.
 
-    ``dedup_key`` names the update round of an ``update`` message ("update:<id>").
+    ``change`` is the answer a confirmation is about, ``update_round`` the round of an
+    ``update`` message (as the message refers to them).
     """
-    answer = answer_confirmed(invitee, kind, dedup_key)
+    answer = answer_confirmed(invitee, kind, change)
     context = mail_context(invitee, kind, answer)
     if kind is MessageKind.UPDATE:
-        context |= _update_context(dedup_key, context)
+        context |= _update_context(update_round, context)
     override = _override(invitee, kind)
     subject, text, html = _render_default(kind, context)
     if override is not None and override.subject:
@@ -208,13 +206,11 @@ def _render_override_bodies(override: TemplateOverride, invitee: Invitee, kind: 
     return text, html
 
 
-def _update_context(dedup_key: str | None, context: dict[str, object]) -> dict[str, object]:
+def _update_context(update: UpdateRound | None, context: dict[str, object]) -> dict[str, object]:
     """The organiser's subject and text of an update round in the invitee's language (the
     main text where the round has none in it), rendered in the sandbox."""
-    round_id = (dedup_key or "").removeprefix("update:")
-    update = db.session.get(UpdateRound, int(round_id)) if round_id.isdigit() else None
     if update is None:
-        raise UnknownUpdate(f"no update round for {dedup_key!r}")
+        raise UnknownUpdate("no update round for this message")
     subject, text = update.text_for(str(context["language"]))
     values = {name: context[name] for name in PLACEHOLDERS}
     body = render_custom(text, values).strip()
