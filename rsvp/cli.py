@@ -35,6 +35,7 @@ from rsvp.mailing.services import (
     AudienceError,
     deliver_due,
     due_invitees,
+    queue_calendar_withdrawal,
     queue_messages,
 )
 from rsvp.mailing.smtp import SmtpUnavailable
@@ -177,10 +178,27 @@ def invitees_erase(slug: str, email: str) -> None:
     """Erase one invitee's personal data; the anonymous history and counts stay."""
     from rsvp.invitees.privacy import erase_invitee
 
-    erasure = erase_invitee(db.session, _invitee(slug, email))
+    invitee = _invitee(slug, email)
+    event = invitee.event
+    # Issue 14: the calendar cancel, queued before the erasure (it keeps the address it needs);
+    # to move into the erase operation with the ops branch.
+    withdrawal = queue_calendar_withdrawal(db.session, invitee)
+    erasure = erase_invitee(db.session, invitee)
     db.session.commit()
     click.echo(f"Erased. {erasure.messages_anonymised} messages and "
                f"{erasure.history_rows_kept} history entries kept without personal data.")
+    if withdrawal is not None:
+        _send_withdrawal(event, withdrawal.id)
+
+
+def _send_withdrawal(event: Event, message_id: int) -> None:
+    """Send an erased person's calendar cancellation now; a later send retries it."""
+    try:
+        report = deliver_due(db.session, event, message_ids=[message_id])
+    except SmtpUnavailable as exc:
+        click.echo(f"Calendar cancellation queued, not sent: {exc}.", err=True)
+        return
+    click.echo(f"Calendar cancellation: {report.sent} sent, {report.deferred} deferred.")
 
 
 def _print_import_report(report: ImportReport) -> None:

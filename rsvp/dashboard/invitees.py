@@ -34,7 +34,7 @@ from rsvp.invitees.privacy import erase_invitee, invitee_data
 from rsvp.invitees.services import InviteeError, save_invitee
 from rsvp.mailing.background import deliver_soon, start_delivery
 from rsvp.mailing.models import Message, MessageKind
-from rsvp.mailing.services import queue_message, queue_promotions
+from rsvp.mailing.services import queue_calendar_withdrawal, queue_message, queue_promotions
 from rsvp.responses.models import Actor
 from rsvp.responses.services import AnswerError, record_answer
 from rsvp.responses.waitlist import fill_free_places, lock_event
@@ -121,8 +121,12 @@ def invitee_delete(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     email = person.email
     # The event's lock first, as every answer takes it: the freed place goes to the waiting list.
     lock_event(db.session, event)
+    # Issue 14: the calendar cancel, queued before the erasure (it keeps the address it needs);
+    # to move into the erase operation with the ops branch.
+    withdrawal = queue_calendar_withdrawal(db.session, person)
     erase_invitee(db.session, person)
     promoted = [m.id for m in queue_promotions(db.session, fill_free_places(db.session, event))]
+    promoted += [withdrawal.id] if withdrawal else []
     db.session.commit()
     if promoted:
         deliver_soon(current_app._get_current_object(),  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 
 if TYPE_CHECKING:
+    from rsvp.events.models import Event
     from rsvp.mailing.content_models import UpdateRound
     from rsvp.responses.models import ResponseChange
 
@@ -28,6 +29,9 @@ class MessageKind(enum.StrEnum):
     PROMOTED = "promoted"
     #: The event is called off; carries the calendar cancellation (METHOD:CANCEL).
     CANCELLATION = "cancellation"
+    #: The event leaves one person's calendar (METHOD:CANCEL): erased, or no longer on the
+    #: guest list. Rendered when queued, so it reaches a person erased meanwhile.
+    WITHDRAWAL = "withdrawal"
 
 
 class MessageStatus(enum.StrEnum):
@@ -91,6 +95,9 @@ class Message(db.Model):
     subject: Mapped[str] = mapped_column(String(500), default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
+    #: The calendar file of a withdrawal, rendered when it was queued (with subject, bodies
+    #: and recipient above); cleared once it is sent or failed.
+    calendar_ics: Mapped[str | None] = mapped_column(Text)
     #: True when a sender died after handing this message over and before recording the
     #: server's answer, so it was sent again: the invitee may have it twice.
     maybe_duplicate: Mapped[bool] = mapped_column(default=False)
@@ -103,6 +110,7 @@ class Message(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     invitee: Mapped[Invitee | None] = relationship()
+    event: Mapped["Event"] = relationship()
     response_change: Mapped["ResponseChange | None"] = relationship()
     update_round: Mapped["UpdateRound | None"] = relationship()
 

@@ -25,6 +25,7 @@ from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.delivery import SendReport, deliver_due
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.render import left_guest_list, render_mail
 from rsvp.responses.models import Answer, Response, ResponseChange
 
 if TYPE_CHECKING:
@@ -230,6 +231,49 @@ def queue_promotions(session: Session, changes: Sequence[ResponseChange]) -> lis
     return messages
 
 
+def queue_calendar_withdrawal(session: Session, invitee: Invitee) -> Message | None:
+    """Queue the METHOD:CANCEL that takes the event out of the calendar of someone who is
+    leaving the guest list (erased, or moved to the waiting list); None if they are not on it.
+
+    Rendered now and kept on the message (recipient, texts, calendar file) until it is sent,
+    so it still goes out after the person is erased; delivery clears it then.
+    """
+    if not _had_the_meeting(session, invitee):
+        return None
+    if invitee.response is not None and invitee.response.answer is Answer.ACCEPTED:
+        # record_answer counted a change of answer already; this withdrawal is one of its own.
+        invitee.calendar_withdrawals += 1
+    rendered = render_mail(invitee, MessageKind.WITHDRAWAL)
+    message = Message(event_id=invitee.event_id, invitee_id=invitee.id,
+                      kind=MessageKind.WITHDRAWAL, recipient=invitee.email,
+                      subject=rendered.subject, body_text=rendered.text,
+                      body_html=rendered.html,
+                      calendar_ics=rendered.attachments[0].data.decode("utf-8"))
+    session.add(message)
+    session.flush()
+    return message
+
+
+#: Kinds that put the meeting in an invitee's calendar as accepted (REQUEST, PARTSTAT).
+_ACCEPTED_CALENDAR_KINDS = (MessageKind.CONFIRMATION, MessageKind.PROMOTED, MessageKind.UPDATE)
+
+
+def _had_the_meeting(session: Session, invitee: Invitee) -> bool:
+    """On the guest list (or just taken off it), sent the meeting as accepted, reachable."""
+    if invitee.bounced_at is not None or invitee.event.cancelled:
+        return False
+    response = invitee.response
+    if response is None or response.answer is not Answer.ACCEPTED:
+        last = session.scalar(select(ResponseChange)
+                              .where(ResponseChange.invitee_id == invitee.id)
+                              .order_by(ResponseChange.id.desc()).limit(1))
+        if not left_guest_list(last):
+            return False
+    return session.scalar(select(exists().where(
+        Message.invitee_id == invitee.id, Message.status == MessageStatus.SENT,
+        Message.kind.in_(_ACCEPTED_CALENDAR_KINDS)))) or False
+
+
 def queue_answer_mails(session: Session, invitee: Invitee, result: "AnswerResult", *,
                        confirm: bool = True) -> list[int]:
     """Queue what an answer sends: its confirmation (unless not wanted) and any promotions.
@@ -254,6 +298,7 @@ __all__ = [
     "due_condition",
     "due_invitees",
     "queue_answer_mails",
+    "queue_calendar_withdrawal",
     "queue_confirmation",
     "queue_message",
     "queue_messages",
