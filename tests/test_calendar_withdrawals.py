@@ -7,6 +7,8 @@ from sqlalchemy import select
 from rsvp.calendar import event_uid
 from rsvp.extensions import db
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.services import queue_confirmation
+from rsvp.responses.services import record_answer
 from tests.conftest import join_background_senders
 from tests.dashboard.conftest import fresh_g_per_request  # noqa: F401 (each answer, a fresh g)
 from tests.mailing.conftest import calendars_in
@@ -98,3 +100,16 @@ def test_erasing_someone_who_never_had_the_meeting_sends_nothing(
     create_invitee(event, email=ADDRESS)
     assert runner.invoke(args=["invitees", "erase", event.slug, ADDRESS, "--yes"]).exit_code == 0
     assert smtp_server.received == []
+
+
+def test_an_acceptance_confirmed_after_a_later_decline_does_not_put_the_meeting_back(
+        runner, create_event, create_invitee, smtp_server):
+    event = create_event()
+    person = create_invitee(event, email=ADDRESS)
+    for response in ("accepted", "declined"):
+        queue_confirmation(db.session, person, record_answer(db.session, person, response).change)
+    db.session.commit()
+    assert runner.invoke(args=["send", event.slug]).exit_code == 0
+    mails = {m["Subject"].split(":")[0]: m for m in smtp_server.to(ADDRESS)}
+    assert calendars_in(mails["Anmeldebestätigung"]) == []
+    assert calendar_of(mails["Ihre Absage"])[0] == "CANCEL"

@@ -275,7 +275,7 @@ def _outgoing(message: Message) -> Outgoing:
 
 def _kept_outgoing(message: Message) -> Outgoing:
     """A withdrawal as rendered when queued: the person may have been erased since."""
-    if message.calendar_ics is None:
+    if message.calendar_ics is None or not message.recipient:
         raise UnknownUpdate("the withdrawal's rendering is gone")
     calendar = Attachment(f"{message.event.slug}.ics", f"{ICS_MIMETYPE}; method={CANCEL}",
                           message.calendar_ics.encode("utf-8"))
