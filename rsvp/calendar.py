@@ -28,22 +28,37 @@ def event_uid(event: Event) -> str:
     return f"rsvp-event-{event.id}@{sender_domain()}"
 
 
+def personal_sequence(event: Event, person: Invitee | None, *, withdrawn: bool = False) -> int:
+    """The SEQUENCE of the event in this person's calendar.
+
+    Each time the person leaves the guest list (a decline after accepting, an erasure) their
+    CANCEL must outrank every REQUEST they had, and a REQUEST after it (they accept again)
+    must outrank that CANCEL: two steps per withdrawal above the event's own sequence, the
+    CANCEL on the first. So later files always win, whatever was sent in between.
+    """
+    steps = 2 * (person.calendar_withdrawals or 0) if person is not None else 0
+    return event.ical_sequence + steps - (1 if withdrawn and steps else 0)
+
+
 def event_location(event: Event) -> str:
     """'REFUGIO Berlin, Lenaustraße 3–4, 12047 Berlin'."""
     return ", ".join(p for p in (event.venue_name, event.venue_address) if p)
 
 
 def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = PUBLISH,
-              attendee: Invitee | None = None, attending: bool = False) -> bytes:
+              attendee: Invitee | None = None, attending: bool = False,
+              sequence: int | None = None) -> bytes:
     """The event as a calendar file; with an invitee, the description carries their link.
 
     REQUEST and CANCEL name ``attendee`` as ATTENDEE (``attending``: they accepted) and an
     ORGANIZER, as iTIP (RFC 5546) requires for Outlook and Exchange to treat the file as a
-    meeting.
+    meeting. ``sequence``: the SEQUENCE, by default the one of the attendee's calendar.
     """
+    if sequence is None:
+        sequence = personal_sequence(event, attendee or invitee)
     # The event's part is the same for every invitee: built once per event state and method
     # (it was most of each invitation's cost); only the personal lines are built per file.
-    head, tail = _event_part(_event_values(event), method)
+    head, tail = _event_part(_event_values(event, sequence), method)
     # The UTC form of RFC 5545 written directly: icalendar's vDatetime looked up time zone
     # aliases for it, a tenth of each invitation's file.
     lines = [b"DTSTAMP:" + utcnow().strftime("%Y%m%dT%H%M%SZ").encode("ascii") + b"\r\n",
@@ -89,10 +104,10 @@ def fold(line: bytes, limit: int = 75) -> bytes:
     return b"\r\n ".join(pieces)
 
 
-def _event_values(event: Event) -> tuple[object, ...]:
+def _event_values(event: Event, sequence: int) -> tuple[object, ...]:
     """Everything the event's part of the file depends on: its cache key."""
     return (event_uid(event), event.starts_at, event.ends_at, event.timezone,
-            event.title, event.ical_sequence, event.updated_at, event_location(event),
+            event.title, sequence, event.updated_at, event_location(event),
             event.contact_email, event.contact_name, event.organiser, sender_address())
 
 

@@ -185,9 +185,9 @@ def invitees_erase(slug: str, email: str) -> None:
     assert erasure is not None
     click.echo(f"Erased. {erasure.messages_anonymised} messages and "
                f"{erasure.history_rows_kept} history entries kept without personal data.")
-    if outcome.message_ids:
-        click.echo(f"{len(outcome.message_ids)} moved up from the waiting list.")
-    _deliver_answer_mails(outcome)
+    if outcome.promoted:
+        click.echo(f"{outcome.promoted} moved up from the waiting list.")
+    _deliver_answer_mails(outcome, leave_queued=True)
 
 
 def _print_import_report(report: ImportReport) -> None:
@@ -252,16 +252,15 @@ def _dry_run(event: Event, kind: MessageKind, audience: Audience | None, tag: st
              limit: int | None, subject: str | None, body_file: Path | None,
              translations: tuple[tuple[str, str, Path], ...]) -> None:
     """Render what a send would write, count it, keep nothing; exit 1 if the text fails."""
-    dedup_key = None
+    update = None
     try:
         if kind is MessageKind.UPDATE:
-            dedup_key = _update_round(event, audience, tag, subject, body_file,
-                                      translations).dedup_key
+            update = _update_round(event, audience, tag, subject, body_file, translations)
         due = due_invitees(db.session, event, kind, limit, audience=audience, tag=tag,
-                           dedup_key=dedup_key)
+                           update_round_id=update.id if update else None)
     except (AudienceError, TemplateOverrideError) as exc:
         raise click.ClickException(str(exc)) from None
-    failures = sum(not _renders(invitee, kind, dedup_key) for invitee in due)
+    failures = sum(not _renders(invitee, kind, update) for invitee in due)
     db.session.rollback()
     click.echo(f"{len(due)} would be sent {kind.value}.")
     if failures:
@@ -269,10 +268,10 @@ def _dry_run(event: Event, kind: MessageKind, audience: Audience | None, tag: st
         sys.exit(1)
 
 
-def _renders(invitee: Invitee, kind: MessageKind, dedup_key: str | None) -> bool:
+def _renders(invitee: Invitee, kind: MessageKind, update: UpdateRound | None) -> bool:
     """Whether the invitee's mail renders; says why not."""
     try:
-        render_mail(invitee, kind, dedup_key=dedup_key)
+        render_mail(invitee, kind, update_round=update)
     except TemplateOverrideError as exc:
         click.echo(f"  {invitee.email}: not rendered: {exc}", err=True)
         return False
@@ -534,13 +533,21 @@ def answers_import(slug: str, path: Path, no_confirmation: bool,
         sys.exit(1)
 
 
-def _deliver_answer_mails(outcome: Outcome) -> None:
-    """Send an answer's (or an erasure's) mails now and say how it went; failures stay listed."""
+def _deliver_answer_mails(outcome: Outcome, *, leave_queued: bool = False) -> None:
+    """Send an answer's (or an erasure's) mails now and say how it went; failures stay listed.
+
+    With ``leave_queued``, a server that cannot be reached is only reported: the change is
+    done and its mails wait for the next `rsvp send`.
+    """
     try:
         sent = dispatch(current_app, outcome, wait=True)
     except SmtpUnavailable as exc:
-        raise click.ClickException(f"{exc}. The answers are recorded and their emails "
-                                   "queued: `rsvp send` delivers them later.") from None
+        message = (f"{exc}. The change is recorded and its emails queued: `rsvp send` "
+                   "delivers them later.")
+        if not leave_queued:
+            raise click.ClickException(message) from None
+        click.echo(message, err=True)
+        return
     if sent is not None:
         click.echo(f"{sent.sent} emails sent, {sent.failed} failed, {sent.deferred} deferred.")
 

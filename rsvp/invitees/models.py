@@ -77,6 +77,10 @@ class Invitee(db.Model):
     #: None means the event's language.
     language: Mapped[str | None] = mapped_column(String(5))
     #: Random per invitee and signed into the RSVP link; replacing it revokes the old link.
+    #: How often the event was taken out of this person's calendar (a decline after
+    #: accepting, a withdrawal): raises the SEQUENCE of their calendar files (see
+    #: rsvp.calendar.personal_sequence).
+    calendar_withdrawals: Mapped[int] = mapped_column(default=0, server_default="0")
     nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

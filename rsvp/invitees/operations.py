@@ -14,7 +14,7 @@ from rsvp.invitees import privacy
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.retention import Purge, purge_due
 from rsvp.mailing.models import Message, MessageKind
-from rsvp.mailing.services import queue_message, queue_promotions
+from rsvp.mailing.services import queue_calendar_withdrawal, queue_message, queue_promotions
 from rsvp.outcome import SYSTEM, Agent, Outcome
 from rsvp.responses.waitlist import lock_event, promote_waiting
 
@@ -24,6 +24,8 @@ class EraseOutcome(Outcome):
     """What was kept without the person, and who moved up into the freed place."""
 
     erasure: privacy.Erasure | None = None
+    #: How many moved up from the waiting list into the freed place.
+    promoted: int = 0
 
 
 def erase_invitee(session: Session, invitee: Invitee, *, by: Agent) -> EraseOutcome:
@@ -32,10 +34,12 @@ def erase_invitee(session: Session, invitee: Invitee, *, by: Agent) -> EraseOutc
     # The event's lock first, as every answer takes it: places are counted per event.
     lock_event(session, event)
     outcome = EraseOutcome(event.id)
-    # Here the calendar cancellation of an accepted invitee joins (branch refs), while the
-    # address is still there to write to.
+    # Queued (and rendered) before the erasure, while the address is there to write to.
+    withdrawal = queue_calendar_withdrawal(session, invitee)
     outcome.erasure = privacy.erase_invitee(session, invitee)
-    outcome.add([m.id for m in queue_promotions(session, promote_waiting(session, event))])
+    promoted = queue_promotions(session, promote_waiting(session, event))
+    outcome.promoted = len(promoted)
+    outcome.add([m.id for m in promoted] + ([withdrawal.id] if withdrawal else []))
     return outcome
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rsvp.invitees.models import Invitee
-from rsvp.mailing.models import Message
+from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.responses.models import ResponseChange
 
 
@@ -61,6 +61,13 @@ def erase_invitee(session: Session, invitee: Invitee) -> Erasure:
     The history keeps that an answer was given and what it was, not who gave it or what
     they wrote; the message log keeps that a message went out, not to whom or what it said.
     """
+    # A withdrawal still to be sent keeps where it goes and what it says until it is sent
+    # (delivery clears it then): it takes the event out of the erased person's calendar.
+    session.execute(
+        update(Message).where(Message.invitee_id == invitee.id,
+                              Message.kind == MessageKind.WITHDRAWAL,
+                              Message.status == MessageStatus.QUEUED)
+        .values(invitee_id=None).execution_options(synchronize_session=False))
     messages = session.execute(
         update(Message).where(Message.invitee_id == invitee.id)
         .values(invitee_id=None, recipient="", subject="", body_text="", body_html="",

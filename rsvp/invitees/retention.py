@@ -54,7 +54,7 @@ def purge_due(session: Session, *, now: datetime | None = None,
 def _personal_messages(event_id: int):  # type: ignore[no-untyped-def]
     return (Message.event_id == event_id) & or_(
         Message.invitee_id.is_not(None), Message.recipient != "", Message.body_text != "",
-        Message.body_html != "", Message.subject != "")
+        Message.body_html != "", Message.subject != "", Message.calendar_ics.is_not(None))
 
 
 def _personal_history(event_id: int):  # type: ignore[no-untyped-def]
@@ -81,7 +81,7 @@ def _purge_event(session: Session, event: Event, now: datetime, *,
     session.execute(
         update(Message).where(_personal_messages(event.id))
         .values(invitee_id=None, recipient="", subject="", body_text="", body_html="",
-                message_id="", last_error="")
+                message_id="", last_error="", calendar_ics=None)
         .execution_options(synchronize_session=False))
     session.execute(
         update(ResponseChange).where(_personal_history(event.id))

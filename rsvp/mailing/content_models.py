@@ -59,10 +59,6 @@ class UpdateRound(db.Model):
     translations: Mapped[list["UpdateRoundTranslation"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin")
 
-    @property
-    def dedup_key(self) -> str:
-        return f"update:{self.id}"
-
     def text_for(self, language: str) -> tuple[str, str]:
         """Subject and body for invitees reading ``language``."""
         for translation in self.translations:

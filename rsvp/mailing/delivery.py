@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, joinedload, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rsvp.bounces.verp import return_path
+from rsvp.calendar import CANCEL, ICS_MIMETYPE
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.deliverability import REASON_LENGTH, mark_undeliverable
@@ -44,7 +45,7 @@ from rsvp.invitees.models import Invitee
 from rsvp.mailing.mime import Outgoing, build_outgoing
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.ratelimit import RateLimiter, rate_limiter
-from rsvp.mailing.render import UnknownUpdate, render_mail
+from rsvp.mailing.render import Attachment, RenderedMail, UnknownUpdate, render_mail
 from rsvp.mailing.render_failures import failure_reason
 from rsvp.mailing.retry_policy import Failure, classify, gives_up, out_of_attempts, retry_in
 from rsvp.mailing.smtp import DeliveryError, SmtpBusy, SmtpConnection, open_connection
@@ -248,20 +249,17 @@ def _hand_over(writer: Connection, turns: WriteTurns, connection: SmtpConnection
     """Render, mark ``sending`` (committed on ``writer`` in this sender's turn, with
     ``write_earlier``'s writes) and send one message; returns the server's verdict to write,
     or the final status if it was not sent (None: the claim no longer holds)."""
-    invitee = message.invitee
-    assert invitee is not None, "a claimed message always has its invitee"
     try:
-        rendered = render_mail(invitee, message.kind, dedup_key=message.dedup_key)
+        outgoing = _outgoing(message)
     except (UnknownUpdate, TemplateOverrideError) as error:
         # The organiser's text cannot be rendered for this invitee: the batch goes on.
         with turns.turn():
             write_earlier()
             _compare_and_set(writer, message, MessageStatus.QUEUED, ANY_CLAIM, {
                 "status": MessageStatus.FAILED, "last_error": failure_reason(message, error),
-                "recipient": message.recipient or invitee.email, "claimed_at": None})
+                "recipient": message.recipient or _address(message), "claimed_at": None})
             writer.commit()
         return message.status
-    outgoing = build_outgoing(invitee, rendered)
     sending_since = utcnow()
     with turns.turn():
         write_earlier()
@@ -272,10 +270,14 @@ def _hand_over(writer: Connection, turns: WriteTurns, connection: SmtpConnection
     try:
         connection.deliver_bytes(return_path(message.id), outgoing.recipients, outgoing.data)
     except DeliveryError as error:
-        return _refused(message, sending_since, error)
-    return Verdict(message, sending_since, {
-        "status": MessageStatus.SENT, "sent_at": utcnow(), "last_error": "",
-        "next_attempt_at": None, "claimed_at": None})
+        verdict = _refused(message, sending_since, error)
+    else:
+        verdict = Verdict(message, sending_since, {
+            "status": MessageStatus.SENT, "sent_at": utcnow(), "last_error": "",
+            "next_attempt_at": None, "claimed_at": None})
+    if message.kind is MessageKind.WITHDRAWAL and verdict.values["status"] != MessageStatus.QUEUED:
+        verdict.values |= _forget_rendering(message)
+    return verdict
 
 
 def _refused(message: Message, sending_since: datetime, error: DeliveryError) -> Verdict:
@@ -284,6 +286,43 @@ def _refused(message: Message, sending_since: datetime, error: DeliveryError) ->
     values = {**_failure_values(message, error, failure), "claimed_at": None}
     mailbox = failure is Failure.MAILBOX
     return Verdict(message, sending_since, values, str(error) if mailbox else None)
+
+
+def _address(message: Message) -> str:
+    return message.invitee.email if message.invitee is not None else ""
+
+
+def _outgoing(message: Message) -> Outgoing:
+    """The message's bytes: rendered now, or as kept when it was queued (a withdrawal)."""
+    if message.kind is MessageKind.WITHDRAWAL:
+        return _kept_outgoing(message)
+    invitee = message.invitee
+    assert invitee is not None, "a claimed message always has its invitee"
+    rendered = render_mail(invitee, message.kind, change=message.response_change,
+                           update_round=message.update_round)
+    return build_outgoing(invitee, rendered)
+
+
+def _kept_outgoing(message: Message) -> Outgoing:
+    """A withdrawal as rendered when queued: the person may have been erased since."""
+    if message.calendar_ics is None or not message.recipient:
+        raise UnknownUpdate("the withdrawal's rendering is gone")
+    calendar = Attachment(f"{message.event.slug}.ics", f"{ICS_MIMETYPE}; method={CANCEL}",
+                          message.calendar_ics.encode("utf-8"))
+    rendered = RenderedMail(subject=message.subject, text=message.body_text,
+                            html=message.body_html, attachments=(calendar,))
+    name = message.invitee.full_name if message.invitee is not None else ""
+    return build_outgoing(None, rendered, (name, message.recipient), event=message.event)
+
+
+def _forget_rendering(message: Message) -> dict[str, object]:
+    """Once a withdrawal is sent or failed, the kept file goes; and, for a person erased
+    meanwhile, everything that names them, as the erasure promised."""
+    values: dict[str, object] = {"calendar_ics": None}
+    if message.invitee_id is None:
+        values |= {"recipient": "", "subject": "", "body_text": "", "body_html": "",
+                   "message_id": ""}
+    return values
 
 
 def _mark_sending(writer: Connection, message: Message, outgoing: Outgoing,

@@ -15,11 +15,15 @@ from datetime import UTC, datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dkim import sign_message
 from rsvp.mailing.render import Attachment, RenderedMail, one_line
 from rsvp.mailing.sender import sender as configured_sender
+
+if TYPE_CHECKING:
+    from rsvp.events.models import Event
 
 CRLF = b"\r\n"
 
@@ -39,17 +43,22 @@ class Outgoing:
     rendered: RenderedMail
 
 
-def build_outgoing(invitee: Invitee, rendered: RenderedMail,
-                   recipient: tuple[str, str] | None = None) -> Outgoing:
+def build_outgoing(invitee: Invitee | None, rendered: RenderedMail,
+                   recipient: tuple[str, str] | None = None, *,
+                   event: "Event | None" = None) -> Outgoing:
     """The invitee's mail as bytes: multipart/alternative text and HTML, plus attachments.
 
-    ``recipient`` (name, address) sends it elsewhere, e.g. as a test to the organiser.
+    ``recipient`` (name, address) sends it elsewhere, e.g. as a test to the organiser; with
+    ``event`` too, it needs no invitee (a withdrawal kept for a person since erased).
     """
     sender = configured_sender()
     envelope_from = sender[1]
     message_id = make_msgid(domain=envelope_from.rpartition("@")[2] or None)[1:-1]
-    event = invitee.event
-    name, address = recipient or (invitee.full_name, invitee.email)
+    if invitee is not None:
+        event = invitee.event
+        recipient = recipient or (invitee.full_name, invitee.email)
+    assert event is not None and recipient is not None, "an invitee, or an event and recipient"
+    name, address = recipient
     to = _address((name, address))
     headers = [
         ("From", _address(sender)),

@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
+
+if TYPE_CHECKING:
+    from rsvp.events.models import Event
+    from rsvp.mailing.content_models import UpdateRound
+    from rsvp.responses.models import ResponseChange
 
 
 class MessageKind(enum.StrEnum):
@@ -23,6 +29,9 @@ class MessageKind(enum.StrEnum):
     PROMOTED = "promoted"
     #: The event is called off; carries the calendar cancellation (METHOD:CANCEL).
     CANCELLATION = "cancellation"
+    #: The event leaves one person's calendar (METHOD:CANCEL): erased, or no longer on the
+    #: guest list. Rendered when queued, so it reaches a person erased meanwhile.
+    WITHDRAWAL = "withdrawal"
 
 
 class MessageStatus(enum.StrEnum):
@@ -47,9 +56,14 @@ def kind_type(name: str) -> Enum:
 class Message(db.Model):
     __tablename__ = "message"
     __table_args__ = (
-        # A message of a once-only kind carries its kind as dedup_key, a confirmation the
-        # answer it confirms: the database itself refuses to queue the same one twice.
+        # The database itself refuses to queue the same message twice: a once-only kind (its
+        # kind as dedup_key), the answer a confirmation confirms, an update round. The
+        # references lead so that their indexes also serve the foreign keys' ON DELETE.
         UniqueConstraint("invitee_id", "dedup_key", name="uq_message_invitee_dedup"),
+        UniqueConstraint("response_change_id", "invitee_id",
+                         name="uq_message_response_change_invitee"),
+        UniqueConstraint("update_round_id", "invitee_id", name="uq_message_update_round_invitee"),
+        CheckConstraint("dedup_key IS NULL OR dedup_key = kind", name="dedup_key_is_kind"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_message_event_status", "event_id", "status", "kind"),
     )
@@ -60,7 +74,14 @@ class Message(db.Model):
         ForeignKey("invitee.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[MessageKind] = mapped_column(kind_type("message_kind"))
+    #: The kind, for a kind an invitee receives at most once; None for the others.
     dedup_key: Mapped[str | None] = mapped_column(String(64))
+    #: The answer a confirmation (waiting list, promotion) is about; kept when it is gone.
+    response_change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("response_change.id", ondelete="SET NULL"))
+    #: The round an update message belongs to.
+    update_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("update_round.id", ondelete="SET NULL"))
     status: Mapped[MessageStatus] = mapped_column(
         Enum(MessageStatus, name="message_status", values_callable=_values, native_enum=False,
              create_constraint=True, length=10),
@@ -74,6 +95,9 @@ class Message(db.Model):
     subject: Mapped[str] = mapped_column(String(500), default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
+    #: The calendar file of a withdrawal, rendered when it was queued (with subject, bodies
+    #: and recipient above); cleared once it is sent or failed.
+    calendar_ics: Mapped[str | None] = mapped_column(Text)
     #: True when a sender died after handing this message over and before recording the
     #: server's answer, so it was sent again: the invitee may have it twice.
     maybe_duplicate: Mapped[bool] = mapped_column(default=False)
@@ -86,6 +110,9 @@ class Message(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     invitee: Mapped[Invitee | None] = relationship()
+    event: Mapped["Event"] = relationship()
+    response_change: Mapped["ResponseChange | None"] = relationship()
+    update_round: Mapped["UpdateRound | None"] = relationship()
 
     def __repr__(self) -> str:
         return f"<Message {self.kind} {self.status} invitee={self.invitee_id}>"

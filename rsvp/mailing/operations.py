@@ -24,10 +24,10 @@ from rsvp.outcome import Agent, Outcome
 
 def send_kind(session: Session, event: Event, kind: MessageKind, *, by: Agent,
               audience: Audience | None = None, tag: str | None = None,
-              limit: int | None = None, dedup_key: str | None = None) -> Outcome:
+              limit: int | None = None, update_round_id: int | None = None) -> Outcome:
     """Queue ``kind`` for everyone in the audience who has not had it (raises AudienceError)."""
     queued = queue_messages(session, event, kind, limit, audience=audience, tag=tag,
-                            dedup_key=dedup_key)
+                            update_round_id=update_round_id)
     return Outcome(event.id, kind=kind, bulk=queued)
 
 
@@ -49,7 +49,7 @@ def send_group_message(session: Session, event: Event, *, by: Agent, subject: st
     update = create_update_round(session, event, subject=subject, body=body,
                                  audience=audience.value, tag=tag, translations=translations)
     queued = send_kind(session, event, MessageKind.UPDATE, by=by, audience=audience, tag=tag,
-                       limit=limit, dedup_key=update.dedup_key)
+                       limit=limit, update_round_id=update.id)
     return GroupMessageOutcome(event.id, kind=queued.kind, bulk=queued.bulk, update=update)
 
 

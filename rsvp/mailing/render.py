@@ -11,7 +11,14 @@ from babel.dates import format_date
 from flask import current_app
 from markupsafe import Markup, escape
 
-from rsvp.calendar import CANCEL, ICS_MIMETYPE, REQUEST, event_ics, event_location
+from rsvp.calendar import (
+    CANCEL,
+    ICS_MIMETYPE,
+    REQUEST,
+    event_ics,
+    event_location,
+    personal_sequence,
+)
 from rsvp.extensions import db
 from rsvp.i18n import (
     format_event_when,
@@ -80,13 +87,10 @@ AnswerLike = Response | GivenAnswer
 
 
 def answer_confirmed(invitee: Invitee, kind: MessageKind,
-                     dedup_key: str | None) -> AnswerLike | None:
+                     change: ResponseChange | None = None) -> AnswerLike | None:
     """The answer a message is about: for a confirmation the one it confirms, else the current."""
-    prefix = "confirmation:"
-    if kind is MessageKind.CONFIRMATION and dedup_key and dedup_key.startswith(prefix):
-        change = db.session.get(ResponseChange, int(dedup_key.removeprefix(prefix)))
-        if change is not None:
-            return GivenAnswer(change.new_answer, change.new_guests, change.new_comment)
+    if kind is MessageKind.CONFIRMATION and change is not None:
+        return GivenAnswer(change.new_answer, change.new_guests, change.new_comment)
     return invitee.response
 
 
@@ -152,16 +156,17 @@ def mail_context(invitee: Invitee, kind: MessageKind,
     }
 
 
-def render_mail(invitee: Invitee, kind: MessageKind, *,
-                dedup_key: str | None = None) -> RenderedMail:
+def render_mail(invitee: Invitee, kind: MessageKind, *, change: ResponseChange | None = None,
+                update_round: UpdateRound | None = None) -> RenderedMail:
     """Render ``kind`` in the invitee's language: the organiser's override, else the default.
 
-    ``dedup_key`` names the update round of an ``update`` message ("update:<id>").
+    ``change`` is the answer a confirmation is about, ``update_round`` the round of an
+    ``update`` message (as the message refers to them).
     """
-    answer = answer_confirmed(invitee, kind, dedup_key)
+    answer = answer_confirmed(invitee, kind, change)
     context = mail_context(invitee, kind, answer)
     if kind is MessageKind.UPDATE:
-        context |= _update_context(dedup_key, context)
+        context |= _update_context(update_round, context)
     override = _override(invitee, kind)
     subject, text, html = _render_default(kind, context)
     if override is not None and override.subject:
@@ -172,7 +177,7 @@ def render_mail(invitee: Invitee, kind: MessageKind, *,
             "subject": subject})
     return RenderedMail(subject=one_line(subject), text=tidy_text(text),
                         html=inline_css(html, (str(context[name]) for name in PERSONAL)),
-                        attachments=_attachments(invitee, kind, answer))
+                        attachments=_attachments(invitee, kind, answer, change))
 
 
 def _render_default(kind: MessageKind, context: dict[str, object]) -> tuple[str, str, str]:
@@ -209,13 +214,11 @@ def _render_override_bodies(override: TemplateOverride, invitee: Invitee, kind: 
     return text, html
 
 
-def _update_context(dedup_key: str | None, context: dict[str, object]) -> dict[str, object]:
+def _update_context(update: UpdateRound | None, context: dict[str, object]) -> dict[str, object]:
     """The organiser's subject and text of an update round in the invitee's language (the
     main text where the round has none in it), rendered in the sandbox."""
-    round_id = (dedup_key or "").removeprefix("update:")
-    update = db.session.get(UpdateRound, int(round_id)) if round_id.isdigit() else None
     if update is None:
-        raise UnknownUpdate(f"no update round for {dedup_key!r}")
+        raise UnknownUpdate("no update round for this message")
     subject, text = update.text_for(str(context["language"]))
     values = {name: context[name] for name in PLACEHOLDERS}
     body = render_custom(text, values).strip()
@@ -223,35 +226,55 @@ def _update_context(dedup_key: str | None, context: dict[str, object]) -> dict[s
             "update_text": body, "update_html": text_to_html(body)}
 
 
-def _attachments(invitee: Invitee, kind: MessageKind,
-                 answer: AnswerLike | None = None) -> tuple[Attachment, ...]:
-    method, attending = _calendar_method(invitee, kind, answer)
-    if method is None:
+@dataclass(frozen=True)
+class CalendarPart:
+    """The calendar file a mail carries: its method, whether the invitee is named as
+    attending, and whether it takes the event out of their calendar (a higher SEQUENCE)."""
+
+    method: str
+    attending: bool = False
+    withdrawn: bool = False
+
+
+def _attachments(invitee: Invitee, kind: MessageKind, answer: AnswerLike | None = None,
+                 change: ResponseChange | None = None) -> tuple[Attachment, ...]:
+    part = _calendar_part(invitee, kind, answer, change)
+    if part is None:
         return ()
     event = invitee.event
-    data = event_ics(event, invitee=invitee if kind in LINKED_KINDS else None, method=method,
-                     attendee=invitee, attending=attending)
-    return (Attachment(f"{event.slug}.ics", f"{ICS_MIMETYPE}; method={method}", data),)
+    data = event_ics(event, invitee=invitee if kind in LINKED_KINDS else None,
+                     method=part.method, attendee=invitee, attending=part.attending,
+                     sequence=personal_sequence(event, invitee, withdrawn=part.withdrawn))
+    return (Attachment(f"{event.slug}.ics", f"{ICS_MIMETYPE}; method={part.method}", data),)
 
 
-def _calendar_method(invitee: Invitee, kind: MessageKind,
-                     answer: AnswerLike | None = None) -> tuple[str | None, bool]:
-    """Which calendar file ``kind`` carries for this invitee (None: none), and whether the
-    invitee is named as attending.
+def _calendar_part(invitee: Invitee, kind: MessageKind, answer: AnswerLike | None = None,
+                   change: ResponseChange | None = None) -> CalendarPart | None:
+    """Which calendar file ``kind`` carries for this invitee (None: none).
 
     Mail carries iTIP REQUESTs (Outlook and Exchange offer a meeting to add, and a later
     REQUEST with the same UID and a higher SEQUENCE replaces it); a cancellation carries
-    CANCEL. Answers and updates carry the file only for those who accepted.
+    CANCEL, and so do a withdrawal and the confirmation of a decline after accepting.
+    Answers and updates carry the file only for those who accepted, and only while they
+    still have: a mail rendered late must not put back what a later answer took out.
     """
-    current = answer or invitee.response
-    accepted = current is not None and current.answer is Answer.ACCEPTED
+    given = answer or invitee.response
+    accepted = given is not None and given.answer is Answer.ACCEPTED
+    still = invitee.response is not None and invitee.response.answer is Answer.ACCEPTED
     if kind is MessageKind.CANCELLATION:
-        return CANCEL, accepted
+        return CalendarPart(CANCEL, accepted)
+    if kind is MessageKind.WITHDRAWAL or (kind is MessageKind.CONFIRMATION and not still
+                                          and left_guest_list(change)):
+        return CalendarPart(CANCEL, withdrawn=True)
     if kind in ANSWER_KINDS or kind is MessageKind.UPDATE:
-        return (REQUEST if accepted else None), accepted
-    if kind in CALENDAR_KINDS:
-        return REQUEST, False
-    return None, False
+        return CalendarPart(REQUEST, True) if accepted and still else None
+    return CalendarPart(REQUEST) if kind in CALENDAR_KINDS else None
+
+
+def left_guest_list(change: ResponseChange | None) -> bool:
+    """Whether this answer took an accepted person off the guest list."""
+    return (change is not None and change.old_answer is Answer.ACCEPTED
+            and change.new_answer is not Answer.ACCEPTED)
 
 
 def text_to_html(text: str) -> Markup:

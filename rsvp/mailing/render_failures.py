@@ -111,7 +111,8 @@ def _still_wanted(kind: MessageKind) -> ColumnElement[bool]:
         return ~exists().where(Response.invitee_id == Invitee.id)
     if kind in _ANSWER_KINDS:
         # Imported here: services imports delivery, which imports this module.
-        from rsvp.mailing.services import dedup_expression
+        from rsvp.mailing.services import dedup_values
 
-        return Message.dedup_key == dedup_expression(MessageKind.CONFIRMATION)
+        latest = dedup_values(MessageKind.CONFIRMATION)["response_change_id"]
+        return Message.response_change_id == latest
     return true()

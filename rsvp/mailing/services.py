@@ -6,13 +6,11 @@ rsvp.mailing.delivery; the CLI, the views and the Celery tasks all call it from 
 
 import enum
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
-    String,
     and_,
-    cast,
     exists,
     func,
     literal,
@@ -27,6 +25,7 @@ from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.delivery import SendReport, deliver_due
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.render import left_guest_list, render_mail
 from rsvp.responses.models import Answer, Response, ResponseChange
 
 if TYPE_CHECKING:
@@ -108,33 +107,38 @@ def audience_condition(audience: Audience, tag: str | None = None) -> ColumnElem
     return condition
 
 
-def dedup_expression(kind: MessageKind, dedup_key: str | None = None) -> ColumnElement[str]:
-    """The dedup key each invitee's message of ``kind`` gets, as SQL.
+def _latest_change() -> ColumnElement[int]:
+    return (select(func.max(ResponseChange.id))
+            .where(ResponseChange.invitee_id == Invitee.id).scalar_subquery())
 
-    Once-only kinds: the kind. Confirmations: the answer they confirm, so one sent from the
-    RSVP page is never sent again in bulk. Updates: their round ("update:<id>").
+
+def dedup_values(kind: MessageKind,
+                 update_round_id: int | None = None) -> dict[str, ColumnElement[Any]]:
+    """What makes each invitee's message of ``kind`` unique, as SQL per column.
+
+    Once-only kinds: the kind (dedup_key). Confirmations: the answer they confirm, so one
+    sent from the RSVP page is never sent again in bulk. Updates: their round.
     """
     if kind is MessageKind.CONFIRMATION:
-        latest = (select(func.max(ResponseChange.id))
-                  .where(ResponseChange.invitee_id == Invitee.id).scalar_subquery())
-        return literal("confirmation:") + cast(latest, String)
+        return {"response_change_id": _latest_change()}
     if kind is MessageKind.UPDATE:
-        if not dedup_key:
+        if not update_round_id:
             raise AudienceError("an update needs its update round")
-        return literal(dedup_key)
-    return literal(kind.value)
+        return {"update_round_id": literal(update_round_id)}
+    return {"dedup_key": literal(kind.value)}
 
 
 def due_condition(kind: MessageKind, audience: Audience | None = None, tag: str | None = None,
-                  dedup_key: str | None = None) -> ColumnElement[bool]:
+                  update_round_id: int | None = None) -> ColumnElement[bool]:
     """Which invitees are due ``kind``: in the audience, and not yet sent this message."""
     audience = audience or DEFAULT_AUDIENCE[kind]
     allowed = ALLOWED_AUDIENCES.get(kind)
     if allowed is not None and audience not in allowed:
         choices = ", ".join(sorted(a.value for a in allowed))
         raise AudienceError(f"a {kind} goes only to: {choices}")
-    already = exists().where(Message.invitee_id == Invitee.id,
-                             Message.dedup_key == dedup_expression(kind, dedup_key))
+    already = exists().where(Message.invitee_id == Invitee.id, *(
+        getattr(Message, column) == value
+        for column, value in dedup_values(kind, update_round_id).items()))
     # An address that bounced takes no mail: nobody writes to it again until it is changed.
     condition = and_(~already, audience_condition(audience, tag), Invitee.bounced_at.is_(None))
     if kind is MessageKind.REMINDER:
@@ -148,36 +152,42 @@ def due_condition(kind: MessageKind, audience: Audience | None = None, tag: str 
 
 def due_invitees(session: Session, event: Event, kind: MessageKind, limit: int | None = None,
                  *, audience: Audience | None = None, tag: str | None = None,
-                 dedup_key: str | None = None) -> Sequence[Invitee]:
+                 update_round_id: int | None = None) -> Sequence[Invitee]:
     """The invitees a send of ``kind`` would write to now (for --dry-run and previews)."""
     query = (select(Invitee)
-             .where(Invitee.event_id == event.id, due_condition(kind, audience, tag, dedup_key))
+             .where(Invitee.event_id == event.id,
+                    due_condition(kind, audience, tag, update_round_id))
              .order_by(Invitee.id).limit(limit))
     return session.scalars(query).all()
 
 
+#: The columns of a bulk-queued message besides its invitee and what makes it unique.
+_BULK_COLUMNS = ("kind", "status", "attempts", "last_error", "message_id", "recipient",
+                 "subject", "body_text", "body_html", "maybe_duplicate", "queued_at",
+                 "updated_at")
+
+
 def queue_messages(session: Session, event: Event, kind: MessageKind, limit: int | None = None,
                    *, audience: Audience | None = None, tag: str | None = None,
-                   dedup_key: str | None = None) -> int:
+                   update_round_id: int | None = None) -> int:
     """Queue ``kind`` for every invitee due it; returns how many were queued.
 
-    ``dedup_key`` names the round of an update ("update:<id>", see create_update_round).
+    ``update_round_id`` names the round of an update (see create_update_round).
     """
     now = utcnow()
-    constants = [literal(kind.value), dedup_expression(kind, dedup_key),
-                 literal(MessageStatus.QUEUED.value),
+    unique = dedup_values(kind, update_round_id)
+    constants = [literal(kind.value), literal(MessageStatus.QUEUED.value),
                  literal(0), *(literal("") for _ in range(6)), literal(False),
                  literal(now, UTCDateTime), literal(now, UTCDateTime)]
     due = (
-        select(Invitee.event_id, Invitee.id, *constants)
-        .where(Invitee.event_id == event.id, due_condition(kind, audience, tag, dedup_key))
+        select(Invitee.event_id, Invitee.id, *unique.values(), *constants)
+        .where(Invitee.event_id == event.id, due_condition(kind, audience, tag, update_round_id))
         .order_by(Invitee.id).limit(limit)
     )
-    columns = ["event_id", "invitee_id", "kind", "dedup_key", "status", "attempts", "last_error",
-               "message_id", "recipient", "subject", "body_text", "body_html", "maybe_duplicate",
-               "queued_at", "updated_at"]
+    columns = ["event_id", "invitee_id", *unique, *_BULK_COLUMNS]
     dialect = session.get_bind().dialect.name
     insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # Without a conflict target: whichever unique constraint a row would break, it is skipped.
     statement = insert_(Message).from_select(columns, due).on_conflict_do_nothing()
     # An INSERT's rowcount is kept only when asked for (psycopg otherwise reports -1).
     result = session.execute(statement, execution_options={"preserve_rowcount": True})
@@ -186,10 +196,16 @@ def queue_messages(session: Session, event: Event, kind: MessageKind, limit: int
 
 
 def queue_message(session: Session, invitee: Invitee, kind: MessageKind,
-                  dedup_key: str | None) -> Message:
-    """Queue one message for one invitee (confirmations, resends)."""
+                  dedup_key: str | None = None, *, response_change_id: int | None = None,
+                  update_round_id: int | None = None) -> Message:
+    """Queue one message for one invitee (confirmations, resends).
+
+    ``dedup_key`` is the kind for the one message of a once-only kind that counts (None for
+    a resend beside it); a confirmation names its answer, an update its round.
+    """
     message = Message(event_id=invitee.event_id, invitee_id=invitee.id, kind=kind,
-                      dedup_key=dedup_key)
+                      dedup_key=dedup_key, response_change_id=response_change_id,
+                      update_round_id=update_round_id)
     session.add(message)
     session.flush()
     return message
@@ -202,17 +218,60 @@ def queue_confirmation(session: Session, invitee: Invitee, change: ResponseChang
     """
     kind = (MessageKind.WAITLISTED if change.new_answer is Answer.WAITLISTED
             else MessageKind.CONFIRMATION)
-    return queue_message(session, invitee, kind, f"confirmation:{change.id}")
+    return queue_message(session, invitee, kind, response_change_id=change.id)
 
 
 def queue_promotions(session: Session, changes: Sequence[ResponseChange]) -> list[Message]:
     """Queue the "a place is yours" message for each person moved up from the waiting list."""
     messages = [Message(event_id=change.event_id, invitee_id=change.invitee_id,
-                        kind=MessageKind.PROMOTED, dedup_key=f"confirmation:{change.id}")
+                        kind=MessageKind.PROMOTED, response_change_id=change.id)
                 for change in changes]
     session.add_all(messages)
     session.flush()
     return messages
+
+
+def queue_calendar_withdrawal(session: Session, invitee: Invitee) -> Message | None:
+    """Queue the METHOD:CANCEL that takes the event out of the calendar of someone who is
+    leaving the guest list (erased, or moved to the waiting list); None if they are not on it.
+
+    Rendered now and kept on the message (recipient, texts, calendar file) until it is sent,
+    so it still goes out after the person is erased; delivery clears it then.
+    """
+    if not _had_the_meeting(session, invitee):
+        return None
+    if invitee.response is not None and invitee.response.answer is Answer.ACCEPTED:
+        # record_answer counted a change of answer already; this withdrawal is one of its own.
+        invitee.calendar_withdrawals += 1
+    rendered = render_mail(invitee, MessageKind.WITHDRAWAL)
+    message = Message(event_id=invitee.event_id, invitee_id=invitee.id,
+                      kind=MessageKind.WITHDRAWAL, recipient=invitee.email,
+                      subject=rendered.subject, body_text=rendered.text,
+                      body_html=rendered.html,
+                      calendar_ics=rendered.attachments[0].data.decode("utf-8"))
+    session.add(message)
+    session.flush()
+    return message
+
+
+#: Kinds that put the meeting in an invitee's calendar as accepted (REQUEST, PARTSTAT).
+_ACCEPTED_CALENDAR_KINDS = (MessageKind.CONFIRMATION, MessageKind.PROMOTED, MessageKind.UPDATE)
+
+
+def _had_the_meeting(session: Session, invitee: Invitee) -> bool:
+    """On the guest list (or just taken off it), sent the meeting as accepted, reachable."""
+    if invitee.bounced_at is not None or invitee.event.cancelled:
+        return False
+    response = invitee.response
+    if response is None or response.answer is not Answer.ACCEPTED:
+        last = session.scalar(select(ResponseChange)
+                              .where(ResponseChange.invitee_id == invitee.id)
+                              .order_by(ResponseChange.id.desc()).limit(1))
+        if not left_guest_list(last):
+            return False
+    return session.scalar(select(exists().where(
+        Message.invitee_id == invitee.id, Message.status == MessageStatus.SENT,
+        Message.kind.in_(_ACCEPTED_CALENDAR_KINDS)))) or False
 
 
 def queue_answer_mails(session: Session, invitee: Invitee, result: "AnswerResult", *,
@@ -234,10 +293,12 @@ __all__ = [
     "AudienceError",
     "SendReport",
     "audience_condition",
+    "dedup_values",
     "deliver_due",
     "due_condition",
     "due_invitees",
     "queue_answer_mails",
+    "queue_calendar_withdrawal",
     "queue_confirmation",
     "queue_message",
     "queue_messages",

@@ -84,6 +84,9 @@ def record_answer(
         new_answer=state, new_guests=guests, new_comment=comment, channel=channel,
         changed_at=now,
     )
+    if current is not None and current.answer is Answer.ACCEPTED and state is not Answer.ACCEPTED:
+        # Off the guest list: their calendar files from now on outrank the ones they had.
+        invitee.calendar_withdrawals += 1
     current = _write_current(session, invitee, current, change, substitute)
     session.add(change)
     session.flush()

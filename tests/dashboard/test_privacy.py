@@ -7,9 +7,12 @@ from sqlalchemy import func, select
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.models import Message
+from rsvp.mailing.services import queue_confirmation
 from rsvp.responses.models import ResponseChange
 from rsvp.responses.services import record_answer
 from tests.conftest import csrf_token
+from tests.dashboard.conftest import join_deliveries
+from tests.mailing.conftest import calendars_in
 
 
 def test_the_organiser_downloads_an_invitees_data_as_json(organiser_client, create_event,
@@ -64,3 +67,21 @@ def test_the_invitee_list_marks_and_filters_bounced_addresses(organiser_client, 
     listed = organiser_client.get(f"/events/{event.slug}/invitees?delivery=bounced")
     assert "weg@example.org" in listed.text and "da@example.org" not in listed.text
     assert "unzustellbar" in listed.text
+
+
+def test_deleting_an_invitee_who_had_the_meeting_sends_them_the_calendar_cancel(
+        organiser_client, runner, create_event, create_invitee, smtp_server):
+    event = create_event()
+    person = create_invitee(event, email="petra@example.org")
+    queue_confirmation(db.session, person, record_answer(db.session, person, "accepted").change)
+    db.session.commit()
+    runner.invoke(args=["send", event.slug])
+    page = organiser_client.get(f"/events/{event.slug}/invitees/{person.id}")
+    organiser_client.post(f"/events/{event.slug}/invitees/{person.id}/delete",
+                          data={"csrf_token": csrf_token(page.text), "confirm": "yes"})
+    smtp_server.wait_for(2)
+    join_deliveries()
+    [cancel] = calendars_in(smtp_server.to("petra@example.org")[-1])
+    assert str(cancel["method"]) == "CANCEL"
+    assert db.session.scalar(select(func.count()).select_from(Message).where(
+        Message.recipient != "", Message.invitee_id.is_(None))) == 0
