@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from rsvp.dashboard.blueprint import bp, load_event
 from rsvp.dashboard.forms import SendForm
+from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dispatch import dispatch
@@ -58,6 +59,7 @@ def preview(invitee: Invitee, kind: MessageKind) -> tuple[RenderedMail | None, s
 
 
 @bp.post("/events/<slug>/send/retry-failed")
+@once
 def retry_failed(slug: str):  # type: ignore[no-untyped-def]
     """Queue again, and send, the messages of a kind whose text could not be rendered."""
     event = load_event(slug)

@@ -32,7 +32,8 @@ COMPOSED_KINDS = (MessageKind.INVITATION, MessageKind.REMINDER, MessageKind.SAVE
 FOLLOWED_KINDS = (*COMPOSED_KINDS, MessageKind.UPDATE, MessageKind.CANCELLATION)
 
 
-def _kind(value: str | None, allowed: tuple[MessageKind, ...] = COMPOSED_KINDS) -> MessageKind:
+def kind_or_404(value: str | None,
+                allowed: tuple[MessageKind, ...] = COMPOSED_KINDS) -> MessageKind:
     try:
         kind = MessageKind(value or MessageKind.INVITATION.value)
     except ValueError:
@@ -58,7 +59,7 @@ def _sample(event: Event, kind: MessageKind, email: str) -> Invitee | None:
 def compose(slug: str) -> str:
     """Pick a kind, see it rendered for an invitee, and how many would receive it."""
     event = load_event(slug)
-    kind = _kind(request.args.get("kind"))
+    kind = kind_or_404(request.args.get("kind"))
     email = request.args.get("invitee", "").strip()[:320]
     sample = _sample(event, kind, email)
     rendered, preview_error = preview(sample, kind) if sample else (None, "")
@@ -81,7 +82,7 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
     form = SendForm()
     if not form.validate_on_submit() or not (form.invitee.data or "").isdigit():
         abort(400)
-    kind = _kind(form.kind.data)
+    kind = kind_or_404(form.kind.data)
     sample = load_invitee(event, int(form.invitee.data or 0))
     rendered, preview_error = preview(sample, kind)
     if rendered is None:
@@ -107,7 +108,7 @@ def send(slug: str):  # type: ignore[no-untyped-def]
     form = SendForm()
     if not form.validate_on_submit():
         abort(400)
-    kind = _kind(form.kind.data)
+    kind = kind_or_404(form.kind.data)
     outcome = send_kind(db.session, event, kind, by=Agent.organiser(current_user.id))
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
@@ -120,7 +121,7 @@ def send(slug: str):  # type: ignore[no-untyped-def]
 def progress(slug: str, kind: str) -> str:
     """How far the sending of a kind has got; refreshes itself while messages are pending."""
     event = load_event(slug)
-    message_kind = _kind(kind, FOLLOWED_KINDS)
+    message_kind = kind_or_404(kind, FOLLOWED_KINDS)
     counts = message_counts(db.session, event, message_kind)
     pending = counts[MessageStatus.QUEUED.value] + counts[MessageStatus.SENDING.value]
     return render_template("dashboard/progress.html", event=event, kind=message_kind,

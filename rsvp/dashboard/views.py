@@ -23,6 +23,7 @@ from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
     imports,
     invitees,
     mail_texts,
+    previews,
     render_failures,
     sending,
     waitlist,

@@ -221,7 +221,12 @@ def test_a_sent_email_is_shown_as_it_went_out_in_a_sandbox(organiser_client, eve
     db.session.commit()
     page = organiser_client.get(f"/events/{event.slug}/messages/{message.id}")
     assert "Sehr geehrte Frau Potz," in page.text
-    assert 'sandbox="" srcdoc="&lt;p&gt;Hallo &lt;script&gt;' in page.text
+    # Framed from its own URL: a sandbox that lets no script run, under a policy without any.
+    assert 'sandbox="allow-same-origin"' in page.text and "allow-scripts" not in page.text
+    body = organiser_client.get(f"/events/{event.slug}/messages/{message.id}/body.html")
+    assert body.text == "<p>Hallo <script>x()</script>"
+    assert "script-src" not in body.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in body.headers["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize(("language", "badge"), [("de", "unzustellbar"), ("en", "undeliverable")])

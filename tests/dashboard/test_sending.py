@@ -22,7 +22,7 @@ def test_the_preview_renders_the_mail_for_the_chosen_invitee(organiser_client, c
     assert page.status_code == 200
     assert "Sehr geehrter Herr Zweiter," in page.text
     assert 'id="preview-subject"' in page.text
-    assert "srcdoc=" in page.text
+    assert f'src="/events/{event.slug}/send/preview/' in page.text
     assert "2 eingeladene Personen erhalten diese Nachricht." in page.text
 
 
@@ -190,3 +190,27 @@ def test_messages_that_failed_to_render_are_listed_and_go_out_again_once_fixed(
     assert wait_until(lambda: db.session.query(Message).filter_by(
         invitee_id=nameless.id, status=MessageStatus.SENT).count() == 1)
     assert 'id="render-failures"' not in organiser_client.get(url).text
+
+
+def test_the_html_preview_is_the_mail_as_sent_under_a_policy_that_lets_its_styles_apply(
+        organiser_client, create_event, create_invitee):
+    from rsvp.mailing.models import MessageKind
+    from rsvp.mailing.render import render_mail
+
+    event = create_event()
+    person = create_invitee(event)
+    frame = organiser_client.get(
+        f"/events/{event.slug}/send/preview/{person.id}.html?kind=invitation")
+    assert frame.status_code == 200
+    assert frame.text == render_mail(person, MessageKind.INVITATION).html
+    policy = frame.headers["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "script-src" not in policy
+    assert frame.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_preview_of_another_events_invitee_is_not_found(organiser_client, create_event,
+                                                            create_invitee):
+    event, other = create_event(), create_event()
+    stranger = create_invitee(other)
+    assert organiser_client.get(
+        f"/events/{event.slug}/send/preview/{stranger.id}.html").status_code == 404
