@@ -6,12 +6,13 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, TextClause, and_, case, exists, func, or_, select, text
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from rsvp.auth.models import Organiser
 from rsvp.converters import is_id
 from rsvp.events.models import Event
 from rsvp.invitees.models import SQLITE_SEARCH_EXPRESSION, Invitee, InviteeTag, search_text
+from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from rsvp.mailing.services import due_condition
 from rsvp.responses.models import Answer, Response, ResponseChange
@@ -241,16 +242,22 @@ def event_tags(session: Session, event: Event) -> list[str]:
     ))
 
 
-def message_counts(session: Session, event: Event, kind: MessageKind) -> dict[str, int]:
-    """How many messages of ``kind`` are in each state."""
+def message_counts(session: Session, event: Event, kind: MessageKind, *,
+                   update_round_id: int | None = None) -> dict[str, int]:
+    """How many messages of ``kind`` (of one update round, if given) are in each state."""
     counts = {status.value: 0 for status in MessageStatus}
-    for status, number in session.execute(
-        select(Message.status, func.count()).where(Message.event_id == event.id,
-                                                   Message.kind == kind)
-        .group_by(Message.status)
-    ):
+    query = select(Message.status, func.count()).where(Message.event_id == event.id,
+                                                       Message.kind == kind)
+    if update_round_id is not None:
+        query = query.where(Message.update_round_id == update_round_id)
+    for status, number in session.execute(query.group_by(Message.status)):
         counts[status.value] = number
     return counts
+
+
+def latest_round_id(session: Session, event: Event) -> int | None:
+    """The event's most recent message to a group, the one a progress page follows."""
+    return session.scalar(select(func.max(UpdateRound.id)).where(UpdateRound.event_id == event.id))
 
 
 def due_count(session: Session, event: Event, kind: MessageKind) -> int:
@@ -270,6 +277,8 @@ def invitee_messages(session: Session, invitee: Invitee) -> list[Message]:
     """Every email sent or queued to an invitee, newest first."""
     return list(session.scalars(
         select(Message).where(Message.invitee_id == invitee.id)
+        # Each confirmation is shown with the answer it confirmed.
+        .options(selectinload(Message.response_change))
         .order_by(Message.queued_at.desc(), Message.id.desc())))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from rsvp.dashboard.blueprint import bp, load_event, load_invitee
 from rsvp.dashboard.forms import SendForm
-from rsvp.dashboard.queries import due_count, message_counts, recent_tests
+from rsvp.dashboard.queries import due_count, latest_round_id, message_counts, recent_tests
 from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
@@ -122,7 +122,10 @@ def progress(slug: str, kind: str) -> str:
     """How far the sending of a kind has got; refreshes itself while messages are pending."""
     event = load_event(slug)
     message_kind = kind_or_404(kind, FOLLOWED_KINDS)
-    counts = message_counts(db.session, event, message_kind)
+    # A message to a group is followed round by round: earlier rounds are done and not counted.
+    round_id = (latest_round_id(db.session, event) if message_kind is MessageKind.UPDATE
+                else None)
+    counts = message_counts(db.session, event, message_kind, update_round_id=round_id)
     pending = counts[MessageStatus.QUEUED.value] + counts[MessageStatus.SENDING.value]
     return render_template("dashboard/progress.html", event=event, kind=message_kind,
                            counts=counts, pending=pending, total=sum(counts.values()))

@@ -126,3 +126,23 @@ def test_a_message_that_fails_to_render_is_a_form_error_and_nothing_is_sent(
     assert result.status_code == 400
     assert error in html.unescape(result.text)
     assert db.session.scalar(select(Message).where(Message.kind == MessageKind.UPDATE)) is None
+
+
+def _announce(client, event, audience: str, subject: str):  # type: ignore[no-untyped-def]
+    page = client.get(f"/events/{event.slug}/announce")
+    return client.post(f"/events/{event.slug}/announce", data={
+        "csrf_token": csrf_token(page.text), "audience": audience, "subject": subject,
+        "body": "kurz notiert."})
+
+
+def test_the_progress_of_a_second_message_counts_only_its_own_round(
+        organiser_client, create_event, create_invitee, smtp_server):
+    event = create_event()
+    for number in range(3):
+        create_invitee(event, email=f"gast{number}@example.org")
+    _announce(organiser_client, event, "all", "Erste Nachricht")
+    join_deliveries()
+    result = _announce(organiser_client, event, "all", "Zweite Nachricht")
+    join_deliveries()
+    progress = organiser_client.get(result.headers["Location"]).text
+    assert 'data-status="sent">3<' in progress

@@ -246,3 +246,21 @@ def test_the_list_shows_an_address_a_mailbox_refused_with_the_reply_and_filters_
     assert badge in listed.text
     assert "550 5.1.1 &lt;person1@example.org&gt;: mailbox unavailable" in listed.text
     assert 'value="undeliverable" selected' in listed.text
+
+
+def test_each_confirmation_on_the_invitees_page_says_which_answer_it_confirmed(
+        organiser_client, create_event, create_invitee, smtp_server):
+    from rsvp.mailing.services import queue_confirmation
+    from rsvp.responses.services import record_answer
+
+    event = create_event()
+    person = create_invitee(event)
+    for answer in ("accepted", "declined"):
+        result = record_answer(db.session, person, answer)
+        queue_confirmation(db.session, person, result.change)
+    db.session.commit()
+    page = organiser_client.get(f"/events/{event.slug}/invitees/{person.id}").text
+    start = page.index('id="message-table"')
+    rows = page[start:page.index("</table>", start)]
+    assert rows.count("Bestätigung") == 2
+    assert "badge-yes" in rows and "badge-no" in rows
