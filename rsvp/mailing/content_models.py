@@ -9,7 +9,10 @@ from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
 
 #: The kinds an organiser may override; updates are free texts already.
-OVERRIDABLE_KINDS = ("save-the-date", "invitation", "reminder", "confirmation")
+#: Every kind an invitee receives whose words an organiser may want to choose; an update's
+#: text is the organiser's own already, a withdrawal is only the calendar's cancel.
+OVERRIDABLE_KINDS = ("save-the-date", "invitation", "reminder", "confirmation", "waitlisted",
+                     "promoted", "cancellation")
 
 
 class TemplateOverride(db.Model):
@@ -20,7 +23,8 @@ class TemplateOverride(db.Model):
         UniqueConstraint("event_id", "kind", "language", name="uq_template_override_kind_lang"),
         CheckConstraint("language IN ('de', 'en')", name="known_language"),
         CheckConstraint(
-            "kind IN ('save-the-date', 'invitation', 'reminder', 'confirmation')",
+            "kind IN ('save-the-date', 'invitation', 'reminder', 'confirmation', 'waitlisted', "
+            "'promoted', 'cancellation')",
             name="overridable_kind",
         ),
     )

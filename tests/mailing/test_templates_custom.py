@@ -96,3 +96,26 @@ def test_the_cli_saves_and_shows_a_template(runner, conference, tmp_path):
     shown = runner.invoke(args=["template", "show", conference.slug])
     assert "== reminder (de)" in shown.output
     assert "Subject: Erinnerung an {{ event_title }}" in shown.output
+
+
+@pytest.mark.parametrize(("kind", "answer"), [(MessageKind.WAITLISTED, True),
+                                              (MessageKind.PROMOTED, True),
+                                              (MessageKind.CANCELLATION, False)])
+def test_the_waiting_list_and_cancellation_mails_take_the_events_own_text(
+        runner, conference, create_invitee, tmp_path, kind, answer):
+    from rsvp.responses.services import record_answer
+
+    body = tmp_path / "body.txt"
+    body.write_text("{{ salutation }},\n\nunser eigener Text für diesen Fall.\n",
+                    encoding="utf-8")
+    saved = runner.invoke(args=["template", "set", conference.slug, kind.value, "de",
+                                "--subject", "Eigener Betreff: {{ event_title }}",
+                                "--text-file", str(body)])
+    assert saved.exit_code == 0, saved.output
+    person = create_invitee(conference)
+    if answer:
+        record_answer(db.session, person, "accepted")
+        db.session.commit()
+    mail = render_mail(person, kind)
+    assert mail.subject == f"Eigener Betreff: {conference.title}"
+    assert "unser eigener Text für diesen Fall." in mail.text
