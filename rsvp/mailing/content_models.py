@@ -7,9 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
-
-#: The kinds an organiser may override; updates are free texts already.
-OVERRIDABLE_KINDS = ("save-the-date", "invitation", "reminder", "confirmation")
+from rsvp.mailing.kinds import OVERRIDABLE_KINDS as OVERRIDABLE_KINDS
 
 
 class TemplateOverride(db.Model):

@@ -9,20 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
-
-
-class MessageKind(enum.StrEnum):
-    SAVE_THE_DATE = "save-the-date"
-    INVITATION = "invitation"
-    REMINDER = "reminder"
-    CONFIRMATION = "confirmation"
-    UPDATE = "update"
-    #: The event was full when they accepted: they wait, and are told their place.
-    WAITLISTED = "waitlisted"
-    #: A place became free and the invitee moved up from the waiting list.
-    PROMOTED = "promoted"
-    #: The event is called off; carries the calendar cancellation (METHOD:CANCEL).
-    CANCELLATION = "cancellation"
+from rsvp.mailing.kinds import MessageKind
 
 
 class MessageStatus(enum.StrEnum):
