@@ -586,6 +586,7 @@ COMMANDS = (organiser_cli, event_cli, invitees_cli, send, link, stats, export, d
 
 
 def register_commands(app: Flask) -> None:
+    """Put the commands on ``app.cli`` too, for `flask --app rsvp` and the tests' runner."""
     for command in COMMANDS:
         app.cli.add_command(command)
 
@@ -632,7 +633,7 @@ class RsvpGroup(FlaskGroup):
 
     def resolve_command(self, ctx: click.Context,
                         args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
-        """The command to run, in the app it needs (built now, after `rsvp --help` could not)."""
+        """The command to run, with the app it needs built and its context pushed."""
         name, command, rest = super().resolve_command(ctx, args)
         if name in _OWN_NAMES:
             info = ctx.ensure_object(ScriptInfo)
