@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python -m bench.bench_pages
 	$(BIN)/python -m bench.bench_rate
 	$(BIN)/python -m bench.bench_token_timing
+	$(BIN)/python -m bench.bench_cli
 
 clean:
 	rm -rf $(VENV) dist build instance mailcatcher .pytest_cache .ruff_cache

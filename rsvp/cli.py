@@ -1,55 +1,38 @@
-"""The `rsvp` command: thin click commands over the services."""
+"""The `rsvp` command: thin click commands over the services.
+
+Each command imports what it uses when it runs, and `rsvp --help` builds no app: the
+services pull in SQLAlchemy, Alembic, DKIM, icalendar and the rest, which one command
+seldom needs all of (tests/test_cli_startup.py keeps it so).
+"""
+
+from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
-from sqlalchemy import func, select
+from flask.cli import FlaskGroup, ScriptInfo
 
-from rsvp.auth.models import Organiser
-from rsvp.auth.services import AccountError, create_organiser
-from rsvp.events.models import LANGUAGES, Event
-from rsvp.events.operations import cancel_event
-from rsvp.events.services import (
-    EventError,
-    create_event,
-    get_event,
-    read_event_file,
-)
-from rsvp.events.stats import event_stats
-from rsvp.extensions import db
-from rsvp.invitees.csvfile import CsvFileError
-from rsvp.invitees.export import csv_lines, export_rows
-from rsvp.invitees.models import Invitee
-from rsvp.invitees.operations import purge_expired
-from rsvp.invitees.services import ImportReport, import_invitees, invitee_by_email
-from rsvp.mailing.content_models import OVERRIDABLE_KINDS, UpdateRound
-from rsvp.mailing.dispatch import dispatch
-from rsvp.mailing.models import MessageKind
-from rsvp.mailing.operations import resend_render_failures, send_group_message, send_kind
-from rsvp.mailing.render import render_mail
-from rsvp.mailing.services import BULK_KINDS, Audience, AudienceError, due_invitees
-from rsvp.mailing.smtp import SmtpUnavailable
-from rsvp.mailing.templates_custom import (
-    PLACEHOLDERS,
-    TemplateOverrideError,
-    delete_template_override,
-    list_template_overrides,
-    save_template_override,
-)
-from rsvp.mailing.updates import create_update_round
-from rsvp.outcome import Agent, Outcome
-from rsvp.responses.imports import import_answers
-from rsvp.responses.services import EventCancelled
-from rsvp.tokens import rsvp_url
+from rsvp.languages import LANGUAGES
+from rsvp.mailing.kinds import BULK_KINDS, OVERRIDABLE_KINDS, Audience, MessageKind
+
+if TYPE_CHECKING:
+    from rsvp.events.models import Event
+    from rsvp.invitees.models import Invitee
+    from rsvp.invitees.services import ImportReport
+    from rsvp.mailing.content_models import UpdateRound
+    from rsvp.outcome import Agent, Outcome
 
 SENDABLE_KINDS = [k.value for k in BULK_KINDS]
 
 
 def _event(slug: str) -> Event:
+    from rsvp.events.services import get_event
+    from rsvp.extensions import db
+
     try:
         return get_event(db.session, slug)
     except LookupError as exc:
@@ -67,6 +50,9 @@ invitees_cli = click.Group("invitees", help="Invitee lists.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def organiser_create(email: str, name: str, password_stdin: bool) -> None:
     """Create an organiser account."""
+    from rsvp.auth.services import AccountError, create_organiser
+    from rsvp.extensions import db
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -85,6 +71,9 @@ def organiser_create(email: str, name: str, password_stdin: bool) -> None:
               help="A TOML file with the event's keys (see README).")
 def event_create(path: Path) -> None:
     """Create an event from a TOML file."""
+    from rsvp.events.services import EventError, create_event, read_event_file
+    from rsvp.extensions import db
+
     try:
         event = create_event(db.session, read_event_file(path))
     except EventError as exc:
@@ -96,6 +85,12 @@ def event_create(path: Path) -> None:
 @event_cli.command("list")
 def event_list() -> None:
     """List the events with their number of invitees."""
+    from sqlalchemy import func, select
+
+    from rsvp.events.models import Event
+    from rsvp.extensions import db
+    from rsvp.invitees.models import Invitee
+
     rows = db.session.execute(
         select(Event.slug, Event.title, Event.starts_at, func.count(Invitee.id))
         .outerjoin(Invitee, Invitee.event_id == Event.id)
@@ -113,6 +108,10 @@ def event_list() -> None:
 @click.option("--no-mail", is_flag=True, help="Close answers only; send no cancellation.")
 def event_cancel(slug: str, yes: bool, no_mail: bool) -> None:
     """Call the event off and send everyone who heard of it a cancellation (METHOD:CANCEL)."""
+    from rsvp.events.operations import cancel_event
+    from rsvp.events.services import EventError
+    from rsvp.extensions import db
+
     event = _event(slug)
     if not yes:
         click.confirm(f"Cancel {event.slug} ({event.title}) for good?", abort=True)
@@ -129,6 +128,8 @@ def event_cancel(slug: str, yes: bool, no_mail: bool) -> None:
 
 def _owner(event: Event) -> Agent:
     """Who a command acts as: the event's owner, as the answers import names them."""
+    from rsvp.outcome import Agent
+
     return Agent.organiser(event.owner_id)
 
 
@@ -138,6 +139,10 @@ def _owner(event: Event) -> Agent:
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 def invitees_import(slug: str, path: Path, dry_run: bool) -> None:
     """Add or update invitees from a CSV file (comma or semicolon, UTF-8 or Windows-1252)."""
+    from rsvp.extensions import db
+    from rsvp.invitees.csvfile import CsvFileError
+    from rsvp.invitees.services import import_invitees
+
     event = _event(slug)
     try:
         report = import_invitees(db.session, event, path.read_bytes(), dry_run=dry_run)
@@ -153,6 +158,9 @@ def invitees_import(slug: str, path: Path, dry_run: bool) -> None:
 
 
 def _invitee(slug: str, email: str) -> Invitee:
+    from rsvp.extensions import db
+    from rsvp.invitees.services import invitee_by_email
+
     try:
         return invitee_by_email(db.session, _event(slug), email)
     except LookupError as exc:
@@ -164,6 +172,7 @@ def _invitee(slug: str, email: str) -> Invitee:
 @click.argument("email")
 def invitees_data(slug: str, email: str) -> None:
     """Print everything stored about one invitee as JSON (a data subject's copy)."""
+    from rsvp.extensions import db
     from rsvp.invitees.privacy import invitee_data
 
     click.echo(json.dumps(invitee_data(db.session, _invitee(slug, email)), indent=2,
@@ -176,6 +185,7 @@ def invitees_data(slug: str, email: str) -> None:
 @click.confirmation_option(prompt="Erase this invitee's personal data for good?")
 def invitees_erase(slug: str, email: str) -> None:
     """Erase one invitee's personal data; the anonymous history and counts stay."""
+    from rsvp.extensions import db
     from rsvp.invitees.operations import erase_invitee
 
     invitee = _invitee(slug, email)
@@ -227,6 +237,10 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
          body_file: Path | None, translations: tuple[tuple[str, str, Path], ...],
          dry_run: bool, retry_failed: bool, limit: int | None, via: str) -> None:
     """Send KIND to every invitee in the audience who has not had it yet."""
+    from rsvp.extensions import db
+    from rsvp.mailing.services import AudienceError
+    from rsvp.mailing.templates_custom import TemplateOverrideError
+
     event = _event(slug)
     message_kind = MessageKind(kind)
     if retry_failed:
@@ -252,6 +266,10 @@ def _dry_run(event: Event, kind: MessageKind, audience: Audience | None, tag: st
              limit: int | None, subject: str | None, body_file: Path | None,
              translations: tuple[tuple[str, str, Path], ...]) -> None:
     """Render what a send would write, count it, keep nothing; exit 1 if the text fails."""
+    from rsvp.extensions import db
+    from rsvp.mailing.services import AudienceError, due_invitees
+    from rsvp.mailing.templates_custom import TemplateOverrideError
+
     update = None
     try:
         if kind is MessageKind.UPDATE:
@@ -270,6 +288,9 @@ def _dry_run(event: Event, kind: MessageKind, audience: Audience | None, tag: st
 
 def _renders(invitee: Invitee, kind: MessageKind, update: UpdateRound | None) -> bool:
     """Whether the invitee's mail renders; says why not."""
+    from rsvp.mailing.render import render_mail
+    from rsvp.mailing.templates_custom import TemplateOverrideError
+
     try:
         render_mail(invitee, kind, update_round=update)
     except TemplateOverrideError as exc:
@@ -280,6 +301,9 @@ def _renders(invitee: Invitee, kind: MessageKind, update: UpdateRound | None) ->
 
 def _retry_render_failures(event: Event, kind: MessageKind, via: str) -> None:
     """Queue again what could not be rendered, and send it."""
+    from rsvp.extensions import db
+    from rsvp.mailing.operations import resend_render_failures
+
     outcome = resend_render_failures(db.session, event, kind, by=_owner(event))
     db.session.commit()
     click.echo(f"{outcome.queued} {kind.value} messages that could not be rendered are "
@@ -294,6 +318,9 @@ def _queue_kind(event: Event, kind: MessageKind, audience: Audience | None, tag:
                 limit: int | None, subject: str | None, body_file: Path | None,
                 translations: tuple[tuple[str, str, Path], ...]) -> Outcome:
     """The operation behind `rsvp send`: a group message for an update, else the kind."""
+    from rsvp.extensions import db
+    from rsvp.mailing.operations import send_group_message, send_kind
+
     if kind is not MessageKind.UPDATE:
         return send_kind(db.session, event, kind, by=_owner(event), audience=audience, tag=tag,
                          limit=limit)
@@ -311,6 +338,9 @@ def _deliver(outcome: Outcome, *, limit: int | None = None) -> None:
 
     A bulk kind also sends what an interrupted run left queued, so a re-run finishes it.
     """
+    from rsvp.mailing.dispatch import dispatch
+    from rsvp.mailing.smtp import SmtpUnavailable
+
     label = f"Sending {outcome.kind.value}" if outcome.kind else "Sending"
     with click.progressbar(length=outcome.queued, label=label, file=sys.stderr) as bar:
         try:
@@ -328,6 +358,7 @@ def _deliver(outcome: Outcome, *, limit: int | None = None) -> None:
 
 def _send_via_celery(event: Event, kind: MessageKind) -> None:
     from rsvp.celery_app import app_celery
+    from rsvp.extensions import db
     from rsvp.mailing.tasks import enqueue_delivery
 
     try:
@@ -356,6 +387,9 @@ def worker(ctx: click.Context) -> None:
 def _update_round(event: Event, audience: Audience | None, tag: str | None,
                   subject: str | None, body_file: Path | None,
                   translations: tuple[tuple[str, str, Path], ...]) -> UpdateRound:
+    from rsvp.extensions import db
+    from rsvp.mailing.updates import create_update_round
+
     if not subject or body_file is None:
         raise click.UsageError("--kind update needs --subject and --body-file")
     body = _read_text(body_file)
@@ -388,6 +422,9 @@ template_cli = click.Group("template", help="Organisers' own subjects and texts 
 def template_set(slug: str, kind: str, language: str, subject: str, text_file: Path | None,
                  html_file: Path | None) -> None:
     """Check and save a subject and body for KIND in LANGUAGE; errors name their line."""
+    from rsvp.extensions import db
+    from rsvp.mailing.templates_custom import TemplateOverrideError, save_template_override
+
     event = _event(slug)
     text = _read_text(text_file) if text_file else ""
     html = _read_text(html_file) if html_file else ""
@@ -404,6 +441,9 @@ def template_set(slug: str, kind: str, language: str, subject: str, text_file: P
 @click.argument("slug")
 def template_show(slug: str) -> None:
     """List the event's own templates."""
+    from rsvp.extensions import db
+    from rsvp.mailing.templates_custom import list_template_overrides
+
     overrides = list_template_overrides(db.session, _event(slug))
     if not overrides:
         click.echo("No own templates: every message uses the defaults.")
@@ -422,6 +462,9 @@ def template_show(slug: str) -> None:
 @click.argument("language", type=click.Choice(LANGUAGES))
 def template_reset(slug: str, kind: str, language: str) -> None:
     """Go back to the default template for KIND in LANGUAGE."""
+    from rsvp.extensions import db
+    from rsvp.mailing.templates_custom import delete_template_override
+
     removed = delete_template_override(db.session, _event(slug), kind, language)
     db.session.commit()
     click.echo("Back to the default." if removed else "There was no own template.")
@@ -430,6 +473,8 @@ def template_reset(slug: str, kind: str, language: str) -> None:
 @template_cli.command("placeholders")
 def template_placeholders() -> None:
     """List the placeholders a template may use, e.g. {{ salutation }}."""
+    from rsvp.mailing.templates_custom import PLACEHOLDERS
+
     for name, meaning in PLACEHOLDERS.items():
         click.echo(f"{{{{ {name} }}}}\t{meaning}")
 
@@ -439,6 +484,10 @@ def template_placeholders() -> None:
 @click.argument("email")
 def link(slug: str, email: str) -> None:
     """Print an invitee's RSVP link."""
+    from rsvp.extensions import db
+    from rsvp.invitees.services import invitee_by_email
+    from rsvp.tokens import rsvp_url
+
     try:
         invitee = invitee_by_email(db.session, _event(slug), email)
     except LookupError as exc:
@@ -451,6 +500,9 @@ def link(slug: str, email: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def stats(slug: str, as_json: bool) -> None:
     """Count invitations sent and answers given."""
+    from rsvp.events.stats import event_stats
+    from rsvp.extensions import db
+
     figures = event_stats(db.session, _event(slug))
     if as_json:
         click.echo(json.dumps(figures.as_dict()))
@@ -471,6 +523,9 @@ def stats(slug: str, as_json: bool) -> None:
 @click.option("--semicolon", is_flag=True, help="German Excel dialect: ; between fields.")
 def export(slug: str, output: Path | None, semicolon: bool) -> None:
     """Write every invitee with delivery state and answer as CSV."""
+    from rsvp.extensions import db
+    from rsvp.invitees.export import csv_lines, export_rows
+
     lines = csv_lines(export_rows(db.session, _event(slug)), delimiter=";" if semicolon else ",",
                       bom=output is not None)
     if output is None:
@@ -490,6 +545,7 @@ bounces_cli = click.Group("bounces", help="Bounce messages that came back after 
 def bounces_ingest(path: Path) -> None:
     """Read bounces from a file, a Maildir or a folder of .eml files; mark invitees bounced."""
     from rsvp.bounces.services import ingest_bounces, read_messages
+    from rsvp.extensions import db
 
     report = ingest_bounces(db.session, read_messages(path))
     db.session.commit()
@@ -513,6 +569,11 @@ answers_cli = click.Group("answers", help="Answers taken by phone, letter or mai
 def answers_import(slug: str, path: Path, no_confirmation: bool,
                    organiser_email: str | None) -> None:
     """Record answers from a CSV of email and answer (plus guests, comment)."""
+    from rsvp.extensions import db
+    from rsvp.invitees.csvfile import CsvFileError
+    from rsvp.responses.imports import import_answers
+    from rsvp.responses.services import EventCancelled
+
     event = _event(slug)
     organiser_id = _organiser_id(organiser_email) if organiser_email else event.owner_id
     try:
@@ -539,6 +600,9 @@ def _deliver_answer_mails(outcome: Outcome, *, leave_queued: bool = False) -> No
     With ``leave_queued``, a server that cannot be reached is only reported: the change is
     done and its mails wait for the next `rsvp send`.
     """
+    from rsvp.mailing.dispatch import dispatch
+    from rsvp.mailing.smtp import SmtpUnavailable
+
     try:
         sent = dispatch(current_app, outcome, wait=True)
     except SmtpUnavailable as exc:
@@ -553,6 +617,11 @@ def _deliver_answer_mails(outcome: Outcome, *, leave_queued: bool = False) -> No
 
 
 def _organiser_id(email: str) -> int:
+    from sqlalchemy import func, select
+
+    from rsvp.auth.models import Organiser
+    from rsvp.extensions import db
+
     organiser = db.session.scalar(select(Organiser).where(
         func.lower(Organiser.email) == email.strip().lower()))
     if organiser is None:
@@ -564,6 +633,9 @@ def _organiser_id(email: str) -> int:
 @click.option("--dry-run", is_flag=True, help="Say what would be removed, remove nothing.")
 def purge(dry_run: bool) -> None:
     """Remove invitees' personal data of events past their retention period (run daily)."""
+    from rsvp.extensions import db
+    from rsvp.invitees.operations import purge_expired
+
     purges = purge_expired(db.session, dry_run=dry_run).purges
     if dry_run:
         db.session.rollback()
@@ -582,6 +654,7 @@ def purge(dry_run: bool) -> None:
 def demo() -> None:
     """Create the demo event with a handful of invitees (safe to run again)."""
     from rsvp.demo import load_demo
+    from rsvp.extensions import db
 
     event, added = load_demo(db.session)
     db.session.commit()
@@ -612,11 +685,15 @@ def mailcatcher(host: str, port: int, directory: Path, web_port: int) -> None:
     serve(host, port, directory, web_port)
 
 
+#: The commands of `rsvp` itself, on the `rsvp` group and on every app's ``app.cli``.
+COMMANDS = (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
+            mailcatcher, worker, template_cli, purge, answers_cli, bounces_cli)
+
+
 def register_commands(app: Flask) -> None:
-    for command in (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
-                    mailcatcher, worker, template_cli, purge, answers_cli):
+    """Put the commands on ``app.cli`` too, for `flask --app rsvp` and the tests' runner."""
+    for command in COMMANDS:
         app.cli.add_command(command)
-    app.cli.add_command(bounces_cli)
 
 
 def _create_app() -> Flask:
@@ -625,7 +702,59 @@ def _create_app() -> Flask:
     return create_app()
 
 
-main = FlaskGroup(create_app=_create_app, help="Email invitations with signed RSVP links.")
+def _create_command_app() -> Flask:
+    from rsvp import create_app
+
+    return create_app(pages=False)
+
+
+class _AppCommand(click.Command):
+    """A command the app adds (Flask-Migrate's `db`), listed without building the app."""
+
+
+#: What `rsvp --help` shows for them; the app's own command runs (tests/test_cli_startup.py
+#: checks that the two agree).
+APP_COMMANDS = {"db": _AppCommand("db", help="Perform database migrations.")}
+
+
+class RsvpGroup(FlaskGroup):
+    """Flask's command group, building the app only for the command that runs.
+
+    FlaskGroup builds the app to list its commands and to find any of them. Here the own
+    commands are on the group itself, so `rsvp --help` builds nothing, and each of them runs
+    in the app without pages (``create_app(pages=False)``); Flask's commands (run, shell,
+    routes) and the app's (db) get the whole app, as before.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, without building the app."""
+        self._load_plugin_commands()
+        return sorted({*self.commands, *APP_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Own commands and the stand-ins without loading plugins or the app."""
+        command = self.commands.get(name) if name in _OWN_NAMES else APP_COMMANDS.get(name)
+        return command or super().get_command(ctx, name)
+
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command to run, with the app it needs built and its context pushed."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if name in _OWN_NAMES:
+            info = ctx.ensure_object(ScriptInfo)
+            info.create_app = _create_command_app
+            ctx.with_resource(info.load_app().app_context())
+        elif isinstance(command, _AppCommand):
+            command = super().get_command(ctx, command.name)
+            if command is None:
+                ctx.fail(f"No such command {name!r}.")
+        return name, command, rest
+
+
+_OWN_NAMES = frozenset(command.name for command in COMMANDS)
+main = RsvpGroup(create_app=_create_app, help="Email invitations with signed RSVP links.")
+for _command in COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,23 @@
 """Flask extensions, created here and bound to the app in ``create_app``."""
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from flask_limiter import Limiter
+    from flask_wtf import CSRFProtect
+
+    csrf: CSRFProtect
+    limiter: Limiter
 
 # Named constraints so Alembic can drop and alter them on every backend, SQLite included.
 NAMING_CONVENTION = {
@@ -25,9 +34,47 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 mail = Mail()
-csrf = CSRFProtect()
 login_manager = LoginManager()
-#: Limits are set per view (the answers); storage from RATELIMIT_STORAGE_URI, memory by default.
-limiter = Limiter(key_func=get_remote_address)
+
+
+def _csrf() -> object:
+    from flask_wtf import CSRFProtect
+
+    return CSRFProtect()
+
+
+def _limiter() -> object:
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    #: Limits are set per view (the answers); storage from RATELIMIT_STORAGE_URI.
+    return Limiter(key_func=get_remote_address)
+
+
+#: The pages' extensions, made when first imported from here (``from rsvp.extensions import
+#: limiter``): the `rsvp` commands serve no page and start without Flask-WTF and Flask-Limiter.
+_PAGE_EXTENSIONS: dict[str, Callable[[], object]] = {"csrf": _csrf, "limiter": _limiter}
+_made = threading.Lock()
+
+
+def __getattr__(name: str) -> object:
+    """Make one of the pages' extensions on first use, once per process."""
+    if name not in _PAGE_EXTENSIONS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    with _made:
+        if name not in globals():
+            globals()[name] = _PAGE_EXTENSIONS[name]()
+    return globals()[name]
+
+
+@sa_event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Foreign keys on, and WAL so readers never wait for the sender."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

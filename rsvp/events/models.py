@@ -8,8 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
+from rsvp.languages import LANGUAGES as LANGUAGES
 
-LANGUAGES = ("de", "en")
 #: personal: a forwarded link still answers for the invitee, and the page says whose it is;
 #: transferable: whoever has the link may answer with their own name, as a substitute.
 LINK_POLICIES = ("personal", "transferable")

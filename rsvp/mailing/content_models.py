@@ -7,12 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
-
-#: The kinds an organiser may override; updates are free texts already.
-#: Every kind an invitee receives whose words an organiser may want to choose; an update's
-#: text is the organiser's own already, a withdrawal is only the calendar's cancel.
-OVERRIDABLE_KINDS = ("save-the-date", "invitation", "reminder", "confirmation", "waitlisted",
-                     "promoted", "cancellation")
+from rsvp.mailing.kinds import OVERRIDABLE_KINDS as OVERRIDABLE_KINDS
 
 
 class TemplateOverride(db.Model):

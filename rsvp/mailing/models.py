@@ -10,28 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
+from rsvp.mailing.kinds import MessageKind
 
 if TYPE_CHECKING:
     from rsvp.events.models import Event
     from rsvp.mailing.content_models import UpdateRound
     from rsvp.responses.models import ResponseChange
-
-
-class MessageKind(enum.StrEnum):
-    SAVE_THE_DATE = "save-the-date"
-    INVITATION = "invitation"
-    REMINDER = "reminder"
-    CONFIRMATION = "confirmation"
-    UPDATE = "update"
-    #: The event was full when they accepted: they wait, and are told their place.
-    WAITLISTED = "waitlisted"
-    #: A place became free and the invitee moved up from the waiting list.
-    PROMOTED = "promoted"
-    #: The event is called off; carries the calendar cancellation (METHOD:CANCEL).
-    CANCELLATION = "cancellation"
-    #: The event leaves one person's calendar (METHOD:CANCEL): erased, or no longer on the
-    #: guest list. Rendered when queued, so it reaches a person erased meanwhile.
-    WITHDRAWAL = "withdrawal"
 
 
 class MessageStatus(enum.StrEnum):

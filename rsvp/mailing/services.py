@@ -4,7 +4,6 @@ Delivery (claims, retries, the send rate, the one window for duplicates) is desc
 rsvp.mailing.delivery; the CLI, the views and the Celery tasks all call it from here or there.
 """
 
-import enum
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.delivery import SendReport, deliver_due
+from rsvp.mailing.kinds import BULK_KINDS, Audience
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.render import left_guest_list, render_mail
 from rsvp.responses.models import Answer, Response, ResponseChange
@@ -31,24 +31,9 @@ from rsvp.responses.models import Answer, Response, ResponseChange
 if TYPE_CHECKING:
     from rsvp.responses.services import AnswerResult
 
-#: Kinds sent to many at once (`rsvp send --kind`); the others answer one person's answer.
-BULK_KINDS = (MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.REMINDER,
-              MessageKind.CONFIRMATION, MessageKind.UPDATE)
 #: Kinds an invitee receives at most once; their kind is their dedup key.
 ONCE_ONLY_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.REMINDER,
                    MessageKind.CANCELLATION}
-
-
-class Audience(enum.StrEnum):
-    """Who a bulk send goes to (``rsvp send --to``)."""
-
-    #: Everyone who has not answered yet, invited or not.
-    PENDING = "pending"
-    #: Those who were sent the invitation and have not answered.
-    NO_RESPONSE = "no-response"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    ALL = "all"
 
 
 #: The audience of a kind when none is named.
