@@ -19,7 +19,7 @@ from functools import lru_cache
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dkim import sign_message
 from rsvp.mailing.render import Attachment, RenderedMail, one_line
-from rsvp.mailing.sender import sender as configured_sender
+from rsvp.mailing.from_address import sender as configured_sender
 
 CRLF = b"\r\n"
 
