@@ -47,8 +47,8 @@ from rsvp.mailing.ratelimit import RateLimiter, rate_limiter
 from rsvp.mailing.render import UnknownUpdate, render_mail
 from rsvp.mailing.retry_policy import Failure, classify, gives_up, out_of_attempts, retry_in
 from rsvp.mailing.smtp import DeliveryError, SmtpBusy, SmtpConnection, open_connection
+from rsvp.mailing.sqlite_write_lock import WriteTurns
 from rsvp.mailing.templates_custom import overrides_per_batch
-from rsvp.mailing.turns import WriteTurns
 
 
 @dataclass

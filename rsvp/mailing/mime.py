@@ -18,8 +18,8 @@ from functools import lru_cache
 
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dkim import sign_message
-from rsvp.mailing.render import Attachment, RenderedMail, one_line
 from rsvp.mailing.from_address import sender as configured_sender
+from rsvp.mailing.render import Attachment, RenderedMail, one_line
 
 CRLF = b"\r\n"
 
