@@ -299,7 +299,7 @@ def _deliver(outcome: Outcome, *, limit: int | None = None) -> None:
 
 def _send_via_celery(event: Event, kind: MessageKind) -> None:
     from rsvp.celery_app import app_celery
-    from rsvp.mailing.tasks import enqueue_delivery
+    from rsvp.mailing.celery_tasks import enqueue_delivery
 
     try:
         app_celery(current_app)
