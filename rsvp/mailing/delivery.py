@@ -43,9 +43,9 @@ from rsvp.invitees.deliverability import REASON_LENGTH, mark_undeliverable
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.mime import Outgoing, build_outgoing
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
-from rsvp.mailing.ratelimit import RateLimiter, rate_limiter
 from rsvp.mailing.render import UnknownUpdate, render_mail
 from rsvp.mailing.retry_policy import Failure, classify, gives_up, out_of_attempts, retry_in
+from rsvp.mailing.send_rate import RateLimiter, rate_limiter
 from rsvp.mailing.smtp import DeliveryError, SmtpBusy, SmtpConnection, open_connection
 from rsvp.mailing.sqlite_write_lock import WriteTurns
 from rsvp.mailing.templates_custom import overrides_per_batch
