@@ -40,7 +40,7 @@ from rsvp.mailing.templates_custom import (
     list_template_overrides,
     save_template_override,
 )
-from rsvp.mailing.updates import create_update_round
+from rsvp.mailing.update_rounds import create_update_round
 from rsvp.outcome import Agent, Outcome
 from rsvp.responses.imports import import_answers
 from rsvp.responses.services import EventCancelled
