@@ -30,13 +30,15 @@ run: install
 	RSVP_MAIL_PORT=$(MAIL_PORT) RSVP_BASE_URL=http://127.0.0.1:$(PORT) \
 	  $(RSVP) run --host 127.0.0.1 --port $(PORT) --debug
 
-## Lint, then the whole test suite.
+## Lint (ruff, then the layer contract), then the whole test suite.
 test: install
 	$(BIN)/ruff check rsvp tests bench
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check rsvp tests bench
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix rsvp tests bench

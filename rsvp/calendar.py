@@ -11,7 +11,7 @@ from rsvp.calendar_zones import vtimezone_lines
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
-from rsvp.mailing.sender import sender_address, sender_domain
+from rsvp.mailing.from_address import sender_address, sender_domain
 from rsvp.tokens import rsvp_url
 
 #: Media type of the attachment and the download.

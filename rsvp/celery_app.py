@@ -13,7 +13,7 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     visibility = float(app.config["CELERY_VISIBILITY_TIMEOUT"])
-    celery = Celery(app.name, task_cls=FlaskTask, include=["rsvp.mailing.tasks"])
+    celery = Celery(app.name, task_cls=FlaskTask, include=["rsvp.mailing.celery_tasks"])
     celery.conf.update(
         broker_url=app.config["CELERY_BROKER_URL"],
         broker_connection_retry_on_startup=True,

@@ -359,7 +359,7 @@ def _deliver(outcome: Outcome, *, limit: int | None = None) -> None:
 def _send_via_celery(event: Event, kind: MessageKind) -> None:
     from rsvp.celery_app import app_celery
     from rsvp.extensions import db
-    from rsvp.mailing.tasks import enqueue_delivery
+    from rsvp.mailing.celery_tasks import enqueue_delivery
 
     try:
         app_celery(current_app)
@@ -388,7 +388,7 @@ def _update_round(event: Event, audience: Audience | None, tag: str | None,
                   subject: str | None, body_file: Path | None,
                   translations: tuple[tuple[str, str, Path], ...]) -> UpdateRound:
     from rsvp.extensions import db
-    from rsvp.mailing.updates import create_update_round
+    from rsvp.mailing.update_rounds import create_update_round
 
     if not subject or body_file is None:
         raise click.UsageError("--kind update needs --subject and --body-file")

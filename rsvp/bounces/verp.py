@@ -12,7 +12,7 @@ import re
 
 from flask import current_app
 
-from rsvp.mailing.sender import sender_address
+from rsvp.mailing.from_address import sender_address
 
 VERP_PATTERN = re.compile(r"^[^+@\s]+\+(\d+)\.([0-9a-f]{10})@", re.IGNORECASE)
 

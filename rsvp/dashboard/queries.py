@@ -5,7 +5,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, TextClause, and_, case, exists, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TextClause,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from rsvp.auth.models import Organiser
@@ -183,34 +194,49 @@ def _filtered(query: Select, flt: InviteeFilter, invitation: Any, *, join_respon
             invitation.invitee_id == Invitee.id,
             invitation.dedup_key == MessageKind.INVITATION.value))
     for word in flt.q.split():
-        pattern = _like_pattern(word)
-        if sqlite:
-            # SQLite's LIKE ignores ASCII case by itself (its ILIKE would lower() every row).
-            # A word has no spaces, so it matches one column or none: column by column, the
-            # page in name order is read from ix_invitee_event_name_search and stops as soon
-            # as it is full.
-            query = query.where(or_(*(column.like(pattern, escape="\\") for column in (
-                Invitee.last_name, Invitee.first_name, Invitee.email, Invitee.organisation))))
-        else:
-            # PostgreSQL: the trigram index on exactly this expression (ix_invitee_search).
-            query = query.where(search_text().ilike(pattern, escape="\\"))
-    if flt.answer == "none":
-        query = query.where(Response.id.is_(None))
-    elif flt.answer:
-        query = query.where(Response.answer == Answer(flt.answer))
-    if flt.delivery == "undeliverable":
-        query = query.where(Invitee.bounced_at.is_not(None))
-    elif flt.delivery == "not_sent":
-        query = query.where(invitation.id.is_(None))
-    elif flt.delivery == "queued":
-        query = query.where(invitation.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]))
-    elif flt.delivery:
-        query = query.where(invitation.status == MessageStatus(flt.delivery))
+        query = query.where(_word_condition(word, sqlite))
+    query = _by_answer(query, flt.answer)
+    query = _by_delivery(query, flt.delivery, invitation)
     if flt.tag:
         query = query.where(exists().where(InviteeTag.invitee_id == Invitee.id,
                                            InviteeTag.tag == flt.tag))
     return query
 
+
+def _word_condition(word: str, sqlite: bool) -> ColumnElement[bool]:
+    """Invitees with ``word`` in their name, address or organisation."""
+    pattern = _like_pattern(word)
+    if sqlite:
+        # SQLite's LIKE ignores ASCII case by itself (its ILIKE would lower() every row).
+        # A word has no spaces, so it matches one column or none: column by column, the
+        # page in name order is read from ix_invitee_event_name_search and stops as soon
+        # as it is full.
+        return or_(*(column.like(pattern, escape="\\") for column in (
+            Invitee.last_name, Invitee.first_name, Invitee.email, Invitee.organisation)))
+    # PostgreSQL: the trigram index on exactly this expression (ix_invitee_search).
+    return search_text().ilike(pattern, escape="\\")
+
+
+def _by_answer(query: Select, answer: str) -> Select:
+    """Only invitees with this answer ("none": not answered); all for an empty one."""
+    if answer == "none":
+        return query.where(Response.id.is_(None))
+    if answer:
+        return query.where(Response.answer == Answer(answer))
+    return query
+
+
+def _by_delivery(query: Select, delivery: str, invitation: Any) -> Select:
+    """Only invitees whose invitation is in this state, or whose address is undeliverable."""
+    if delivery == "undeliverable":
+        return query.where(Invitee.bounced_at.is_not(None))
+    if delivery == "not_sent":
+        return query.where(invitation.id.is_(None))
+    if delivery == "queued":
+        return query.where(invitation.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]))
+    if delivery:
+        return query.where(invitation.status == MessageStatus(delivery))
+    return query
 
 def _sorted(query: Select, sort: str) -> Select:
     orders = {

@@ -2,6 +2,7 @@
 
 import re
 import tomllib
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,26 +54,10 @@ def read_event_file(path: Path) -> dict[str, Any]:
 
 def event_values(raw: dict[str, Any]) -> dict[str, Any]:
     """Check raw event data and return column values; local times are read in ``timezone``."""
-    unknown = sorted(set(raw) - KNOWN_FIELDS)
-    if unknown:
-        raise EventError(f"unknown keys: {', '.join(unknown)}")
-    for required in ("slug", "title", "starts_at", "ends_at"):
-        if raw.get(required) in (None, ""):
-            raise EventError(f"{required} is required")
-    slug = str(raw["slug"])
-    if not SLUG_PATTERN.match(slug):
-        raise EventError("slug: use lower-case letters, digits and hyphens (at most 80)")
-    zone_name = str(raw.get("timezone") or "Europe/Berlin")
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise EventError(f"timezone: unknown time zone {zone_name!r}") from None
-    values: dict[str, Any] = {"slug": slug, "timezone": zone_name}
-    for name, limit in TEXT_FIELDS.items():
-        text = str(raw.get(name) or "").strip()
-        if len(text) > limit:
-            raise EventError(f"{name}: at most {limit} characters")
-        values[name] = text
+    _check_keys(raw)
+    slug = _slug(raw)
+    zone_name, zone = _zone(raw)
+    values: dict[str, Any] = {"slug": slug, "timezone": zone_name, **_texts(raw)}
     values["contact_email"] = _address(values["contact_email"], "contact_email")
     for name in TIME_FIELDS:
         values[name] = _instant(raw.get(name), zone, name)
@@ -80,24 +65,70 @@ def event_values(raw: dict[str, Any]) -> dict[str, Any]:
         raise EventError("ends_at is before starts_at")
     values["registration_opens"] = _calendar_date(raw.get("registration_opens"),
                                                   "registration_opens")
-    values["capacity"] = _whole_number(raw.get("capacity"), "capacity", minimum=1,
-                                       maximum=MAX_CAPACITY, optional=True)
-    values["max_guests"] = _whole_number(raw.get("max_guests", 0), "max_guests", minimum=0,
-                                         maximum=MAX_GUESTS)
-    retention = raw.get("retention_days")
-    values["retention_days"] = _whole_number(
-        DEFAULT_RETENTION_DAYS if retention in (None, "") else retention, "retention_days",
-        minimum=0, maximum=MAX_RETENTION_DAYS)
-    language = str(raw.get("language") or "de")
-    if language not in LANGUAGES:
-        raise EventError(f"language: one of {', '.join(LANGUAGES)}")
-    values["language"] = language
-    policy = str(raw.get("link_policy") or "personal")
-    if policy not in LINK_POLICIES:
-        raise EventError(f"link_policy: one of {', '.join(LINK_POLICIES)}")
-    values["link_policy"] = policy
+    values.update(_numbers(raw))
+    values["language"] = _choice(raw, "language", "de", LANGUAGES)
+    values["link_policy"] = _choice(raw, "link_policy", "personal", LINK_POLICIES)
     return values
 
+
+def _check_keys(raw: dict[str, Any]) -> None:
+    """Refuse keys we do not know and missing required ones."""
+    unknown = sorted(set(raw) - KNOWN_FIELDS)
+    if unknown:
+        raise EventError(f"unknown keys: {', '.join(unknown)}")
+    for required in ("slug", "title", "starts_at", "ends_at"):
+        if raw.get(required) in (None, ""):
+            raise EventError(f"{required} is required")
+
+
+def _slug(raw: dict[str, Any]) -> str:
+    """The event's slug, as it appears in its links."""
+    slug = str(raw["slug"])
+    if not SLUG_PATTERN.match(slug):
+        raise EventError("slug: use lower-case letters, digits and hyphens (at most 80)")
+    return slug
+
+
+def _zone(raw: dict[str, Any]) -> tuple[str, ZoneInfo]:
+    """The event's time zone, by name and as a ZoneInfo (Europe/Berlin unless given)."""
+    zone_name = str(raw.get("timezone") or "Europe/Berlin")
+    try:
+        return zone_name, ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise EventError(f"timezone: unknown time zone {zone_name!r}") from None
+
+
+def _texts(raw: dict[str, Any]) -> dict[str, str]:
+    """The text fields stripped, each within its length limit."""
+    texts = {}
+    for name, limit in TEXT_FIELDS.items():
+        text = str(raw.get(name) or "").strip()
+        if len(text) > limit:
+            raise EventError(f"{name}: at most {limit} characters")
+        texts[name] = text
+    return texts
+
+
+def _numbers(raw: dict[str, Any]) -> dict[str, int | None]:
+    """Capacity (none: unlimited), guests per invitee and the days answers are kept."""
+    retention = raw.get("retention_days")
+    return {
+        "capacity": _whole_number(raw.get("capacity"), "capacity", minimum=1,
+                                  maximum=MAX_CAPACITY, optional=True),
+        "max_guests": _whole_number(raw.get("max_guests", 0), "max_guests", minimum=0,
+                                    maximum=MAX_GUESTS),
+        "retention_days": _whole_number(
+            DEFAULT_RETENTION_DAYS if retention in (None, "") else retention, "retention_days",
+            minimum=0, maximum=MAX_RETENTION_DAYS),
+    }
+
+
+def _choice(raw: dict[str, Any], name: str, default: str, allowed: Iterable[str]) -> str:
+    """``raw[name]`` (``default`` when empty), which must be one of ``allowed``."""
+    value = str(raw.get(name) or default)
+    if value not in allowed:
+        raise EventError(f"{name}: one of {', '.join(allowed)}")
+    return value
 
 def create_event(session: Session, raw: dict[str, Any], *, owner_id: int | None = None) -> Event:
     """Create an event from raw data; the slug must be new."""

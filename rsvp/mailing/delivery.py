@@ -8,10 +8,10 @@ SMTP server, and keeps the server's verdict. That verdict is written and committ
 same transaction as the next message's ``sending`` mark, once that message is rendered (the
 batch's last one on its own), so a message costs one commit, no write lock is held while
 rendering, and at most one accepted message is ever waiting for its commit. On SQLite the
-senders queue for those writes (``rsvp.mailing.turns``) instead of sleeping in SQLite's busy
-handler. Marking ``sending`` is a compare-and-set on the claim, so a sender whose claim was
-taken over (it was too slow and counted as dead) skips the message instead of sending it a
-second time.
+senders queue for those writes (``rsvp.mailing.sqlite_write_lock``) instead of sleeping in
+SQLite's busy handler. Marking ``sending`` is a compare-and-set on the claim, so a sender
+whose claim was taken over (it was too slow and counted as dead) skips the message instead of
+sending it a second time.
 
 What a refusal means (retry, and after how long; fail; also mark the invitee's address
 undeliverable) is ``rsvp.mailing.retry_policy``'s decision. The undeliverable mark is written
@@ -32,8 +32,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, or_, select, update
-from sqlalchemy.orm import Session, joinedload, scoped_session
+from sqlalchemy import Connection, Update, bindparam, func, select, update
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rsvp.bounces.verp import return_path
@@ -41,16 +41,20 @@ from rsvp.calendar import CANCEL, ICS_MIMETYPE
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.deliverability import REASON_LENGTH, mark_undeliverable
-from rsvp.invitees.models import Invitee
+from rsvp.mailing.claims import Claim
+from rsvp.mailing.claims import claim_batch as _claim
+from rsvp.mailing.claims import recover_stale as _recover_stale
+from rsvp.mailing.claims import release as _release
+from rsvp.mailing.claims import scope as _scope
 from rsvp.mailing.mime import Outgoing, build_outgoing
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
-from rsvp.mailing.ratelimit import RateLimiter, rate_limiter
 from rsvp.mailing.render import Attachment, RenderedMail, UnknownUpdate, render_mail
 from rsvp.mailing.render_failures import failure_reason
 from rsvp.mailing.retry_policy import Failure, classify, gives_up, out_of_attempts, retry_in
+from rsvp.mailing.send_rate import RateLimiter, rate_limiter
 from rsvp.mailing.smtp import DeliveryError, SmtpBusy, SmtpConnection, open_connection
+from rsvp.mailing.sqlite_write_lock import WriteTurns
 from rsvp.mailing.templates_custom import TemplateOverrideError, overrides_per_batch
-from rsvp.mailing.turns import WriteTurns
 
 
 @dataclass
@@ -65,14 +69,6 @@ class SendReport:
         """Whether a run limited to ``message_ids`` sent or failed every one of them for good:
         then none is left to claim, count or come back for."""
         return message_ids is not None and self.sent + self.failed >= len(set(message_ids))
-
-
-@dataclass
-class Claim:
-    """Messages one sender took, all marked with the same claim time."""
-
-    at: datetime
-    messages: Sequence[Message]
 
 
 def deliver_due(
@@ -392,81 +388,6 @@ def _failure_values(message: Message, error: DeliveryError,
     values["next_attempt_at"] = utcnow() + timedelta(
         seconds=retry_in(failure, message.attempts, config))
     return values
-
-
-def _scope(event_id: int, kind: MessageKind | None,
-           message_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
-    conditions = [Message.event_id == event_id]
-    if kind is not None:
-        conditions.append(Message.kind == kind)
-    if message_ids is not None:
-        conditions.append(Message.id.in_(message_ids))
-    return conditions
-
-
-def _claim(session: Session, event_id: int, kind: MessageKind | None, size: int,
-           message_ids: Sequence[int] | None) -> Claim:
-    """Take up to ``size`` due messages for this sender and commit the claim.
-
-    PostgreSQL: the candidates are locked with FOR UPDATE SKIP LOCKED, so concurrent senders
-    each get different rows without waiting, and a row another sender claimed and committed
-    meanwhile fails the re-checked WHERE. SQLite takes its write lock on the UPDATE, so the
-    claim is one atomic statement there and senders take turns.
-    """
-    now = utcnow()
-    stale = now - timedelta(seconds=float(current_app.config["MAIL_CLAIM_TIMEOUT"]))
-    claimable = [
-        *_scope(event_id, kind, message_ids), Message.status == MessageStatus.QUEUED,
-        or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
-        or_(Message.claimed_at.is_(None), Message.claimed_at < stale),
-    ]
-    candidates = select(Message.id).where(*claimable).order_by(Message.id).limit(size)
-    if session.get_bind().dialect.name == "postgresql":
-        ids = session.scalars(candidates.with_for_update(skip_locked=True)).all()
-        claimable = [Message.id.in_(ids)]
-    else:
-        claimable = [Message.id.in_(candidates.scalar_subquery()), *claimable]
-    claimed = session.scalars(
-        update(Message).where(*claimable).values(claimed_at=now).returning(Message.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    session.commit()
-    if not claimed:
-        return Claim(now, [])
-    messages = session.scalars(
-        select(Message).where(Message.id.in_(claimed)).order_by(Message.id)
-        .options(joinedload(Message.invitee).joinedload(Invitee.response))
-        .execution_options(populate_existing=True)
-    ).all()
-    return Claim(now, messages)
-
-
-def _release(session: Session, claim: Claim, unsent: Sequence[Message]) -> None:
-    """Give back claimed messages this sender did not get to, for the next sender."""
-    if not unsent:
-        return
-    session.rollback()
-    session.execute(
-        update(Message)
-        .where(Message.id.in_([m.id for m in unsent]), Message.status == MessageStatus.QUEUED,
-               Message.claimed_at == claim.at)
-        .values(claimed_at=None).execution_options(synchronize_session=False)
-    )
-    session.commit()
-
-
-def _recover_stale(session: Session, event_id: int, timeout: float) -> int:
-    """Requeue messages whose sender died while the server had them: they may arrive twice."""
-    stale = utcnow() - timedelta(seconds=float(timeout))
-    result = session.execute(
-        update(Message)
-        .where(Message.event_id == event_id, Message.status == MessageStatus.SENDING,
-               Message.claimed_at < stale)
-        .values(status=MessageStatus.QUEUED, maybe_duplicate=True, claimed_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return result.rowcount or 0
 
 
 def _next_retry_in(session: Session, event_id: int, kind: MessageKind | None,

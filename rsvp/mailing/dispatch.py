@@ -2,7 +2,7 @@
 
 Views, CLI commands and imports call an operation, commit, and pass its Outcome here. The
 web app never waits: the messages go to the in-process sender threads, or to the Celery
-workers when RSVP_CELERY_BROKER_URL is set (rsvp.mailing.background decides). A CLI command
+workers when RSVP_CELERY_BROKER_URL is set (rsvp.mailing.sender_threads decides). A CLI command
 waits for the delivery in its own process, since its threads would die with it.
 """
 
@@ -12,8 +12,8 @@ from flask import Flask
 
 from rsvp.events.models import Event
 from rsvp.extensions import db
-from rsvp.mailing.background import deliver_soon, start_delivery
 from rsvp.mailing.delivery import SendReport, deliver_due
+from rsvp.mailing.sender_threads import deliver_soon, start_delivery
 from rsvp.outcome import Outcome
 
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dkim import sign_message
+from rsvp.mailing.from_address import sender as configured_sender
 from rsvp.mailing.render import Attachment, RenderedMail, one_line
-from rsvp.mailing.sender import sender as configured_sender
 
 if TYPE_CHECKING:
     from rsvp.events.models import Event

@@ -18,7 +18,7 @@ from rsvp.mailing.render import render_mail
 from rsvp.mailing.render_failures import requeue_render_failures
 from rsvp.mailing.services import Audience, queue_messages
 from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
-from rsvp.mailing.updates import create_update_round
+from rsvp.mailing.update_rounds import create_update_round
 from rsvp.outcome import Agent, Outcome
 
 

@@ -31,7 +31,7 @@ from rsvp.i18n import (
 )
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.content_models import OVERRIDABLE_KINDS, TemplateOverride, UpdateRound
-from rsvp.mailing.inline import inline_css
+from rsvp.mailing.css_inlining import inline_css
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.templates_custom import PLACEHOLDERS, get_template_override, render_custom
 from rsvp.responses.models import Answer, Response, ResponseChange

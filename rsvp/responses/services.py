@@ -57,30 +57,16 @@ def record_answer(
     An acceptance for a full event lands on the waiting list; places this answer frees go to
     the waiting list at once. The caller commits. An unchanged answer writes no history row.
     """
-    comment = comment.strip()
-    parsed = validate_answer(invitee, answer, guests, comment)
-    substitute = validate_substitute(invitee, substitute or Substitute())
-    if substitute and channel == "link":
-        channel = "substitute"
-    if invitee.event.cancelled:
-        raise EventCancelled()
-    if actor is Actor.INVITEE and invitee.event.deadline_passed():
-        raise DeadlinePassed()
+    comment, parsed, substitute, channel = _checked_input(
+        invitee, answer, guests, comment, substitute, channel, actor)
     now = utcnow()
-    # Event before invitee, always in this order: places are counted per event.
-    lock_event(session, invitee.event)
     current = _lock_and_read_current(session, invitee, now)
     state = _state_for(session, invitee, current, parsed, guests)
-    if current is not None and (current.answer, current.guests, current.comment,
-                                current.substitute_name, current.substitute_email) == (
-        state, guests, comment, substitute.name, substitute.email
-    ):
+    if _unchanged(current, (state, guests, comment, substitute.name, substitute.email)):
         return AnswerResult(current, None)
     change = ResponseChange(
         invitee_id=invitee.id, event_id=invitee.event_id, actor=actor, organiser_id=organiser_id,
-        old_answer=current.answer if current else None,
-        old_guests=current.guests if current else None,
-        old_comment=current.comment if current else None,
+        **_before(current),
         new_answer=state, new_guests=guests, new_comment=comment, channel=channel,
         changed_at=now,
     )
@@ -92,6 +78,41 @@ def record_answer(
     session.flush()
     promoted = tuple(promote_waiting(session, invitee.event))
     return AnswerResult(current, change, promoted)
+
+
+def _checked_input(invitee: Invitee, answer: str, guests: int, comment: str,
+                   substitute: Substitute | None, channel: str, actor: Actor,
+                   ) -> tuple[str, Answer, Substitute, str]:
+    """The answer's values checked, then whether the event still takes it from ``actor``:
+    (stripped comment, answer, substitute, channel)."""
+    comment = comment.strip()
+    parsed = validate_answer(invitee, answer, guests, comment)
+    substitute = validate_substitute(invitee, substitute or Substitute())
+    if substitute and channel == "link":
+        channel = "substitute"
+    _check_open(invitee, actor)
+    return comment, parsed, substitute, channel
+
+
+def _check_open(invitee: Invitee, actor: Actor) -> None:
+    """Refuse answers to a cancelled event, and an invitee's own after the deadline."""
+    if invitee.event.cancelled:
+        raise EventCancelled()
+    if actor is Actor.INVITEE and invitee.event.deadline_passed():
+        raise DeadlinePassed()
+
+
+def _unchanged(current: Response | None, new: tuple[object, ...]) -> bool:
+    """Whether ``new`` (answer, guests, comment, substitute's name and address) is ``current``."""
+    return current is not None and (current.answer, current.guests, current.comment,
+                                    current.substitute_name, current.substitute_email) == new
+
+
+def _before(current: Response | None) -> dict[str, object]:
+    """The history row's old_* columns: the answer this change replaces, if any."""
+    return {"old_answer": current.answer if current else None,
+            "old_guests": current.guests if current else None,
+            "old_comment": current.comment if current else None}
 
 
 def _write_current(session: Session, invitee: Invitee, current: Response | None,
@@ -135,11 +156,13 @@ def _state_for(session: Session, invitee: Invitee, current: Response | None, par
 
 
 def _lock_and_read_current(session: Session, invitee: Invitee, now: datetime) -> Response | None:
-    """Serialise answers per invitee, then read the answer as it stands now.
+    """Lock the event, serialise answers per invitee, then read the answer as it stands now.
 
     Two tabs or a double click must not both write: the UPDATE takes the invitee's row lock
     (PostgreSQL) or the write lock (SQLite) before the current answer is read.
     """
+    # Event before invitee, always in this order: places are counted per event.
+    lock_event(session, invitee.event)
     session.execute(
         update(Invitee).where(Invitee.id == invitee.id).values(updated_at=now)
         .execution_options(synchronize_session=False)

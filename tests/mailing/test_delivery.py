@@ -12,7 +12,7 @@ from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.delivery import SendReport, _claim, _deliver_batch, deliver_due
 from rsvp.mailing.models import Message, MessageStatus
-from rsvp.mailing.ratelimit import rate_limiter
+from rsvp.mailing.send_rate import rate_limiter
 from rsvp.mailing.smtp import open_connection
 from tests.mailing.conftest import message_to, queued_event
 

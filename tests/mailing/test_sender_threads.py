@@ -1,8 +1,8 @@
 """Delivery outside the request: its own thread and app context, progress in the database."""
 
 from rsvp.extensions import db
-from rsvp.mailing.background import deliver_soon, start_delivery
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.mailing.sender_threads import deliver_soon, start_delivery
 from rsvp.mailing.services import queue_message, queue_messages
 from tests.conftest import join_background_senders
 from tests.dashboard.conftest import join_deliveries, wait_until

@@ -23,7 +23,7 @@ def start_delivery(app: Flask, event_id: int, kind: MessageKind) -> None:
     With a Celery broker configured the chunks go to the workers instead.
     """
     if "celery" in app.extensions:
-        from rsvp.mailing.tasks import enqueue_delivery
+        from rsvp.mailing.celery_tasks import enqueue_delivery
 
         with app.app_context():
             enqueue_delivery(db.session, event_id, kind)
@@ -61,7 +61,7 @@ def deliver_soon(app: Flask, event_id: int, message_ids: Sequence[int]) -> None:
     if not message_ids:
         return
     if "celery" in app.extensions:
-        from rsvp.mailing.tasks import deliver_chunk
+        from rsvp.mailing.celery_tasks import deliver_chunk
 
         deliver_chunk.delay(event_id, list(message_ids))
         return

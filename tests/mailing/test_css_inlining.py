@@ -2,8 +2,8 @@
 
 import pytest
 
-from rsvp.mailing import inline
-from rsvp.mailing.inline import inline_css
+from rsvp.mailing import css_inlining as inline
+from rsvp.mailing.css_inlining import inline_css
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.render import render_mail
 

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, func, select
 from rsvp.extensions import db
 from rsvp.mailing.delivery import deliver_due
 from rsvp.mailing.models import Message, MessageStatus
-from rsvp.mailing.turns import WriteTurns, lock_path
+from rsvp.mailing.sqlite_write_lock import WriteTurns, lock_path
 from tests.mailing.conftest import queued_event
 
 
