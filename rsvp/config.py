@@ -75,6 +75,9 @@ DEFAULTS: dict[str, object] = {
     #: Where the answers' rate limits count; e.g. redis://127.0.0.1:6379/1 for several
     #: processes. Memory is per process. (Failed logins are counted in the database.)
     "RATELIMIT_STORAGE_URI": "memory://",
+    #: A moving window: a fixed one forgets every count at the top of each minute, so a
+    #: burst across that moment gets twice the limit.
+    "RATELIMIT_STRATEGY": "moving-window",
     #: Answers through one link, and from one network address: a circulating link or a
     #: script must not flood the history or the confirmation mails.
     "ANSWER_RATE_LIMIT_PER_LINK": "10 per minute;60 per hour",
