@@ -14,6 +14,7 @@ from rsvp.events.services import SLUG_PATTERN
 from rsvp.extensions import db
 from rsvp.i18n import format_short_date, format_short_datetime
 from rsvp.invitees.models import Invitee
+from rsvp.mailing.models import Message
 
 bp = Blueprint("dashboard", __name__)
 
@@ -53,3 +54,11 @@ def load_invitee(event: Event, invitee_id: int) -> Invitee:
     if invitee is None or invitee.event_id != event.id:
         abort(404)
     return invitee
+
+
+def load_message(event: Event, message_id: int) -> Message:
+    """One of the event's logged emails, or 404."""
+    mail = db.session.get(Message, message_id)
+    if mail is None or mail.event_id != event.id:
+        abort(404)
+    return mail

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from rsvp.dashboard.blueprint import bp, load_event, load_invitee
+from rsvp.dashboard.blueprint import bp, load_event, load_invitee, load_message
 from rsvp.dashboard.forms import InviteeForm, PhoneAnswerForm
 from rsvp.dashboard.queries import (
     InviteeFilter,
@@ -33,7 +33,6 @@ from rsvp.invitees.operations import erase_invitee, resend_invitation, revoke_li
 from rsvp.invitees.privacy import invitee_data
 from rsvp.invitees.services import InviteeError, save_invitee
 from rsvp.mailing.dispatch import dispatch
-from rsvp.mailing.models import Message
 from rsvp.outcome import Agent
 from rsvp.responses.operations import answer_for_invitee
 from rsvp.responses.services import AnswerError
@@ -197,7 +196,5 @@ def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
 def message(slug: str, message_id: int) -> str:
     """One email as it went out: headers, text and HTML."""
     event = load_event(slug)
-    mail = db.session.get(Message, message_id)
-    if mail is None or mail.event_id != event.id:
-        abort(404)
-    return render_template("dashboard/message.html", event=event, mail=mail)
+    return render_template("dashboard/message.html", event=event,
+                           mail=load_message(event, message_id))

@@ -7,11 +7,9 @@ URL of its own, with a policy that lets styles (and nothing else) through, it lo
 
 from flask import Response, abort, request
 
-from rsvp.dashboard.blueprint import bp, load_event, load_invitee
+from rsvp.dashboard.blueprint import bp, load_event, load_invitee, load_message
 from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.sending import COMPOSED_KINDS, kind_or_404
-from rsvp.extensions import db
-from rsvp.mailing.models import Message
 
 #: Inline styles and data: images, nothing else: no script, no form, no request elsewhere.
 MAIL_FRAME_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -39,8 +37,4 @@ def preview_html(slug: str, invitee_id: int) -> Response:
 @bp.get("/events/<slug>/messages/<id:message_id>/body.html")
 def message_html(slug: str, message_id: int) -> Response:
     """The HTML part of one logged message, as it went out."""
-    event = load_event(slug)
-    mail = db.session.get(Message, message_id)
-    if mail is None or mail.event_id != event.id:
-        abort(404)
-    return framed(mail.body_html)
+    return framed(load_message(load_event(slug), message_id).body_html)
