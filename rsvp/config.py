@@ -78,6 +78,9 @@ DEFAULTS: dict[str, object] = {
     #: A moving window: a fixed one forgets every count at the top of each minute, so a
     #: burst across that moment gets twice the limit.
     "RATELIMIT_STRATEGY": "moving-window",
+    #: Said explicitly: the limiter is one object for the process, and without the key each
+    #: new app would inherit whatever the previous one set (a test's False, say).
+    "RATELIMIT_ENABLED": True,
     #: Answers through one link, and from one network address: a circulating link or a
     #: script must not flood the history or the confirmation mails.
     "ANSWER_RATE_LIMIT_PER_LINK": "10 per minute;60 per hour",
