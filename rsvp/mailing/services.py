@@ -5,7 +5,7 @@ rsvp.mailing.delivery; the CLI, the views and the Celery tasks all call it from 
 """
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -27,9 +27,6 @@ from rsvp.mailing.kinds import BULK_KINDS, Audience
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.render import left_guest_list, render_mail
 from rsvp.responses.models import Answer, Response, ResponseChange
-
-if TYPE_CHECKING:
-    from rsvp.responses.services import AnswerResult
 
 #: Kinds an invitee receives at most once; their kind is their dedup key.
 ONCE_ONLY_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind.REMINDER,
@@ -259,18 +256,6 @@ def _had_the_meeting(session: Session, invitee: Invitee) -> bool:
         Message.kind.in_(_ACCEPTED_CALENDAR_KINDS)))) or False
 
 
-def queue_answer_mails(session: Session, invitee: Invitee, result: "AnswerResult", *,
-                       confirm: bool = True) -> list[int]:
-    """Queue what an answer sends: its confirmation (unless not wanted) and any promotions.
-
-    Returns the ids of the queued messages, for delivering them right away.
-    """
-    messages = queue_promotions(session, result.promoted)
-    if confirm and result.change is not None:
-        messages.insert(0, queue_confirmation(session, invitee, result.change))
-    return [m.id for m in messages]
-
-
 __all__ = [
     "BULK_KINDS",
     "ONCE_ONLY_KINDS",
@@ -282,7 +267,6 @@ __all__ = [
     "deliver_due",
     "due_condition",
     "due_invitees",
-    "queue_answer_mails",
     "queue_calendar_withdrawal",
     "queue_confirmation",
     "queue_message",

@@ -5,16 +5,15 @@ import shutil
 import pytest
 
 from rsvp.extensions import db
-from rsvp.mailing.services import deliver_due, queue_answer_mails
-from rsvp.responses.services import record_answer
+from rsvp.mailing.services import deliver_due
+from rsvp.responses.operations import answer_by_link
 from tests.mailing.test_deliverability import SPAM_LIMIT, spam_score
 
 
 def answer_and_send(person, answer):  # type: ignore[no-untyped-def]
-    result = record_answer(db.session, person, answer)
-    ids = queue_answer_mails(db.session, person, result)
+    outcome = answer_by_link(db.session, person, answer)
     db.session.commit()
-    deliver_due(db.session, person.event, message_ids=ids)
+    deliver_due(db.session, person.event, message_ids=outcome.message_ids)
 
 
 @pytest.mark.skipif(shutil.which("spamassassin") is None,
