@@ -1,4 +1,4 @@
-"""Signed RSVP links. Nothing else knows the salt or the payload's shape."""
+"""Signed RSVP links and check-in codes. Nothing else knows the salts or the payloads' shape."""
 
 import hmac
 from dataclasses import dataclass
@@ -106,5 +106,43 @@ def invitee_for_token(session: Session, token: str) -> Invitee:
     if invitee is None:
         raise RevokedToken(None)
     if not hmac.compare_digest(invitee.nonce.encode(), payload.nonce.encode()):
+        raise RevokedToken(invitee)
+    return invitee
+
+
+CHECKIN_SALT = "rsvp.checkin.v1"
+
+
+@lru_cache(maxsize=8)
+def _checkin_serializer(keys: tuple[str, ...]) -> URLSafeSerializer:
+    return URLSafeSerializer(list(keys), salt=CHECKIN_SALT)
+
+
+def checkin_code(invitee: Invitee) -> str:
+    """The invitee's code for the door: signed with its own salt, so an RSVP link is no
+    check-in code and a code no link; it carries only ids, and renewing the link (a new
+    nonce) revokes it too."""
+    return _checkin_serializer(_keys()).dumps([invitee.id, invitee.nonce])
+
+
+def invitee_for_checkin_code(session: Session, code: str) -> Invitee:
+    """Return the invitee a check-in code belongs to.
+
+    :raises InvalidToken: the code is not one we signed.
+    :raises RevokedToken: we signed it, but the invitee is gone or the link was renewed.
+    """
+    try:
+        data = _checkin_serializer(_keys()).loads(code.strip())
+    except (BadSignature, UnicodeError, ValueError):
+        raise InvalidToken("bad signature") from None
+    match data:
+        case [int() as invitee_id, str() as nonce]:
+            pass
+        case _:
+            raise InvalidToken("bad payload")
+    invitee = session.get(Invitee, invitee_id)
+    if invitee is None:
+        raise RevokedToken(None)
+    if not hmac.compare_digest(invitee.nonce.encode(), nonce.encode()):
         raise RevokedToken(invitee)
     return invitee

@@ -5,7 +5,14 @@ import base64
 import pytest
 
 from rsvp.extensions import db
-from rsvp.tokens import InvalidToken, RevokedToken, invitee_for_token, make_token
+from rsvp.tokens import (
+    InvalidToken,
+    RevokedToken,
+    checkin_code,
+    invitee_for_checkin_code,
+    invitee_for_token,
+    make_token,
+)
 
 
 def test_a_token_carries_neither_address_nor_name(create_event, create_invitee):
@@ -50,3 +57,31 @@ def test_a_link_to_a_deleted_invitee_names_no_event(create_event, create_invitee
     with pytest.raises(RevokedToken) as caught:
         invitee_for_token(db.session, token)
     assert caught.value.invitee is None
+
+
+def test_a_checkin_code_finds_its_invitee(create_event, create_invitee):
+    person = create_invitee(create_event())
+    assert invitee_for_checkin_code(db.session, checkin_code(person)) == person
+
+
+def test_an_rsvp_link_is_no_checkin_code_and_a_code_no_link(create_event, create_invitee):
+    person = create_invitee(create_event())
+    with pytest.raises(InvalidToken):
+        invitee_for_checkin_code(db.session, make_token(person))
+    with pytest.raises(InvalidToken):
+        invitee_for_token(db.session, checkin_code(person))
+
+
+def test_renewing_the_link_revokes_the_checkin_code(create_event, create_invitee):
+    person = create_invitee(create_event())
+    code = checkin_code(person)
+    person.revoke_link()
+    with pytest.raises(RevokedToken):
+        invitee_for_checkin_code(db.session, code)
+
+
+def test_a_checkin_code_carries_neither_address_nor_name(create_event, create_invitee):
+    person = create_invitee(create_event(), email="geheim@example.org", last_name="Verborgen")
+    payload = checkin_code(person).split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert b"geheim" not in decoded and b"Verborgen" not in decoded
