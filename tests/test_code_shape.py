@@ -10,12 +10,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "rsvp"
 LONGEST = 40
 
-#: Functions allowed over LONGEST lines for now. Both are the sending loop, which other
-#: branches are still changing; they are to be split and this list emptied. Nothing is added.
-ALLOWED_LONG = {
-    "rsvp/mailing/delivery.py:deliver_due",
-    "rsvp/mailing/delivery.py:_deliver_batch",
-}
 
 
 def function_lengths() -> dict[str, int]:
@@ -66,15 +60,9 @@ def test_functions_are_short_in_the_median():
     assert statistics.median(function_lengths().values()) < 8
 
 
-def test_no_function_is_longer_than_forty_lines_but_the_allowed_ones():
-    too_long = {key: n for key, n in function_lengths().items()
-                if n > LONGEST and key not in ALLOWED_LONG}
+def test_no_function_is_longer_than_forty_lines():
+    too_long = {key: n for key, n in function_lengths().items() if n > LONGEST}
     assert too_long == {}
-
-
-def test_the_allowed_long_functions_still_exist_and_are_still_long():
-    lengths = function_lengths()
-    assert {key for key in ALLOWED_LONG if lengths.get(key, 0) > LONGEST} == ALLOWED_LONG
 
 
 def test_every_module_is_in_exactly_one_layer_of_the_import_contract():

@@ -91,35 +91,58 @@ def deliver_due(
     report = SendReport()
     limiter = rate_limiter(current_app)
     _recover_stale(session, event.id, config["MAIL_CLAIM_TIMEOUT"])
-    batch_size = int(config["MAIL_BATCH_SIZE"])
     busy = 0
-    while limit is None or report.sent + report.failed < limit:
-        left = None if limit is None else limit - report.sent - report.failed
-        size = batch_size if left is None else min(batch_size, left)
+    while (size := _next_batch_size(report, limit, int(config["MAIL_BATCH_SIZE"]))) > 0:
         claim = _claim(session, event.id, kind, size, message_ids)
         if not claim.messages:
-            wait = _next_retry_in(session, event.id, kind, message_ids)
-            if wait is None or not wait_for_retries:
-                break
-            time.sleep(wait)
-            continue
-        try:
-            _deliver_batch(session, claim, report, on_progress, limiter)
-        except SmtpBusy:
-            # A throttled server turned the session away; its claims were given back. Come
-            # back after the throttling backoff, a bounded number of times.
-            busy += 1
-            if not wait_for_retries or out_of_attempts(busy, config):
-                raise
-            time.sleep(retry_in(Failure.THROTTLED, busy, config))
-            continue
-        busy = 0
+            if _waited_for_retry(session, event.id, kind, message_ids, wait_for_retries):
+                continue
+            break
+        busy = _deliver_or_back_off(session, claim, report, on_progress, limiter,
+                                    busy=busy, wait_for_retries=wait_for_retries)
         # An answer's confirmation is a run of its own: spare it the claim that finds nothing.
         if report.finished_all(message_ids):
             break
     if not report.finished_all(message_ids):
         report.deferred = _count_queued(session, event.id, kind, message_ids)
     return report
+
+
+def _next_batch_size(report: SendReport, limit: int | None, batch_size: int) -> int:
+    """How many messages the next claim takes: 0 once a run's limit is reached."""
+    if limit is None:
+        return batch_size
+    return max(0, min(batch_size, limit - report.sent - report.failed))
+
+
+def _waited_for_retry(session: Session, event_id: int, kind: MessageKind | None,
+                      message_ids: Sequence[int] | None, wait_for_retries: bool) -> bool:
+    """Nothing to claim now: sleep until the next deferred message is due, if the run waits
+    and one is; whether it did."""
+    wait = _next_retry_in(session, event_id, kind, message_ids)
+    if wait is None or not wait_for_retries:
+        return False
+    time.sleep(wait)
+    return True
+
+
+def _deliver_or_back_off(session: Session, claim: Claim, report: SendReport,
+                         on_progress: Callable[[int], None] | None, limiter: RateLimiter,
+                         *, busy: int, wait_for_retries: bool) -> int:
+    """Deliver one claim; return how many times in a row the server has been busy (0 once
+    it took a batch)."""
+    try:
+        _deliver_batch(session, claim, report, on_progress, limiter)
+    except SmtpBusy:
+        # A throttled server turned the session away; its claims were given back. Come
+        # back after the throttling backoff, a bounded number of times.
+        config = current_app.config
+        busy += 1
+        if not wait_for_retries or out_of_attempts(busy, config):
+            raise
+        time.sleep(retry_in(Failure.THROTTLED, busy, config))
+        return busy
+    return 0
 
 
 def _deliver_batch(session: Session, claim: Claim, report: SendReport,
@@ -136,53 +159,73 @@ def _deliver_batch(session: Session, claim: Claim, report: SendReport,
     # Every message's state is written with its own UPDATE and mirrored onto the object, so
     # nothing needs reloading after a commit: keep the batch loaded.
     expire_on_commit, plain.expire_on_commit = plain.expire_on_commit, False
-    writer = plain.get_bind().connect()
-    turns = WriteTurns.for_connection(writer)
-    connection: SmtpConnection | None = None
-    done = 0
-    # The last message's verdict, written (and committed) together with the next message's
-    # "sending" mark, after that message is rendered: one commit per message, and the write
-    # lock (SQLite) is not held while rendering.
-    pending: Verdict | None = None
-
-    def write_pending() -> None:
-        nonlocal pending
-        if pending is not None:
-            verdict, pending = pending, None
-            _count(report, verdict.message, verdict.write(writer))
-            if on_progress:
-                on_progress(1)
-
+    batch = _Batch(plain, report, on_progress)
     try:
-        connection = open_connection()
-        with overrides_per_batch():
-            for message in claim.messages:
-                if connection.host is None:
-                    connection.reopen()
-                limiter.wait()
-                result = _hand_over(writer, turns, connection, message, claim.at,
-                                    write_pending)
-                done += 1
-                if isinstance(result, Verdict):
-                    pending = result
-                    continue
-                _count(report, message, result)
-                if on_progress:
-                    on_progress(1)
-        with turns.turn():
-            write_pending()
-            writer.commit()
+        batch.send(claim, limiter)
     finally:
-        with turns.turn():
-            _commit_last_verdict(writer, write_pending)
-        turns.close()
-        writer.close()
-        if connection is not None:
-            connection.close()
+        batch.close()
         _end_reads(session)
         # Whatever stopped us (the server gone, an error), nothing unsent stays claimed.
-        _release(session, claim, claim.messages[done:])
+        _release(session, claim, claim.messages[batch.done:])
         plain.expire_on_commit = expire_on_commit
+
+
+class _Batch:
+    """One claim on its way out: the database connection the states are written on, the SMTP
+    connection, and the last message's verdict waiting for its commit."""
+
+    def __init__(self, plain: Session, report: SendReport,
+                 on_progress: Callable[[int], None] | None) -> None:
+        self.writer = plain.get_bind().connect()
+        self.turns = WriteTurns.for_connection(self.writer)
+        self.report = report
+        self.on_progress = on_progress
+        self.connection: SmtpConnection | None = None
+        self.done = 0
+        # Written (and committed) together with the next message's "sending" mark, after
+        # that message is rendered: one commit per message, and the write lock (SQLite) is
+        # not held while rendering.
+        self.pending: Verdict | None = None
+
+    def send(self, claim: Claim, limiter: RateLimiter) -> None:
+        self.connection = open_connection()
+        with overrides_per_batch():
+            for message in claim.messages:
+                self._send_one(self.connection, message, claim.at, limiter)
+        with self.turns.turn():
+            self.write_pending()
+            self.writer.commit()
+
+    def _send_one(self, connection: SmtpConnection, message: Message, claimed_at: datetime,
+                  limiter: RateLimiter) -> None:
+        if connection.host is None:
+            connection.reopen()
+        limiter.wait()
+        result = _hand_over(self.writer, self.turns, connection, message, claimed_at,
+                            self.write_pending)
+        self.done += 1
+        if isinstance(result, Verdict):
+            self.pending = result
+        else:
+            self._counted(message, result)
+
+    def write_pending(self) -> None:
+        if self.pending is not None:
+            verdict, self.pending = self.pending, None
+            self._counted(verdict.message, verdict.write(self.writer))
+
+    def _counted(self, message: Message, outcome: MessageStatus | None) -> None:
+        _count(self.report, message, outcome)
+        if self.on_progress:
+            self.on_progress(1)
+
+    def close(self) -> None:
+        with self.turns.turn():
+            _commit_last_verdict(self.writer, self.write_pending)
+        self.turns.close()
+        self.writer.close()
+        if self.connection is not None:
+            self.connection.close()
 
 
 def _end_reads(session: Session) -> None:
