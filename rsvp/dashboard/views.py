@@ -116,9 +116,8 @@ def _form_data(event: Event) -> dict[str, object]:
 
 def _attach_error(form: EventForm, error: EventError) -> None:
     """Show a service's error at the field it names ("slug: ..."), or above the form."""
-    name, _sep, message = str(error).partition(": ")
-    if name in form and message:
-        form[name].errors = [*form[name].errors, message]
+    if error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error.message)]
     else:
         form.form_errors.append(str(error))
 

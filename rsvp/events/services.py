@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,19 @@ _Date = TypeVar("_Date", date, datetime)
 
 
 class EventError(ValueError):
-    """The event's data is incomplete or contradicts itself; the message says which field."""
+    """The event's data is incomplete or contradicts itself; the message says which field.
+
+    The message is translatable: the dashboard shows it in the organiser's language at the
+    field it names, the command line in English ("capacity: a whole number is needed").
+    """
+
+    def __init__(self, message: object, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else str(self.message)
 
 
 def read_event_file(path: Path) -> dict[str, Any]:
@@ -49,7 +62,8 @@ def read_event_file(path: Path) -> dict[str, Any]:
         with path.open("rb") as f:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
-        raise EventError(f"{path}: not valid TOML: {exc}") from None
+        raise EventError(_l("%(path)s: not valid TOML: %(reason)s", path=str(path),
+                            reason=str(exc))) from None
 
 
 def event_values(raw: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +76,7 @@ def event_values(raw: dict[str, Any]) -> dict[str, Any]:
     for name in TIME_FIELDS:
         values[name] = _instant(raw.get(name), zone, name)
     if values["ends_at"] < values["starts_at"]:
-        raise EventError("ends_at is before starts_at")
+        raise EventError(_l("ends_at is before starts_at"))
     values["registration_opens"] = _calendar_date(raw.get("registration_opens"),
                                                   "registration_opens")
     values.update(_numbers(raw))
@@ -75,17 +89,18 @@ def _check_keys(raw: dict[str, Any]) -> None:
     """Refuse keys we do not know and missing required ones."""
     unknown = sorted(set(raw) - KNOWN_FIELDS)
     if unknown:
-        raise EventError(f"unknown keys: {', '.join(unknown)}")
+        raise EventError(_l("unknown keys: %(keys)s", keys=", ".join(unknown)))
     for required in ("slug", "title", "starts_at", "ends_at"):
         if raw.get(required) in (None, ""):
-            raise EventError(f"{required} is required")
+            raise EventError(_l("%(field)s is required", field=required))
 
 
 def _slug(raw: dict[str, Any]) -> str:
     """The event's slug, as it appears in its links."""
     slug = str(raw["slug"])
     if not SLUG_PATTERN.match(slug):
-        raise EventError("slug: use lower-case letters, digits and hyphens (at most 80)")
+        raise EventError(_l("use lower-case letters, digits and hyphens (at most 80)"),
+                         field="slug")
     return slug
 
 
@@ -95,7 +110,8 @@ def _zone(raw: dict[str, Any]) -> tuple[str, ZoneInfo]:
     try:
         return zone_name, ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise EventError(f"timezone: unknown time zone {zone_name!r}") from None
+        raise EventError(_l("unknown time zone %(zone)s", zone=repr(zone_name)),
+                         field="timezone") from None
 
 
 def _texts(raw: dict[str, Any]) -> dict[str, str]:
@@ -104,7 +120,7 @@ def _texts(raw: dict[str, Any]) -> dict[str, str]:
     for name, limit in TEXT_FIELDS.items():
         text = str(raw.get(name) or "").strip()
         if len(text) > limit:
-            raise EventError(f"{name}: at most {limit} characters")
+            raise EventError(_l("at most %(limit)d characters", limit=limit), field=name)
         texts[name] = text
     return texts
 
@@ -127,14 +143,15 @@ def _choice(raw: dict[str, Any], name: str, default: str, allowed: Iterable[str]
     """``raw[name]`` (``default`` when empty), which must be one of ``allowed``."""
     value = str(raw.get(name) or default)
     if value not in allowed:
-        raise EventError(f"{name}: one of {', '.join(allowed)}")
+        raise EventError(_l("one of %(choices)s", choices=", ".join(allowed)), field=name)
     return value
 
 def create_event(session: Session, raw: dict[str, Any], *, owner_id: int | None = None) -> Event:
     """Create an event from raw data; the slug must be new."""
     values = event_values(raw)
     if session.scalar(select(Event.id).where(Event.slug == values["slug"])) is not None:
-        raise EventError(f"slug: an event {values['slug']!r} exists already")
+        raise EventError(_l("an event %(slug)s exists already", slug=repr(values["slug"])),
+                         field="slug")
     event = Event(**values, owner_id=owner_id)
     session.add(event)
     session.flush()
@@ -151,7 +168,7 @@ def update_event(session: Session, event: Event, changes: dict[str, Any]) -> Eve
     Sends nothing: rsvp.events.operations.update_event also moves the waiting list up.
     """
     if "slug" in changes and changes["slug"] != event.slug:
-        raise EventError("slug: cannot be changed, links and files refer to it")
+        raise EventError(_l("cannot be changed, links and files refer to it"), field="slug")
     raw = {name: getattr(event, name) for name in KNOWN_FIELDS}
     raw.update(changes)
     values = event_values(raw)
@@ -167,7 +184,7 @@ def update_event(session: Session, event: Event, changes: dict[str, Any]) -> Eve
 def cancel_event(session: Session, event: Event) -> Event:
     """Call the event off: answers close, and SEQUENCE rises for the calendar cancellation."""
     if event.cancelled:
-        raise EventError(f"{event.slug} was cancelled already")
+        raise EventError(_l("%(slug)s was cancelled already", slug=event.slug))
     event.cancelled_at = utcnow()
     event.ical_sequence += 1
     session.flush()
@@ -189,12 +206,13 @@ def _instant(value: Any, zone: ZoneInfo, name: str) -> datetime | None:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            raise EventError(f"{name}: not a date and time: {value!r}") from None
+            raise EventError(_l("not a date and time: %(value)s", value=repr(value)),
+                             field=name) from None
     if isinstance(value, date) and not isinstance(value, datetime):
         # A bare date as deadline means the end of that day.
         value = datetime.combine(value, time(23, 59, 59))
     if isinstance(value, time) or not isinstance(value, datetime):
-        raise EventError(f"{name}: needs a date and a time")
+        raise EventError(_l("needs a date and a time"), field=name)
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
     return _bounded_year(value, name)
@@ -203,7 +221,8 @@ def _instant(value: Any, zone: ZoneInfo, name: str) -> datetime | None:
 def _bounded_year(value: _Date, name: str) -> _Date:
     """A date within the years an event can have; beyond them UTC may leave year 1 to 9999."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise EventError(f"{name}: a date from {EARLIEST_YEAR} to {LATEST_YEAR} is needed")
+        raise EventError(_l("a date from %(first)d to %(last)d is needed", first=EARLIEST_YEAR,
+                            last=LATEST_YEAR), field=name)
     return value
 
 
@@ -215,9 +234,10 @@ def _whole_number(value: Any, name: str, *, minimum: int, maximum: int,
     # A bound on the length first: int() of thousands of digits is slow, then refused.
     number = int(text) if len(text) <= 100 and text.lstrip("-").isdecimal() else None
     if isinstance(value, bool) or number is None or str(number) != text:
-        raise EventError(f"{name}: a whole number is needed")
+        raise EventError(_l("a whole number is needed"), field=name)
     if not minimum <= number <= maximum:
-        raise EventError(f"{name}: a whole number from {minimum} to {maximum} is needed")
+        raise EventError(_l("a whole number from %(minimum)d to %(maximum)d is needed",
+                            minimum=minimum, maximum=maximum), field=name)
     return number
 
 
@@ -228,7 +248,8 @@ def _address(value: str, name: str) -> str:
     try:
         return normalise_email(value)
     except InvalidEmail as exc:
-        raise EventError(f"{name}: not a valid email address: {exc}") from None
+        raise EventError(_l("not a valid email address: %(reason)s", reason=exc.reason),
+                         field=name) from None
 
 
 def _calendar_date(value: Any, name: str) -> date | None:
@@ -241,5 +262,6 @@ def _calendar_date(value: Any, name: str) -> date | None:
     try:
         day = date.fromisoformat(str(value))
     except ValueError:
-        raise EventError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from None
+        raise EventError(_l("not a date (YYYY-MM-DD): %(value)s", value=repr(value)),
+                         field=name) from None
     return _bounded_year(day, name)

@@ -5,6 +5,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 #: Column names as people write them, in English and German, folded to lower case.
 HEADER_ALIASES: dict[str, set[str]] = {
     "email": {"email", "e-mail", "e_mail", "mail", "email address", "e-mail-adresse",
@@ -79,12 +81,12 @@ def read_rows(text: str, aliases: dict[str, set[str]] | None = None) -> Iterator
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines[0].strip():
-        raise CsvFileError("the file is empty or its first line is blank")
+        raise CsvFileError(_l("the file is empty or its first line is blank"))
     csv.field_size_limit(FIELD_LIMIT)
     delimiter = detect_delimiter(lines[0])
     fields = map_header(next(csv.reader([lines[0]], delimiter=delimiter)), aliases)
     if "email" not in fields:
-        raise CsvFileError("no email column (E-Mail, Email) in the first line")
+        raise CsvFileError(_l("no email column (E-Mail, Email) in the first line"))
     start = 1
     while start is not None:
         start = yield from _read_from(lines, start, fields, delimiter)

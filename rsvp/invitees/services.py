@@ -254,11 +254,11 @@ def save_invitee(session: Session, event: Event, raw: dict[str, str],
     try:
         cand = _candidate(0, raw)
     except ValueError as exc:
-        raise InviteeError(str(exc)) from None
+        raise InviteeError(exc.args[0]) from None
     clash = session.scalar(select(Invitee.id).where(
         Invitee.event_id == event.id, Invitee.email_key == cand.values["email_key"]))
     if clash is not None and (invitee is None or clash != invitee.id):
-        raise InviteeError("another invitee of this event has this address")
+        raise InviteeError(_l("another invitee of this event has this address"))
     if invitee is None:
         invitee = Invitee(event_id=event.id)
         session.add(invitee)

@@ -7,6 +7,7 @@ with its line. Rendering is bounded (rsvp.mailing.sandbox); whatever goes wrong 
 becomes a TemplateOverrideError, never another exception.
 """
 
+import re
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,12 +59,24 @@ _html_env = BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 class TemplateOverrideError(ValueError):
     """An organiser's template cannot be used; says which part and which line."""
 
-    def __init__(self, part: str, line: int | None, message: str) -> None:
-        where = f"{part}, line {line}" if line else part
-        super().__init__(f"{where}: {message}")
+    def __init__(self, part: str, line: int | None, message: object) -> None:
+        super().__init__(part, line, message)
         self.part = part
         self.line = line
         self.message = message
+
+    def __str__(self) -> str:
+        # Put into words when shown: in the organiser's language on the dashboard, in
+        # English on the command line.
+        name, bracket, rest = self.part.partition(" (")
+        part = f"{PART_NAMES.get(name, name)}{bracket}{rest}"
+        where = _("%(part)s, line %(line)d", part=part, line=self.line) if self.line else part
+        return f"{where}: {self.message}"
+
+
+#: The parts of a mail text as the organiser's form names them.
+PART_NAMES = {"subject": _l("subject"), "text": _l("text"), "html": _l("HTML"),
+              "body": _l("body"), "kind": _l("kind"), "language": _l("language")}
 
 
 def check_template(source: str, part: str, *, html: bool = False, kind: str | None = None,
@@ -72,16 +87,17 @@ def check_template(source: str, part: str, *, html: bool = False, kind: str | No
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        raise TemplateOverrideError(part, exc.lineno, exc.message or "syntax error") from None
+        raise TemplateOverrideError(part, exc.lineno, syntax_error_words(exc.message)) from None
     except Exception as exc:  # e.g. RecursionError on thousands of nested brackets
         raise TemplateOverrideError(part, None, describe_error(exc)) from None
     if next(meta.find_referenced_templates(tree), None) is not None:
-        raise TemplateOverrideError(part, None, "templates cannot include or extend others")
+        raise TemplateOverrideError(part, None, _l("templates cannot include or extend others"))
     unknown = sorted(meta.find_undeclared_variables(tree) - PLACEHOLDERS.keys())
     if unknown:
         raise TemplateOverrideError(
             part, _line_of(tree, unknown[0]),
-            f"unknown placeholder {unknown[0]!r}; known: {', '.join(PLACEHOLDERS)}")
+            _l("unknown placeholder %(name)s; known: %(known)s", name=repr(unknown[0]),
+               known=", ".join(PLACEHOLDERS)))
     template = _compiled(source, html, part)
     # One time budget for all samples: a template slow enough to use it up is refused.
     deadline = time.thread_time() + MAX_SECONDS
@@ -90,7 +106,7 @@ def check_template(source: str, part: str, *, html: bool = False, kind: str | No
         try:
             render(template, values, deadline=deadline)
         except Exception as exc:
-            label = f" (sample invitee: {sample.label})" if sample else ""
+            label = _(" (sample invitee: %(label)s)", label=sample.label) if sample else ""
             raise TemplateOverrideError(part, _error_line(exc),
                                         describe_error(exc) + label) from None
 
@@ -113,9 +129,35 @@ def _compiled(source: str, html: bool, part: str) -> Template:
     try:
         return env.from_string(source)
     except TemplateSyntaxError as exc:
-        raise TemplateOverrideError(part, exc.lineno, exc.message or "syntax error") from None
+        raise TemplateOverrideError(part, exc.lineno, syntax_error_words(exc.message)) from None
     except Exception as exc:
         raise TemplateOverrideError(part, None, describe_error(exc)) from None
+
+
+#: Jinja's commonest syntax errors, in words the organiser's language has.
+_SYNTAX_ERRORS = (
+    (re.compile(r"^Unexpected end of template.*closed is '(.+?)'", re.DOTALL),
+     lambda m: _("the template ends before {%% end%(block)s %%}", block=m[1])),
+    (re.compile(r"^unexpected end of template"), lambda m: _("the template ends inside "
+                                                             "{{ … }} or {% … %}")),
+    (re.compile(r"^Encountered unknown tag '(.+?)'.*closed is '(.+?)'", re.DOTALL),
+     lambda m: _("unknown tag %(tag)s inside the %(block)s block", tag=repr(m[1]),
+                 block=repr(m[2]))),
+    (re.compile(r"^Encountered unknown tag '(.+?)'"),
+     lambda m: _("unknown tag %(tag)s", tag=repr(m[1]))),
+    (re.compile(r"^expected token '(.+?)', got '(.+?)'"),
+     lambda m: _("expected %(expected)s, found %(found)s", expected=repr(m[1]),
+                 found=repr(m[2]))),
+    (re.compile(r"^unexpected '(.+?)'"), lambda m: _("unexpected %(token)s", token=repr(m[1]))),
+)
+
+
+def syntax_error_words(message: str | None) -> str:
+    """A Jinja syntax error put into the reader's language where we know its words."""
+    for pattern, words in _SYNTAX_ERRORS:
+        if message and (match := pattern.match(message)):
+            return words(match)
+    return message or _("syntax error")
 
 
 def describe_error(exc: BaseException) -> str:
@@ -123,9 +165,9 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, TemplateError):
         return str(exc)
     if isinstance(exc, ZeroDivisionError):
-        return "division by zero"
+        return _("division by zero")
     if isinstance(exc, RecursionError):
-        return "nested too deeply (a macro or loop calling itself?)"
+        return _("nested too deeply (a macro or loop calling itself?)")
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -149,14 +191,16 @@ def save_template_override(
 ) -> TemplateOverride:
     """Check and store an organiser's subject and bodies for ``kind`` in ``language``."""
     if kind not in OVERRIDABLE_KINDS:
-        raise TemplateOverrideError("kind", None, f"one of {', '.join(OVERRIDABLE_KINDS)}")
+        raise TemplateOverrideError("kind", None, _l("one of %(choices)s",
+                                                     choices=", ".join(OVERRIDABLE_KINDS)))
     if language not in LANGUAGES:
-        raise TemplateOverrideError("language", None, f"one of {', '.join(LANGUAGES)}")
+        raise TemplateOverrideError("language", None, _l("one of %(choices)s",
+                                                         choices=", ".join(LANGUAGES)))
     if html.strip() and not text.strip():
         # Mail with an HTML part only is a spam signal and unreadable in text clients.
-        raise TemplateOverrideError("html", None, "an HTML body needs a text body as well")
+        raise TemplateOverrideError("html", None, _l("an HTML body needs a text body as well"))
     if "\n" in subject.strip():
-        raise TemplateOverrideError("subject", None, "the subject must be one line")
+        raise TemplateOverrideError("subject", None, _l("the subject must be one line"))
     for part, source, is_html in (("subject", subject, False), ("text", text, False),
                                   ("html", html, True)):
         if source.strip():

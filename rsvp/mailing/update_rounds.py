@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import LANGUAGES, Event
@@ -25,7 +26,8 @@ def create_update_round(session: Session, event: Event, *, subject: str, body: s
     for language, (other_subject, other_body) in (translations or {}).items():
         if language not in LANGUAGES or language == event.language:
             raise TemplateOverrideError("language", None,
-                                        f"no translation into {language!r} for this event")
+                                        _l("no translation into %(language)s for this event",
+                                           language=repr(language)))
         if not (other_subject.strip() or other_body.strip()):
             continue
         other_subject, other_body = _checked(other_subject, other_body, language)
@@ -40,11 +42,11 @@ def _checked(subject: str, body: str, language: str) -> tuple[str, str]:
     suffix = f" ({language})" if language else ""
     subject, body = subject.strip(), body.strip()
     if not subject:
-        raise TemplateOverrideError("subject" + suffix, None, "an update needs a subject")
+        raise TemplateOverrideError("subject" + suffix, None, _l("an update needs a subject"))
     if "\n" in subject:
-        raise TemplateOverrideError("subject" + suffix, None, "the subject must be one line")
+        raise TemplateOverrideError("subject" + suffix, None, _l("the subject must be one line"))
     if not body:
-        raise TemplateOverrideError("body" + suffix, None, "an update needs a text")
+        raise TemplateOverrideError("body" + suffix, None, _l("an update needs a text"))
     languages = (language,) if language else LANGUAGES
     check_template(subject, "subject" + suffix, languages=languages)
     check_template(body, "body" + suffix, languages=languages)

@@ -68,12 +68,13 @@ def test_a_translation_with_a_subject_but_no_text_is_shown_again_and_nothing_is_
         "csrf_token": csrf_token(page.text), "audience": "all", "subject": "Neuigkeiten",
         "body": "Hallo", "translated_subject": "News", "translated_body": ""})
     assert result.status_code == 400
-    assert "body (en): an update needs a text" in result.text
+    assert "Text (en): Eine Mitteilung braucht einen Text." in result.text
     assert db.session.scalar(select(Message).where(Message.kind == MessageKind.UPDATE)) is None
 
 
 def test_a_message_with_a_template_error_is_shown_again_and_nothing_is_sent(
         organiser_client, create_event, create_invitee, smtp_server):
+    organiser_client.set_cookie("lang", "en")  # in German: tests/operations
     event = create_event()
     create_invitee(event)
     page = organiser_client.get(f"/events/{event.slug}/announce")
@@ -117,6 +118,7 @@ def test_calling_the_event_off_needs_the_box_ticked_then_closes_answers(
 ])
 def test_a_message_that_fails_to_render_is_a_form_error_and_nothing_is_sent(
         organiser_client, create_event, create_invitee, body, error):
+    organiser_client.set_cookie("lang", "en")  # in German: tests/operations
     event = create_event()
     create_invitee(event)
     page = organiser_client.get(f"/events/{event.slug}/announce")

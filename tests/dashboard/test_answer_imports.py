@@ -61,6 +61,7 @@ def test_unticking_the_box_sends_no_confirmation(organiser_client, event, smtp_s
 
 
 def test_a_file_without_an_email_column_is_refused_with_a_reason(organiser_client, event):
+    organiser_client.set_cookie("lang", "en")  # in German: tests/operations
     result = upload(organiser_client, event, "Name;Antwort\nAnna;ja\n")
     assert result.status_code == 400
     assert "no email column" in result.text

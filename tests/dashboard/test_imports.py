@@ -84,7 +84,8 @@ def test_a_file_without_an_email_column_gets_a_clear_message(organiser_client, c
     event = create_event()
     response = upload(organiser_client, event, b"Name;Vorname\nPotz;Petra\n")
     assert response.status_code == 400
-    assert "Diese Datei kann nicht importiert werden: no email column" in response.text
+    assert ("Diese Datei kann nicht importiert werden: In der ersten Zeile fehlt eine Spalte "
+            "für die E-Mail-Adresse") in response.text
 
 
 def test_uploading_nothing_asks_for_a_file(organiser_client, create_event):

@@ -174,6 +174,7 @@ def test_editing_an_invitee_keeps_their_link(organiser_client, event_with_people
 
 
 def test_an_address_another_invitee_has_is_refused(organiser_client, event_with_people):
+    organiser_client.set_cookie("lang", "en")  # in German: tests/operations
     event, people = event_with_people
     url = f"/events/{event.slug}/invitees/{people['weber'].id}/edit"
     response = post_form(organiser_client, url, email="Petra.Potz@example.org")

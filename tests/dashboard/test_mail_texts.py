@@ -42,6 +42,7 @@ def test_an_own_text_is_saved_and_used_for_the_next_mail(organiser_client, creat
 
 
 def test_an_error_is_shown_with_its_line_and_nothing_is_saved(organiser_client, create_event):
+    organiser_client.set_cookie("lang", "en")  # in German: tests/operations
     event = create_event()
     result = save(organiser_client, event, text="{{ salutation }},\n\n{{ config.items() }}")
     assert result.status_code == 400
@@ -81,6 +82,7 @@ RENDERING_ERRORS = [
 @pytest.mark.parametrize(("text", "error"), RENDERING_ERRORS)
 def test_a_text_that_fails_to_render_is_a_form_error_with_its_line(
         organiser_client, create_event, text, error):
+    organiser_client.set_cookie("lang", "en")  # in German: tests/operations
     event = create_event()
     result = save(organiser_client, event, text=text)
     assert result.status_code == 400

@@ -83,3 +83,45 @@ def test_an_invitee_reads_the_guest_limit_in_their_own_language(
     assert "You may bring at most 2 guests." in answer(client, english, guests="3").text
     assert "Sie können höchstens 2 Begleitpersonen mitbringen." in answer(
         client, german, guests="3").text
+
+
+def test_a_second_invitee_with_the_same_address_is_refused_in_german(
+        organiser_client, create_event, create_invitee, organiser):
+    event = _event(create_event, create_invitee, organiser)
+    url = f"/events/{event.slug}/invitees/new"
+    response = post_form(organiser_client, url, email="Anna@example.org", first_name="Anna",
+                         last_name="Zwei", language="de")
+    assert "Ein anderer Gast dieser Veranstaltung hat bereits diese Adresse." in response.text
+    assert "another invitee" not in response.text
+
+
+def test_a_file_without_an_address_column_is_refused_in_german(
+        organiser_client, create_event, organiser):
+    event = create_event()
+    event.owner_id = organiser.id
+    db.session.commit()
+    preview = _upload(organiser_client, f"/events/{event.slug}/import", "Vorname;Nachname\nA;B\n")
+    assert "In der ersten Zeile fehlt eine Spalte für die E-Mail-Adresse" in preview.text
+    assert "no email column" not in preview.text
+
+
+def test_a_broken_mail_text_is_explained_in_german_with_its_line(
+        organiser_client, create_event, organiser):
+    event = create_event()
+    event.owner_id = organiser.id
+    db.session.commit()
+    url = f"/events/{event.slug}/texts/invitation/de"
+    response = post_form(organiser_client, url, subject="Einladung", html="",
+                         text="Guten Tag,\n{% for x in [1] %}{{ x }}\n")
+    assert "Text, Zeile 2: Die Vorlage endet vor {% endfor %}." in response.text
+    assert "Unexpected end of template" not in response.text
+
+
+def test_the_cli_explains_a_broken_mail_text_in_english(
+        runner, create_event, tmp_path):
+    event = create_event()
+    body = tmp_path / "mitteilung.txt"
+    body.write_text("Guten Tag,\n{% if x %}\n", encoding="utf-8")
+    result = runner.invoke(args=["send", event.slug, "--kind", "update", "--subject", "Neu",
+                                 "--body-file", str(body)])
+    assert "body, line 2: the template ends before {% endif %}" in result.output
