@@ -257,7 +257,7 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     if via == "celery":
-        _send_via_celery(event, message_kind)
+        _send_via_celery(event, outcome)
         return
     _deliver(outcome, limit=limit)
 
@@ -309,7 +309,7 @@ def _retry_render_failures(event: Event, kind: MessageKind, via: str) -> None:
     click.echo(f"{outcome.queued} {kind.value} messages that could not be rendered are "
                "queued again.")
     if via == "celery":
-        _send_via_celery(event, kind)
+        _send_via_celery(event, outcome)
     elif outcome.queued:
         _deliver(outcome)
 
@@ -356,17 +356,17 @@ def _deliver(outcome: Outcome, *, limit: int | None = None) -> None:
         sys.exit(1)
 
 
-def _send_via_celery(event: Event, kind: MessageKind) -> None:
+def _send_via_celery(event: Event, outcome: Outcome) -> None:
     from rsvp.celery_app import app_celery
-    from rsvp.extensions import db
-    from rsvp.mailing.celery_tasks import enqueue_delivery
+    from rsvp.mailing.dispatch import hand_to_workers
 
     try:
         app_celery(current_app)
     except RuntimeError as exc:
         raise click.ClickException(f"{exc}. The messages stay queued.") from None
-    tasks = enqueue_delivery(db.session, event.id, kind)
-    click.echo(f"Handed {tasks} chunks of {kind.value} to the workers (`rsvp worker`); "
+    tasks = hand_to_workers(outcome)
+    what = outcome.kind.value if outcome.kind else "messages"
+    click.echo(f"Handed {tasks} chunks of {what} to the workers (`rsvp worker`); "
                f"`rsvp stats {event.slug}` shows the progress.")
 
 

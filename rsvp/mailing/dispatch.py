@@ -35,6 +35,22 @@ def dispatch(app: Flask, outcome: Outcome, *, wait: bool = False, limit: int | N
     return None
 
 
+def hand_to_workers(outcome: Outcome) -> int:
+    """Give what ``outcome`` queued (a bulk kind: all of it the event has queued) to the
+    `rsvp worker` processes in chunks, for `rsvp send --via celery`; returns the chunk count.
+
+    Needs the Celery app set up (rsvp.celery_app); the messages must be committed.
+    """
+    from rsvp.mailing.celery_tasks import deliver_chunk, enqueue_delivery
+
+    if outcome.kind is not None:
+        return enqueue_delivery(db.session, outcome.event_id, outcome.kind)
+    if outcome.message_ids:
+        deliver_chunk.delay(outcome.event_id, list(outcome.message_ids))
+        return 1
+    return 0
+
+
 def _deliver_here(outcome: Outcome, limit: int | None,
                   on_progress: Callable[[int], None] | None) -> SendReport | None:
     """A bulk send takes whatever the event has queued, as `rsvp send` always has."""
