@@ -45,3 +45,21 @@ def standing_check_in(session: Session, invitee_id: int) -> CheckIn | None:
     """The invitee's check-in that has not been undone, if any (the database allows one)."""
     return session.scalar(select(CheckIn).where(CheckIn.invitee_id == invitee_id,
                                                 CheckIn.undone_at.is_(None)))
+
+
+def door_answers_of(session: Session, invitee: Invitee) -> list[tuple[str, str]]:
+    """The invitee's answers to questions marked ``show_at_checkin`` (question, answer).
+
+    The one call site of the registration questions' ``door_answers(session, invitee)``
+    (issue #15, built beside this): the page and `rsvp checkin` both read them from here.
+    Until that module is merged there are none to show.
+    """
+    return []
+
+
+def checked_in_by(check_in: CheckIn) -> str | None:
+    """Who let the person in: the organiser's name (or address); None for `rsvp checkin`."""
+    organiser = check_in.organiser
+    if organiser is None:
+        return None
+    return organiser.name or organiser.email
