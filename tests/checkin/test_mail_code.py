@@ -53,3 +53,12 @@ def test_the_promoted_mail_carries_the_code_too(client, smtp_server, event):
     [promoted] = [m for m in smtp_server.to("wartet@example.org")
                   if "Platz ist frei" in str(m["Subject"])]
     assert _qr_of(promoted) == checkin_code(waiting)
+
+
+def test_the_rsvp_page_shows_the_code_after_accepting(client, event):
+    invitee = factories.make_invitee(event)
+    token = make_token(invitee)
+    assert 'id="checkin-code"' not in client.get(f"/r/{token}").text
+    answer(client, token)
+    page = client.get(f"/r/{token}").text
+    assert 'id="checkin-code"' in page and "<svg" in page and checkin_code(invitee) in page
