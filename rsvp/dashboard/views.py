@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
     announcements,
     answer_imports,
+    checkin,
     imports,
     invitees,
     mail_texts,

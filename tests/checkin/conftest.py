@@ -7,6 +7,13 @@ from rsvp.outcome import Agent
 from rsvp.responses.operations import answer_for_invitee
 from tests import factories
 
+# The dashboard's autouse fixtures: a fresh ``g`` per request (as a real server gives) and
+# background deliveries finished before the database goes.
+from tests.dashboard.conftest import (  # noqa: F401
+    background_deliveries_finish,
+    fresh_g_per_request,
+)
+
 
 def answer(invitee, what: str, guests: int = 0):  # type: ignore[no-untyped-def]
     """Record an answer as taken by phone, without a confirmation mail."""
