@@ -4,9 +4,14 @@ import io
 
 import zxingcpp
 from PIL import Image
+from sqlalchemy import select
 
+from rsvp.checkin.models import CheckIn
+from rsvp.extensions import db
 from rsvp.tokens import checkin_code, make_token
 from tests import factories
+from tests.conftest import csrf_token
+from tests.dashboard.conftest import log_in
 from tests.responses.links import answer
 
 
@@ -62,3 +67,16 @@ def test_the_rsvp_page_shows_the_code_after_accepting(client, event):
     answer(client, token)
     page = client.get(f"/r/{token}").text
     assert 'id="checkin-code"' in page and "<svg" in page and checkin_code(invitee) in page
+
+
+def test_the_code_read_from_the_mail_checks_the_person_in_at_the_door(client, smtp_server, event):
+    invitee = factories.make_invitee(event, email="petra@example.org")
+    answer(client, make_token(invitee))
+    mail, _text = _received_code(smtp_server, "petra@example.org")
+    factories.make_organiser("tuer@example.org")
+    log_in(client, "tuer@example.org")
+    token = csrf_token(client.get(f"/events/{event.slug}/checkin").text)
+    page = client.post(f"/events/{event.slug}/checkin/code", follow_redirects=True,
+                       data={"csrf_token": token, "code": _qr_of(mail)})
+    assert 'class="door-state ok"' in page.text
+    assert db.session.scalar(select(CheckIn.invitee_id)) == invitee.id
