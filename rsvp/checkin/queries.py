@@ -1,7 +1,7 @@
 """What the door reads: people found by name or organisation, and how many have arrived."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session
@@ -61,13 +61,23 @@ class Arrivals:
     #: Each standing check-in's time and the people it let in, in order.
     times: list[tuple[datetime, int]]
 
-    def cumulative(self) -> list[tuple[datetime, int]]:
-        """The running total after each arrival, for the chart."""
-        total, points = 0, []
+    def by_quarter_hour(self, zone: tzinfo) -> list[tuple[datetime, int, int]]:
+        """Per quarter of an hour with arrivals (local start, people, running total)."""
+        slots: dict[datetime, int] = {}
         for moment, people in self.times:
+            local = moment.astimezone(zone)
+            start = local.replace(minute=local.minute - local.minute % 15, second=0,
+                                  microsecond=0)
+            slots[start] = slots.get(start, 0) + people
+        total, rows = 0, []
+        for start, people in sorted(slots.items()):
             total += people
-            points.append((moment, total))
-        return points
+            rows.append((start, people, total))
+        return rows
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.arrived / self.expected) if self.expected else 0
 
 
 def arrivals(session: Session, event_id: int) -> Arrivals:

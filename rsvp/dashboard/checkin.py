@@ -172,3 +172,17 @@ def _scan_result(event: Event, outcome: CheckInOutcome) -> dict[str, object]:
                    "guests": row.guests if row else 0, "expected": expected_guests(invitee),
                    "url": url_for(".checkin_person", slug=event.slug, invitee_id=invitee.id)}
     return result
+
+
+@bp.get("/events/<slug>/checkin/arrivals.json")
+def checkin_arrivals(slug: str) -> BaseResponse:
+    """Arrivals so far, for the event page's live figures."""
+    event = load_event(slug)
+    now = arrivals(db.session, event.id)
+    return jsonify({
+        "arrived": now.arrived, "expected": now.expected,
+        "label": _("Arrived: %(arrived)d of %(expected)d", arrived=now.arrived,
+                   expected=now.expected),
+        "slots": [[start.strftime("%H:%M"), people, total]
+                  for start, people, total in now.by_quarter_hour(event.zone)],
+    })
