@@ -36,22 +36,21 @@ def write_y4m(png: bytes, path: Path, frames: int = 10) -> Path:
 
 
 @pytest.fixture
-def camera_browser(tmp_path, create_event, create_invitee):  # type: ignore[no-untyped-def]
+def camera_browser(chromium, tmp_path, create_event, create_invitee):  # type: ignore[no-untyped-def]
     """Chromium whose camera shows the check-in code of Dr. Petra Potz (accepted, one guest)."""
     event = create_event(capacity=10, max_guests=1)
     person = answer(create_invitee(event, last_name="Potz"), "accepted", guests=1)
     video = write_y4m(qr_png(checkin_code(person), scale=6), tmp_path / "code.y4m")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), args=[
-            *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
-        context = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
-        context.set_default_timeout(15_000)
-        yield context, event, person
-        context.close()
-        browser.close()
+    # A browser of its own (the camera is chosen at launch), from the session's Playwright:
+    # a second Playwright cannot run in the same thread.
+    browser = chromium.browser_type.launch(executable_path=_chromium(), args=[
+        *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
+    context = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    yield context, event, person
+    context.close()
+    browser.close()
 
 
 def test_the_scanner_reads_the_code_from_the_camera_and_checks_the_person_in(
