@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python -m bench.bench_send --database postgresql --count 5000
 	$(BIN)/python -m bench.bench_import
 	$(BIN)/python -m bench.bench_dashboard
+	$(BIN)/python -m bench.bench_checkin
 	$(BIN)/python -m bench.bench_pages
 	$(BIN)/python -m bench.bench_rate
 	$(BIN)/python -m bench.bench_token_timing

@@ -20,6 +20,7 @@ from rsvp.languages import LANGUAGES
 from rsvp.mailing.kinds import BULK_KINDS, OVERRIDABLE_KINDS, Audience, MessageKind
 
 if TYPE_CHECKING:
+    from rsvp.checkin.operations import CheckInOutcome
     from rsvp.events.models import Event
     from rsvp.invitees.models import Invitee
     from rsvp.invitees.services import ImportReport
@@ -685,9 +686,73 @@ def mailcatcher(host: str, port: int, directory: Path, web_port: int) -> None:
     serve(host, port, directory, web_port)
 
 
+@click.command("checkin")
+@click.argument("slug")
+@click.argument("code_or_email")
+@click.option("--guests", type=click.IntRange(min=0), default=None,
+              help="How many of their guests come in now (default: all their answer names).")
+@click.option("--undo", is_flag=True, help="Take the person's check-in back instead.")
+def checkin(slug: str, code_or_email: str, guests: int | None, undo: bool) -> None:
+    """Check one person in at the door, by their check-in code or address."""
+    from rsvp.checkin.models import VIA_CLI
+    from rsvp.checkin.operations import check_in, check_in_by_code, undo_check_in
+    from rsvp.extensions import db
+    from rsvp.outcome import SYSTEM
+
+    event = _event(slug)
+    if undo:
+        outcome = undo_check_in(db.session, SYSTEM, _person(event, code_or_email), via=VIA_CLI)
+    elif "@" in code_or_email:
+        outcome = check_in(db.session, SYSTEM, _invitee(slug, code_or_email), guests=guests,
+                           via=VIA_CLI)
+    else:
+        outcome = check_in_by_code(db.session, SYSTEM, event, code_or_email, guests=guests,
+                                   via=VIA_CLI)
+    db.session.commit()
+    _print_check_in(event, outcome, undo=undo)
+
+
+def _person(event: Event, code_or_email: str) -> Invitee:
+    from rsvp.extensions import db
+    from rsvp.tokens import InvalidToken, invitee_for_checkin_code
+
+    if "@" in code_or_email:
+        return _invitee(event.slug, code_or_email)
+    try:
+        invitee = invitee_for_checkin_code(db.session, code_or_email)
+    except InvalidToken:
+        raise click.ClickException("unknown or revoked check-in code") from None
+    if invitee.event_id != event.id:
+        raise click.ClickException("unknown or revoked check-in code")
+    return invitee
+
+
+def _print_check_in(event: Event, outcome: CheckInOutcome, *, undo: bool) -> None:
+    from rsvp.checkin.rules import checked_in_by, door_answers_of, expected_guests
+    from rsvp.extensions import db
+    from rsvp.i18n import format_local_time
+
+    invitee, row = outcome.invitee, outcome.check_in
+    if invitee is not None:
+        title = f"{invitee.academic_title} " if invitee.academic_title else ""
+        click.echo(f"{title}{invitee.full_name}" + (f", {invitee.organisation}"
+                                                    if invitee.organisation else ""))
+    if outcome.ok and row is not None and invitee is not None:
+        action = "Check-in undone" if undo else "Checked in"
+        click.echo(f"{action}, with {row.guests} of {expected_guests(invitee)} guests.")
+        for question, answer in door_answers_of(db.session, invitee):
+            click.echo(f"{question}: {answer}")
+        return
+    reason = outcome.refusal.value.replace("_", " ") if outcome.refusal else "refused"
+    if row is not None and outcome.refusal and outcome.refusal.value == "already_checked_in":
+        reason += (f" at {format_local_time(row.checked_in_at, event, 'en')} by "
+                   f"{checked_in_by(row) or 'the command line'}")
+    raise click.ClickException(f"Refused: {reason}.")
+
+
 #: The commands of `rsvp` itself, on the `rsvp` group and on every app's ``app.cli``.
 COMMANDS = (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
-            mailcatcher, worker, template_cli, purge, answers_cli, bounces_cli)
+            mailcatcher, worker, template_cli, purge, answers_cli, bounces_cli, checkin)
 
 
 def register_commands(app: Flask) -> None:

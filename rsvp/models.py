@@ -1,6 +1,7 @@
 """Every model, imported in one place so the mapper and Alembic see them all."""
 
 from rsvp.auth.models import Organiser
+from rsvp.checkin.models import CheckIn
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.content_models import TemplateOverride, UpdateRound, UpdateRoundTranslation
@@ -9,7 +10,7 @@ from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.submissions import FormSubmission
 
 __all__ = [
-    "Actor", "Answer", "Event", "FormSubmission", "Invitee", "InviteeTag", "Message", "MessageKind",
-    "MessageStatus", "Organiser", "Response", "ResponseChange", "SentTest", "TemplateOverride",
-    "UpdateRound", "UpdateRoundTranslation",
+    "Actor", "Answer", "CheckIn", "Event", "FormSubmission", "Invitee", "InviteeTag", "Message",
+    "MessageKind", "MessageStatus", "Organiser", "Response", "ResponseChange", "SentTest",
+    "TemplateOverride", "UpdateRound", "UpdateRoundTranslation",
 ]

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from rsvp.auth.models import Organiser
+from rsvp.checkin.models import CheckIn
 from rsvp.converters import is_id
 from rsvp.events.models import Event
 from rsvp.invitees.models import SQLITE_SEARCH_EXPRESSION, Invitee, InviteeTag, search_text
@@ -29,7 +30,8 @@ from rsvp.mailing.services import due_condition
 from rsvp.responses.models import Answer, Response, ResponseChange
 
 PER_PAGE = 50
-ANSWER_FILTERS = ("accepted", "declined", "waitlisted", "none")
+#: "arrived" and "not_arrived": accepted invitees checked in at the door, or not (yet).
+ANSWER_FILTERS = ("accepted", "declined", "waitlisted", "none", "arrived", "not_arrived")
 DELIVERY_FILTERS = ("sent", "failed", "queued", "not_sent", "undeliverable")
 #: Filter values renamed, still understood in links people saved.
 OLD_FILTER_NAMES = {"bounced": "undeliverable"}
@@ -221,6 +223,11 @@ def _by_answer(query: Select, answer: str) -> Select:
     """Only invitees with this answer ("none": not answered); all for an empty one."""
     if answer == "none":
         return query.where(Response.id.is_(None))
+    if answer in ("arrived", "not_arrived"):
+        # The standing check-in, read through uq_check_in_standing (one per invitee).
+        arrived = exists().where(CheckIn.invitee_id == Invitee.id, CheckIn.undone_at.is_(None))
+        return query.where(Response.answer == Answer.ACCEPTED,
+                           arrived if answer == "arrived" else ~arrived)
     if answer:
         return query.where(Response.answer == Answer(answer))
     return query

@@ -17,9 +17,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from rsvp.checkin.queries import arrivals
 from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
     announcements,
     answer_imports,
+    checkin,
     imports,
     invitees,
     mail_texts,
@@ -133,6 +135,7 @@ def event(slug: str) -> str:
         when=format_event_when(event, get_locale().language),
         invitations=message_counts(db.session, event, MessageKind.INVITATION),
         waiting=waiting_list(db.session, event), action_form=FlaskForm(),
+        arrivals=arrivals(db.session, event.id),
         purge_date=format_local_date(event.purged_at or event.purge_due_at, event,
                                      get_locale().language),
     )

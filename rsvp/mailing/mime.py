@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dkim import sign_message
 from rsvp.mailing.from_address import sender as configured_sender
-from rsvp.mailing.render import Attachment, RenderedMail, one_line
+from rsvp.mailing.render import Attachment, InlineImage, RenderedMail, one_line
 
 if TYPE_CHECKING:
     from rsvp.events.models import Event
@@ -70,7 +70,7 @@ def build_outgoing(invitee: Invitee | None, rendered: RenderedMail,
     if event.contact_email:
         headers.append(("Reply-To", _address((event.contact_name, event.contact_email))))
     headers.append(("MIME-Version", "1.0"))
-    body = _alternative(rendered.text, rendered.html)
+    body = _alternative(rendered.text, rendered.html, rendered.related)
     if rendered.attachments:
         body = _mixed(body, rendered.attachments)
     head = b"".join(f"{name}: {value}".encode() + CRLF for name, value in headers)
@@ -80,11 +80,22 @@ def build_outgoing(invitee: Invitee | None, rendered: RenderedMail,
                     rendered=rendered)
 
 
-def _alternative(text: str, html: str) -> bytes:
-    return _multipart("alternative", [
-        _part('text/plain; charset="utf-8"', text),
-        _part('text/html; charset="utf-8"', html),
-    ])
+def _alternative(text: str, html: str, related: tuple[InlineImage, ...] = ()) -> bytes:
+    html_part = _part('text/html; charset="utf-8"', html)
+    if related:
+        # The HTML and the images it shows by cid: belong together (RFC 2387); clients
+        # then show them in the text rather than as attachments.
+        html_part = _multipart('related; type="text/html"',
+                               [html_part, *(_inline(image) for image in related)])
+    return _multipart("alternative", [_part('text/plain; charset="utf-8"', text), html_part])
+
+
+def _inline(image: InlineImage) -> bytes:
+    encoded = base64.encodebytes(image.data).replace(b"\n", CRLF)
+    return (f"Content-Type: {one_line(image.content_type)}".encode() + CRLF
+            + f"Content-ID: <{one_line(image.content_id)}>".encode() + CRLF
+            + b"Content-Disposition: inline" + CRLF
+            + b"Content-Transfer-Encoding: base64" + CRLF + CRLF + encoded)
 
 
 def _mixed(alternative: bytes, attachments: tuple[Attachment, ...]) -> bytes:

@@ -34,9 +34,10 @@ from rsvp.mailing.content_models import OVERRIDABLE_KINDS, TemplateOverride, Upd
 from rsvp.mailing.css_inlining import inline_css
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.templates_custom import PLACEHOLDERS, get_template_override, render_custom
+from rsvp.qrcodes import qr_png
 from rsvp.responses.models import Answer, Response, ResponseChange
 from rsvp.responses.waitlist import waitlist_position
-from rsvp.tokens import rsvp_url
+from rsvp.tokens import checkin_code, rsvp_url
 
 #: Kinds whose messages carry the RSVP link; a save-the-date comes before registration opens.
 LINKED_KINDS = {MessageKind.INVITATION, MessageKind.REMINDER, MessageKind.CONFIRMATION,
@@ -46,6 +47,10 @@ CALENDAR_KINDS = {MessageKind.SAVE_THE_DATE, MessageKind.INVITATION, MessageKind
                   MessageKind.PROMOTED}
 #: Kinds about the invitee's own answer: their templates restate it.
 ANSWER_KINDS = {MessageKind.CONFIRMATION, MessageKind.WAITLISTED, MessageKind.PROMOTED}
+#: Kinds that give an accepted invitee their check-in code (QR image and text).
+CHECKIN_KINDS = {MessageKind.CONFIRMATION, MessageKind.PROMOTED}
+#: The Content-ID of the QR image in the HTML part's multipart/related (one image per mail).
+CHECKIN_CID = "checkin-code@rsvp"
 
 #: The placeholders that differ from one invitee to the next (for the CSS inliner's reuse).
 PERSONAL = ("salutation", "title", "first_name", "last_name", "organisation", "rsvp_url",
@@ -62,11 +67,22 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class InlineImage:
+    """An image the HTML part shows by ``cid:`` (a related part, not an attachment)."""
+
+    content_id: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class RenderedMail:
     subject: str
     text: str
     html: str
     attachments: tuple[Attachment, ...] = field(default=())
+    #: Images the HTML refers to by ``cid:``: the check-in code's QR image.
+    related: tuple[InlineImage, ...] = field(default=())
 
 
 class UnknownUpdate(LookupError):
@@ -165,6 +181,8 @@ def render_mail(invitee: Invitee, kind: MessageKind, *, change: ResponseChange |
     """
     answer = answer_confirmed(invitee, kind, change)
     context = mail_context(invitee, kind, answer)
+    code = _checkin_code(invitee, kind, answer)
+    context |= {"checkin_code": code, "checkin_cid": CHECKIN_CID}
     if kind is MessageKind.UPDATE:
         context |= _update_context(update_round, context)
     override = _override(invitee, kind)
@@ -177,7 +195,17 @@ def render_mail(invitee: Invitee, kind: MessageKind, *, change: ResponseChange |
             "subject": subject})
     return RenderedMail(subject=one_line(subject), text=tidy_text(text),
                         html=inline_css(html, (str(context[name]) for name in PERSONAL)),
-                        attachments=_attachments(invitee, kind, answer, change))
+                        attachments=_attachments(invitee, kind, answer, change),
+                        related=(InlineImage(CHECKIN_CID, "image/png", qr_png(code)),)
+                        if code else ())
+
+
+def _checkin_code(invitee: Invitee, kind: MessageKind, answer: AnswerLike | None) -> str:
+    """The code for the door, in a confirmation or promotion of someone who has (still) a
+    place; empty otherwise, and the mail then says nothing of it."""
+    still = invitee.response is not None and invitee.response.answer is Answer.ACCEPTED
+    given = answer is not None and answer.answer is Answer.ACCEPTED
+    return checkin_code(invitee) if kind in CHECKIN_KINDS and still and given else ""
 
 
 def _render_default(kind: MessageKind, context: dict[str, object]) -> tuple[str, str, str]:

@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from rsvp.calendar import event_ics
@@ -18,6 +19,7 @@ from rsvp.extensions import db, limiter
 from rsvp.i18n import format_event_when, format_local_datetime, salutation
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dispatch import dispatch
+from rsvp.qrcodes import qr_svg
 from rsvp.responses.forms import AnswerForm
 from rsvp.responses.models import Answer
 from rsvp.responses.models import Response as AnswerResponse
@@ -29,7 +31,7 @@ from rsvp.responses.services import (
     Substitute,
 )
 from rsvp.responses.waitlist import waitlist_position
-from rsvp.tokens import invitee_for_token
+from rsvp.tokens import checkin_code, invitee_for_token
 
 bp = Blueprint("responses", __name__)
 
@@ -50,11 +52,22 @@ def _render(invitee: Invitee, form: AnswerForm, status: int = 200) -> tuple[str,
                   if event.rsvp_deadline else None),
         closed=event.deadline_passed() or event.cancelled,
         position=waitlist_position(db.session, invitee.response) if invitee.response else None,
+        door=_door_code(invitee),
         greeting=salutation(salutation_code=invitee.salutation, title=invitee.academic_title,
                             first_name=invitee.first_name, last_name=invitee.last_name,
                             language=language),
     )
     return page, status
+
+
+def _door_code(invitee: Invitee) -> tuple[str, Markup] | None:
+    """The check-in code and its QR image, for who has a place at an event still on."""
+    response = invitee.response
+    if invitee.event.cancelled or response is None or response.answer is not Answer.ACCEPTED:
+        return None
+    code = checkin_code(invitee)
+    # segno writes the SVG from the code's modules alone: nothing in it comes from a user.
+    return code, Markup(qr_svg(code))
 
 
 @bp.get("/r/<token>")
