@@ -180,10 +180,9 @@ def rsvp_pages(kind: str, sink_port: int, get_only: bool = False) -> dict[str, F
 
 def peer_page(url: str) -> Figures:
     """The peer app's RSVP page in the same database, under the same gunicorn and load."""
-    os.environ["PEER_DATABASE_URL"] = url
     from bench.peer_app import seed
 
-    tokens = seed(CLIENTS * 4)
+    tokens = seed(url, CLIENTS * 4)
     process, port = serve("bench.peer_app:app", {"PEER_DATABASE_URL": url})
     try:
         return measure(process, lambda n: expect(

@@ -4,7 +4,7 @@ ones on GitHub, run under the same gunicorn and load as ours.
 Each guest is found by a random token stored in its row (no signature), with the event in
 the same query; the page is a small template with the event and a plain form; no CSRF, no
 translations, no security headers, no rate limit, no session. Its database is
-``PEER_DATABASE_URL``; ``seed`` fills it.
+``PEER_DATABASE_URL``; ``seed`` fills one.
 """
 
 import os
@@ -46,10 +46,14 @@ class PeerGuest(db.Model):  # type: ignore[name-defined,misc]
     event: Mapped[PeerEvent] = relationship(lazy="joined")
 
 
-#: The page is a template file, compiled once per worker as Flask does for any app.
-app = Flask(__name__, template_folder="peer_templates")
-app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("PEER_DATABASE_URL", "sqlite://")
-db.init_app(app)
+def make_app(url: str) -> Flask:
+    # The page is a template file, compiled once per worker as Flask does for any app.
+    made = Flask(__name__, template_folder="peer_templates")
+    made.config["SQLALCHEMY_DATABASE_URI"] = url
+    db.init_app(made)
+    made.add_url_rule("/rsvp/<token>", "page", page, methods=["GET"])
+    made.add_url_rule("/rsvp/<token>", "rsvp", rsvp, methods=["POST"])
+    return made
 
 
 def _guest(token: str) -> PeerGuest:
@@ -59,13 +63,11 @@ def _guest(token: str) -> PeerGuest:
     return guest
 
 
-@app.get("/rsvp/<token>")
 def page(token: str) -> str:
     guest = _guest(token)
     return render_template("rsvp.html", guest=guest, event=guest.event)
 
 
-@app.post("/rsvp/<token>")
 def rsvp(token: str):  # type: ignore[no-untyped-def]
     guest = _guest(token)
     guest.answer = request.form.get("answer", "")[:20]
@@ -75,9 +77,9 @@ def rsvp(token: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("page", token=token), 303)
 
 
-def seed(count: int) -> list[str]:
-    """One event and ``count`` guests in ``PEER_DATABASE_URL``; their tokens."""
-    with app.app_context():
+def seed(url: str, count: int) -> list[str]:
+    """One event and ``count`` guests in the database at ``url``; their tokens."""
+    with make_app(url).app_context():
         db.create_all()
         event = PeerEvent(title="Jahrestagung 2027", starts_at=datetime(2027, 11, 22, 12),
                           venue="Kongresshaus, Berlin", description="Programm und Anreise " * 20)
@@ -86,3 +88,7 @@ def seed(count: int) -> list[str]:
         db.session.add_all(guests)
         db.session.commit()
         return [guest.token for guest in guests]
+
+
+#: What gunicorn serves (``bench.peer_app:app``).
+app = make_app(os.environ.get("PEER_DATABASE_URL", "sqlite://"))
