@@ -13,7 +13,8 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     visibility = float(app.config["CELERY_VISIBILITY_TIMEOUT"])
-    celery = Celery(app.name, task_cls=FlaskTask, include=["rsvp.mailing.celery_tasks"])
+    celery = Celery(app.name, task_cls=FlaskTask, include=["rsvp.mailing.celery_tasks",
+                                                               "rsvp.schedule.tasks"])
     celery.conf.update(
         broker_url=app.config["CELERY_BROKER_URL"],
         broker_connection_retry_on_startup=True,
@@ -30,6 +31,10 @@ def celery_init_app(app: Flask) -> Celery:
         task_ignore_result=True,
         task_default_queue=app.config["CELERY_QUEUE"],
         worker_hijack_root_logger=False,
+        # `rsvp worker --beat`: the tick claims each planned send in the database, so
+        # several beats (one per worker machine) never run one twice.
+        beat_schedule={"rsvp-tick": {"task": "rsvp.schedule.tick",
+                                     "schedule": float(app.config["SCHEDULE_TICK_INTERVAL"])}},
     )
     celery.set_default()
     app.extensions["celery"] = celery

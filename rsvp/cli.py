@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rsvp.invitees.services import ImportReport
     from rsvp.mailing.content_models import UpdateRound
     from rsvp.outcome import Agent, Outcome
+    from rsvp.schedule.models import PlannedSend
 
 SENDABLE_KINDS = [k.value for k in BULK_KINDS]
 
@@ -72,12 +73,15 @@ def organiser_create(email: str, name: str, password_stdin: bool) -> None:
               help="A TOML file with the event's keys (see README).")
 def event_create(path: Path) -> None:
     """Create an event from a TOML file."""
-    from rsvp.events.services import EventError, create_event, read_event_file
+    from rsvp.events.operations import create_event
+    from rsvp.events.services import EventError, read_event_file
     from rsvp.extensions import db
+    from rsvp.schedule.services import ScheduleError
 
     try:
         event = create_event(db.session, read_event_file(path))
-    except EventError as exc:
+    except (EventError, ScheduleError) as exc:
+        db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"Created event {event.slug}: {event.title}")
@@ -373,8 +377,11 @@ def _send_via_celery(event: Event, outcome: Outcome) -> None:
 
 @click.command("worker", context_settings={"ignore_unknown_options": True,
                                            "allow_extra_args": True})
+@click.option("--beat", is_flag=True,
+              help="Also run Celery beat: `rsvp tick` every RSVP_SCHEDULE_TICK_INTERVAL "
+                   "seconds (planned sends). Safe on several workers at once.")
 @click.pass_context
-def worker(ctx: click.Context) -> None:
+def worker(ctx: click.Context, beat: bool) -> None:
     """Start a Celery worker that sends queued chunks; extra options go to `celery worker`."""
     from rsvp.celery_app import app_celery
 
@@ -382,7 +389,116 @@ def worker(ctx: click.Context) -> None:
         celery = app_celery(current_app)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
-    celery.worker_main(["worker", "--loglevel=INFO", *ctx.args])
+    extra = []
+    if beat:
+        # Beat keeps its last run times in a file: one per instance, not the working directory.
+        schedule = Path(current_app.instance_path) / "celerybeat-schedule"
+        schedule.parent.mkdir(parents=True, exist_ok=True)
+        extra = ["--beat", f"--schedule={schedule}"]
+    celery.worker_main(["worker", "--loglevel=INFO", *extra, *ctx.args])
+
+
+schedule_cli = click.Group("schedule", help="Planned sends: mail that goes by itself.")
+
+
+@schedule_cli.command("add")
+@click.argument("slug")
+@click.option("--kind", required=True, type=click.Choice(SENDABLE_KINDS))
+@click.option("--at", help="A time in the event's zone, e.g. 2027-09-01T09:00.")
+@click.option("--before-deadline", help="A duration before the RSVP deadline, e.g. 7d.")
+@click.option("--before-start", help="A duration before the start, e.g. 2d.")
+@click.option("--after-end", help="A duration after the end, e.g. 1d.")
+@click.option("--to", "audience", type=click.Choice([a.value for a in Audience]),
+              help="As `rsvp send --to`; resolved when it runs.")
+@click.option("--tag", help="Only invitees with this tag.")
+@click.option("--subject", help="Update: the subject.")
+@click.option("--body-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Update: a UTF-8 text file with the message.")
+def schedule_add(slug: str, kind: str, at: str | None, before_deadline: str | None,
+                 before_start: str | None, after_end: str | None, audience: str | None,
+                 tag: str | None, subject: str | None, body_file: Path | None) -> None:
+    """Plan KIND for the event: at a time, or relative to its deadline, start or end."""
+    from rsvp.extensions import db
+    from rsvp.schedule.operations import plan_send
+    from rsvp.schedule.services import ScheduleError, plan_spec
+
+    event = _event(slug)
+    raw = {"kind": kind, "at": at, "before_deadline": before_deadline, "tag": tag,
+           "before_start": before_start, "after_end": after_end, "to": audience,
+           "subject": subject, "body": _read_text(body_file) if body_file else None}
+    try:
+        plan = plan_send(db.session, event, plan_spec(raw, event.zone), by=_owner(event))
+    except ScheduleError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Planned {plan.id}: {_plan_line(event, plan)}")
+
+
+def _plan_line(event: Event, plan: PlannedSend) -> str:
+    from rsvp.i18n import format_short_datetime
+    from rsvp.schedule.services import describe_time
+
+    due = plan.due_at(event)
+    when = format_short_datetime(due, event, "en") if due else "no deadline set"
+    tag = f" tag {plan.tag}" if plan.tag else ""
+    return (f"{plan.kind.value} to {plan.audience or 'default'}{tag}, "
+            f"{describe_time(plan)}: {when} ({plan.state.value})")
+
+
+@schedule_cli.command("list")
+@click.argument("slug")
+def schedule_list(slug: str) -> None:
+    """List the event's planned sends with their due time (event's zone) and runs."""
+    from rsvp.extensions import db
+    from rsvp.schedule.services import planned_sends
+
+    event = _event(slug)
+    plans = planned_sends(db.session, event)
+    if not plans:
+        click.echo("Nothing planned: `rsvp schedule add` plans a send.")
+    for plan in plans:
+        click.echo(f"{plan.id}\t{_plan_line(event, plan)}")
+        for run in plan.runs:
+            click.echo(f"\trun {run.started_at:%Y-%m-%d %H:%M} UTC: {run.queued} queued, "
+                       f"{run.sent} sent, {run.failed} failed")
+
+
+@schedule_cli.command("remove")
+@click.argument("slug")
+@click.argument("plan_id", type=int)
+def schedule_remove(slug: str, plan_id: int) -> None:
+    """Take a planned send off the plan (it stays listed as cancelled)."""
+    from rsvp.extensions import db
+    from rsvp.schedule.operations import unplan_send
+    from rsvp.schedule.services import ScheduleError
+
+    event = _event(slug)
+    try:
+        unplan_send(db.session, event, plan_id, by=_owner(event))
+    except ScheduleError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Planned send {plan_id} cancelled.")
+
+
+@click.command("tick")
+def tick() -> None:
+    """Run every planned send that is due, once, and exit (cron: `* * * * * rsvp tick`)."""
+    from rsvp.extensions import db
+    from rsvp.schedule.operations import run_due
+    from rsvp.schedule.services import settle_runs
+
+    done = run_due(db.session)
+    db.session.commit()
+    if done.missed:
+        click.echo(f"{len(done.missed)} planned sends missed their time; not sent late.")
+    click.echo(f"{len(done.ran)} planned sends ran, {done.queued} messages queued.")
+    for outcome in done.outcomes:
+        if outcome.queued:
+            _deliver(outcome)
+    settle_runs(db.session)
+    db.session.commit()
 
 
 def _update_round(event: Event, audience: Audience | None, tag: str | None,
@@ -752,7 +868,8 @@ def _print_check_in(event: Event, outcome: CheckInOutcome, *, undo: bool) -> Non
 
 #: The commands of `rsvp` itself, on the `rsvp` group and on every app's ``app.cli``.
 COMMANDS = (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
-            mailcatcher, worker, template_cli, purge, answers_cli, bounces_cli, checkin)
+            mailcatcher, worker, template_cli, purge, answers_cli, bounces_cli, checkin,
+            schedule_cli, tick)
 
 
 def register_commands(app: Flask) -> None:
@@ -805,6 +922,8 @@ class RsvpGroup(FlaskGroup):
                         args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         """The command to run, with the app it needs built and its context pushed."""
         name, command, rest = super().resolve_command(ctx, args)
+        if name == "run" and not _reloader_parent(rest):
+            _start_ticker()
         if name in _OWN_NAMES:
             info = ctx.ensure_object(ScriptInfo)
             info.create_app = _create_command_app
@@ -814,6 +933,28 @@ class RsvpGroup(FlaskGroup):
             if command is None:
                 ctx.fail(f"No such command {name!r}.")
         return name, command, rest
+
+
+def _reloader_parent(args: list[str]) -> bool:
+    """Whether this `rsvp run` only watches files and restarts the real server (its child)."""
+    import os
+
+    from flask.helpers import get_debug_flag
+
+    if os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+        return False
+    debug = "--debug" in args or (get_debug_flag() and "--no-debug" not in args)
+    return "--reload" in args or (debug and "--no-reload" not in args)
+
+
+def _start_ticker() -> None:
+    """Planned sends without a broker: a ticker thread beside the app `rsvp run` serves."""
+    from rsvp import create_app
+    from rsvp.schedule.ticker import start_ticker
+
+    app = create_app(pages=False)
+    if app.config["SCHEDULE_TICKER"] and not app.config["CELERY_BROKER_URL"]:
+        start_ticker(app)
 
 
 _OWN_NAMES = frozenset(command.name for command in COMMANDS)

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from rsvp.config_checks import InvalidSender, check_sender, weak_key_reason
+from rsvp.durations import InvalidDuration, parse_duration
 
 #: Values that must never sign links in production.
 WEAK_SECRET_KEYS = {"", "dev", "secret", "change-me", "changeme"}
@@ -65,6 +66,14 @@ DEFAULTS: dict[str, object] = {
     #: Seconds after which a task a dead worker held is given to another worker; longer than
     #: any chunk takes to send.
     "CELERY_VISIBILITY_TIMEOUT": 3600,
+    #: A planned send whose time passed by more than this ("6h", "30m", or seconds) before
+    #: any tick ran it is marked missed instead of going out late.
+    "SCHEDULE_GRACE": "6h",
+    #: Seconds between ticks of Celery beat (`rsvp worker --beat`) and of the ticker thread
+    #: beside `rsvp run`.
+    "SCHEDULE_TICK_INTERVAL": 60,
+    #: Whether `rsvp run` runs the ticker thread when no Celery broker is configured.
+    "SCHEDULE_TICKER": True,
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -109,6 +118,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     config = app.config
     config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     config["SECRET_KEY_FALLBACKS"] = _as_list(config["SECRET_KEY_FALLBACKS"])
+    config["SCHEDULE_GRACE"] = _seconds("RSVP_SCHEDULE_GRACE", config["SCHEDULE_GRACE"])
     engine_options: dict[str, object] = {"pool_pre_ping": True}
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # How long a writer waits for SQLite's lock before the page says "try again".
@@ -162,6 +172,15 @@ def _database_url(app: Flask) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url.removeprefix(prefix)
     return url
+
+
+def _seconds(name: str, value: object) -> float:
+    """A duration setting ("6h", "90m", 3600) in seconds; refuses what is none."""
+    try:
+        return parse_duration(value).total_seconds()
+    except InvalidDuration:
+        raise ConfigurationError(f"{name}: not a duration such as 6h, 30m or 3600: "
+                                 f"{value!r}") from None
 
 
 def _as_list(value: object) -> list[str]:

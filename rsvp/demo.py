@@ -12,6 +12,9 @@ from rsvp.auth.services import create_organiser
 from rsvp.events.models import Event
 from rsvp.events.services import create_event
 from rsvp.invitees.services import import_invitees
+from rsvp.outcome import SYSTEM
+from rsvp.schedule.operations import plan_send
+from rsvp.schedule.services import plan_spec
 
 DEMO_SLUG = "bundeskonferenz-gwa"
 DEMO_ORGANISER = "demo@example.org"
@@ -51,6 +54,10 @@ DEMO_EVENT = {
     "language": "de",
 }
 
+#: Mail that goes by itself (`make run` ticks beside the app): a reminder a week before the
+#: deadline to whoever has not answered by then.
+DEMO_SCHEDULE = [{"kind": "reminder", "before_deadline": "7d"}]
+
 DEMO_INVITEES = """E-Mail;Anrede;Titel;Vorname;Nachname;Organisation;Sprache;Tags
 petra.potz@example.org;Frau;Dr.;Petra;Potz;location³ – Wissenstransfer;de;Referentin
 hans.mueller@example.org;Herr;;Hans;Müller;Bezirksamt Neukölln;de;Kommune
@@ -65,6 +72,8 @@ def load_demo(session: Session) -> tuple[Event, int]:
     event = session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
     if event is None:
         event = create_event(session, DEMO_EVENT)
+        for entry in DEMO_SCHEDULE:
+            plan_send(session, event, plan_spec(entry, event.zone), by=SYSTEM)
     report = import_invitees(session, event, DEMO_INVITEES.encode())
     return event, report.added
 

@@ -7,10 +7,27 @@ from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.content_models import TemplateOverride, UpdateRound, UpdateRoundTranslation
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
+from rsvp.schedule.models import PlannedSend, PlanRun
 from rsvp.submissions import FormSubmission
 
 __all__ = [
-    "Actor", "Answer", "CheckIn", "Event", "FormSubmission", "Invitee", "InviteeTag", "Message",
-    "MessageKind", "MessageStatus", "Organiser", "Response", "ResponseChange", "SentTest",
-    "TemplateOverride", "UpdateRound", "UpdateRoundTranslation",
+    "Actor",
+    "Answer",
+    "CheckIn",
+    "Event",
+    "FormSubmission",
+    "Invitee",
+    "InviteeTag",
+    "Message",
+    "MessageKind",
+    "MessageStatus",
+    "Organiser",
+    "PlanRun",
+    "PlannedSend",
+    "Response",
+    "ResponseChange",
+    "SentTest",
+    "TemplateOverride",
+    "UpdateRound",
+    "UpdateRoundTranslation",
 ]

@@ -1,0 +1,102 @@
+"""The event's mail timeline: what went out when, what is planned next; planning a send."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.submissions import once
+from rsvp.extensions import db
+from rsvp.mailing.kinds import Audience
+from rsvp.outcome import Agent
+from rsvp.schedule.models import PLANNABLE_KINDS, PlanState
+from rsvp.schedule.operations import plan_send, unplan_send
+from rsvp.schedule.services import (
+    ScheduleError,
+    describe_time,
+    plan_spec,
+    planned_sends,
+    sent_rounds,
+)
+
+WHEN_CHOICES = [SelectChoice("before_deadline", _l("before the RSVP deadline")),
+                SelectChoice("before_start", _l("before the start")),
+                SelectChoice("after_end", _l("after the end")),
+                SelectChoice("at", _l("at a date and time"))]
+
+
+class PlanForm(FlaskForm):
+    """A planned send as the organiser enters it; the rules are the schedule's own."""
+
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, k.value)
+                                              for k in PLANNABLE_KINDS])
+    when = SelectField(_l("When"), choices=WHEN_CHOICES)
+    value = StringField(_l("Duration or time"), validators=[DataRequired(), Length(max=40)],
+                        description=_l("7d, 2d or 12h; a time as 2027-09-01T09:00"))
+    audience = SelectField(_l("To"), choices=[SelectChoice("", _l("the kind's default")),
+                                              *(SelectChoice(a.value, a.value)
+                                                for a in Audience)])
+    tag = StringField(_l("Tag"), validators=[Optional(), Length(max=100)])
+    subject = StringField(_l("Subject (update)"), validators=[Optional(), Length(max=500)])
+    body = TextAreaField(_l("Text (update)"), validators=[Optional(), Length(max=20000)])
+
+    def raw(self) -> dict[str, str | None]:
+        return {"kind": self.kind.data, self.when.data: self.value.data,
+                "to": self.audience.data or None, "tag": self.tag.data,
+                "subject": self.subject.data, "body": self.body.data}
+
+
+@bp.get("/events/<slug>/schedule")
+def schedule(slug: str, form: PlanForm | None = None) -> str:
+    """The timeline: rounds sent, planned sends with their due time, runs and missed ones."""
+    event = load_event(slug)
+    plans = planned_sends(db.session, event)
+    upcoming = sorted((p for p in plans if p.state is PlanState.PLANNED),
+                      key=lambda p: (p.due_at(event) is None, p.due_at(event) or event.ends_at))
+    return render_template("dashboard/schedule.html", event=event, form=form or PlanForm(),
+                           rounds=sent_rounds(db.session, event), upcoming=upcoming,
+                           past=[p for p in plans if p.state is not PlanState.PLANNED],
+                           describe_time=describe_time)
+
+
+@bp.post("/events/<slug>/schedule")
+@once
+def schedule_add(slug: str) -> BaseResponse | tuple[str, int]:
+    """Plan a send from the form."""
+    event = load_event(slug)
+    form = PlanForm()
+    if not form.validate_on_submit():
+        return schedule(slug, form), 400
+    try:
+        plan_send(db.session, event, plan_spec(form.raw(), event.zone),
+                  by=Agent.organiser(current_user.id))
+    except ScheduleError as exc:
+        db.session.rollback()
+        form.value.errors = [str(exc)]
+        return schedule(slug, form), 400
+    db.session.commit()
+    flash(_("The send is planned."), "success")
+    return redirect(url_for("dashboard.schedule", slug=event.slug), 303)
+
+
+@bp.post("/events/<slug>/schedule/<id:plan_id>/remove")
+@once
+def schedule_remove(slug: str, plan_id: int) -> BaseResponse:
+    """Take a planned send off the plan."""
+    event = load_event(slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        unplan_send(db.session, event, plan_id, by=Agent.organiser(current_user.id))
+    except ScheduleError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The planned send is cancelled."), "success")
+    return redirect(url_for("dashboard.schedule", slug=event.slug), 303)
