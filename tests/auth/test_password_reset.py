@@ -90,6 +90,7 @@ def test_a_deactivated_account_gets_no_link(client, organiser, smtp_server):
 
 
 def test_a_common_password_is_refused_on_the_reset_page(client, organiser, smtp_server):
+    client.set_cookie("lang", "en")
     ask_for_link(client, organiser.email)
     response = choose(client, reset_path(smtp_server), "1234567890")
     assert response.status_code == 400
