@@ -50,7 +50,8 @@ invitees_cli = click.Group("invitees", help="Invitee lists.")
 @click.argument("email")
 @click.option("--name", default="", help="Shown in the history of answers they record.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def organiser_create(email: str, name: str, password_stdin: bool) -> None:
+@click.option("--admin", is_flag=True, help="May manage organiser accounts in the browser.")
+def organiser_create(email: str, name: str, password_stdin: bool, admin: bool) -> None:
     """Create an organiser account."""
     from rsvp.auth.services import AccountError, create_organiser
     from rsvp.extensions import db
@@ -60,11 +61,11 @@ def organiser_create(email: str, name: str, password_stdin: bool) -> None:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        organiser = create_organiser(db.session, email, password, name=name)
+        organiser = create_organiser(db.session, email, password, name=name, is_admin=admin)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"Created organiser {organiser.email}")
+    click.echo(f"Created {'admin' if admin else 'organiser'} {organiser.email}")
 
 
 @event_cli.command("create")

@@ -102,6 +102,10 @@ DEFAULTS: dict[str, object] = {
     #: Failed logins allowed per email address from all clients together; beyond it only a
     #: client that has not failed on this address in that time may still try.
     "LOGIN_RATE_LIMIT_PER_ACCOUNT": "100 per hour",
+    #: RSVP_REQUIRE_2FA=true: every organiser must set up two-factor login before any other page.
+    "REQUIRE_2FA": False,
+    #: Requests of the "forgot password" form per client (it sends mail to whoever is named).
+    "FORGOT_PASSWORD_RATE_LIMIT": "5 per minute;20 per hour",
 }
 
 

@@ -38,11 +38,22 @@ class Outcome:
     kind: MessageKind | None = None
     #: How many messages of ``kind`` were queued.
     bulk: int = 0
+    #: Mail to organisers' accounts (AccountMessage ids): no event, no invitee.
+    account_message_ids: list[int] = field(default_factory=list)
 
     @property
     def queued(self) -> int:
         """Every message this outcome queued."""
-        return len(self.message_ids) + self.bulk
+        return len(self.message_ids) + self.bulk + len(self.account_message_ids)
 
     def add(self, message_ids: list[int]) -> None:
         self.message_ids.extend(message_ids)
+
+
+@dataclass
+class AccountOutcome(Outcome):
+    """What an account operation did: the organiser concerned and the mail it queued."""
+
+    #: Account operations belong to no event.
+    event_id: int = 0
+    organiser_id: int | None = None

@@ -57,7 +57,7 @@ def walker(client: FlaskClient, create_organiser, create_event, create_invitee):
     assert log_in(client, organiser.email).status_code == 303
     good = {"slug": event.slug, "invitee_id": str(person.id), "message_id": "1",
             "kind": "invitation", "language": "de", "token": make_token(person),
-            "filename": "style.css", "plan_id": "1"}
+            "filename": "style.css", "plan_id": "1", "organiser_id": str(organiser.id)}
     return client, good
 
 

@@ -1,9 +1,9 @@
-"""The login form."""
+"""The forms of logging in and of accounts."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -16,3 +16,67 @@ class LoginForm(FlaskForm):
         _l("Password"),
         validators=[InputRequired(message=_l("Please enter your password.")), Length(max=1000)],
     )
+
+
+def _new_password() -> PasswordField:
+    return PasswordField(
+        _l("New password"),
+        validators=[InputRequired(message=_l("Please enter a new password.")),
+                    Length(max=1000)])
+
+
+def _repeat_password() -> PasswordField:
+    return PasswordField(
+        _l("Repeat the new password"),
+        validators=[InputRequired(message=_l("Please repeat the new password.")),
+                    EqualTo("password", message=_l("The two passwords differ."))])
+
+
+def _code() -> StringField:
+    return StringField(
+        _l("Code"),
+        validators=[InputRequired(message=_l("Please enter the code.")), Length(max=64)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[InputRequired(message=_l("Please enter your email address.")),
+                    Length(max=320)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = _new_password()
+    confirm = _repeat_password()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(message=_l("Please enter your password.")), Length(max=1000)])
+    password = _new_password()
+    confirm = _repeat_password()
+
+
+class CodeForm(FlaskForm):
+    code = _code()
+
+
+class DisableTwoFactorForm(FlaskForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Please enter your password.")), Length(max=1000)])
+    code = _code()
+
+
+class CreateAccountForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[InputRequired(message=_l("Please enter an email address.")),
+                    Length(max=320)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    is_admin = BooleanField(_l("Administrator (manages accounts)"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only its CSRF token."""

@@ -12,6 +12,7 @@ from flask import Flask
 
 from rsvp.events.models import Event
 from rsvp.extensions import db
+from rsvp.mailing.account_mail import deliver_account_messages, deliver_account_messages_soon
 from rsvp.mailing.delivery import SendReport, deliver_due
 from rsvp.mailing.sender_threads import deliver_soon, start_delivery
 from rsvp.outcome import Outcome
@@ -24,6 +25,11 @@ def dispatch(app: Flask, outcome: Outcome, *, wait: bool = False, limit: int | N
     The messages must be committed. Returns the report of a waited-for delivery, else None.
     Raises SmtpUnavailable (only with ``wait``) when the server cannot be reached.
     """
+    if outcome.account_message_ids:
+        if wait:
+            deliver_account_messages(db.session, outcome.account_message_ids)
+        else:
+            deliver_account_messages_soon(app, outcome.account_message_ids)
     if wait:
         return _deliver_here(outcome, limit, on_progress)
     if not outcome.queued:

@@ -162,3 +162,18 @@ def _address(pair: tuple[str, str]) -> str:
     # RFC 2047 for a non-ASCII name, quotes where the name needs them. (Flask-Mail's
     # sanitize_address gives the same, through the email package's slower Header.)
     return formataddr((name, address), charset="utf-8") if name else address
+
+
+def build_account_outgoing(address: str, subject: str, text: str) -> Outgoing:
+    """A plain-text mail to an organiser (a reset or set-password link): no event, no invitee."""
+    sender = configured_sender()
+    message_id = make_msgid(domain=sender[1].rpartition("@")[2] or None)[1:-1]
+    headers = [("From", _address(sender)), ("To", _address(("", address))),
+               ("Subject", _text_header(subject)),
+               ("Date", format_datetime(datetime.now(UTC))), ("Message-ID", f"<{message_id}>"),
+               ("MIME-Version", "1.0")]
+    head = b"".join(f"{name}: {value}".encode() + CRLF for name, value in headers)
+    body = _part('text/plain; charset="utf-8"', text)
+    return Outgoing(envelope_from=sender[1], recipients=[envelope_address(address)],
+                    address=address, message_id=message_id, data=sign_message(head + body),
+                    rendered=RenderedMail(subject=subject, text=text, html=""))
