@@ -20,6 +20,8 @@ class Organiser(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Admins see every event, also those without a team (made on the CLI).
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Part of every session's login; raising it ends all sessions (logout, new password).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
