@@ -48,7 +48,8 @@ invitees_cli = click.Group("invitees", help="Invitee lists.")
 @click.argument("email")
 @click.option("--name", default="", help="Shown in the history of answers they record.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def organiser_create(email: str, name: str, password_stdin: bool) -> None:
+@click.option("--admin", is_flag=True, help="May see and manage every event.")
+def organiser_create(email: str, name: str, password_stdin: bool, admin: bool) -> None:
     """Create an organiser account."""
     from rsvp.auth.services import AccountError, create_organiser
     from rsvp.extensions import db
@@ -61,6 +62,7 @@ def organiser_create(email: str, name: str, password_stdin: bool) -> None:
         organiser = create_organiser(db.session, email, password, name=name)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
+    organiser.is_admin = admin
     db.session.commit()
     click.echo(f"Created organiser {organiser.email}")
 

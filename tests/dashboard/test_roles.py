@@ -87,3 +87,13 @@ def test_an_admin_reaches_an_event_of_which_they_are_no_member(
     organiser.is_admin = True
     db.session.commit()
     assert organiser_client.get(f"/events/{shared['slug']}/").status_code == 200
+
+
+def test_organiser_create_with_admin_makes_an_admin(runner):  # type: ignore[no-untyped-def]
+    from rsvp.auth.models import Organiser
+
+    result = runner.invoke(args=["organiser", "create", "chefin@example.org", "--admin",
+                                 "--password-stdin"], input="ein-langes-passwort\n")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Organiser.is_admin).where(
+        Organiser.email == "chefin@example.org")) is True
