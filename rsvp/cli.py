@@ -50,7 +50,8 @@ invitees_cli = click.Group("invitees", help="Invitee lists.")
 @click.argument("email")
 @click.option("--name", default="", help="Shown in the history of answers they record.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.option("--admin", is_flag=True, help="May manage organiser accounts in the browser.")
+@click.option("--admin", is_flag=True,
+              help="May see every event and manage organiser accounts in the browser.")
 def organiser_create(email: str, name: str, password_stdin: bool, admin: bool) -> None:
     """Create an organiser account."""
     from rsvp.auth.services import AccountError, create_organiser

@@ -23,7 +23,8 @@ class Organiser(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Part of every session's login; raising it ends all sessions (logout, new password).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    #: Manages organiser accounts in the browser (and, with the team work, sees every event).
+    #: Manages organiser accounts in the browser and sees every event, also those without
+    #: a team (made on the command line).
     is_admin: Mapped[bool] = mapped_column(default=False, server_default="false")
     #: The base32 TOTP secret once two-factor login is confirmed; None without it.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

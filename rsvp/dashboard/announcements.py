@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import LANGUAGES, Event
 from rsvp.events.operations import cancel_event
@@ -62,7 +62,7 @@ def announce(slug: str):  # type: ignore[no-untyped-def]
 @once
 def announce_send(slug: str):  # type: ignore[no-untyped-def]
     """Check the message in the sandbox, then queue it for the group and send it."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.SEND)
     form = AnnouncementForm()
     if not form.validate_on_submit():
         return _page(event, form, 400)
@@ -83,7 +83,7 @@ def announce_send(slug: str):  # type: ignore[no-untyped-def]
 @once
 def event_cancel(slug: str):  # type: ignore[no-untyped-def]
     """Call the event off: answers close, everyone who heard of it gets a cancellation."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.SEND)
     if not FlaskForm().validate_on_submit():
         abort(400)
     if request.form.get("confirm") != "yes":

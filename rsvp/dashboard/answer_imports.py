@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 
-from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
@@ -33,7 +33,7 @@ def answers_upload(slug: str) -> str:
 @once
 def answers_import(slug: str):  # type: ignore[no-untyped-def]
     """Record every row's answer in the organiser's name; bad rows are listed, not lost."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     form = AnswerUploadForm()
     if not form.validate_on_submit():
         return render_template("dashboard/answers_import.html", event=event, form=form,

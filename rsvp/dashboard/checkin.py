@@ -29,7 +29,7 @@ from rsvp.checkin.rules import (
     expected_guests,
     standing_check_in,
 )
-from rsvp.dashboard.blueprint import bp, load_event, load_invitee
+from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.i18n import format_local_time
@@ -66,7 +66,7 @@ def _door(template: str, **context: object) -> BaseResponse:
 @bp.get("/events/<slug>/checkin")
 def checkin(slug: str) -> BaseResponse:
     """The door page: search by name or organisation, and the camera scanner."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.CHECKIN)
     q = request.args.get("q", "").strip()[:200]
     return _door("dashboard/checkin.html", event=event, q=q,
                  rows=door_search(db.session, event.id, q) if q else [],
@@ -76,7 +76,7 @@ def checkin(slug: str) -> BaseResponse:
 @bp.get("/events/<slug>/checkin/<id:invitee_id>")
 def checkin_person(slug: str, invitee_id: int) -> BaseResponse:
     """One person at the door: guests, the answers for the door, check in or undo."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.CHECKIN)
     invitee = load_invitee(event, invitee_id)
     refusal = admission_refusal(invitee)
     return _door("dashboard/checkin_person.html", event=event, invitee=invitee,
@@ -88,7 +88,7 @@ def checkin_person(slug: str, invitee_id: int) -> BaseResponse:
 
 
 def _person_post(slug: str, invitee_id: int) -> tuple[Event, Invitee]:
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.CHECKIN)
     invitee = load_invitee(event, invitee_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -134,7 +134,7 @@ def checkin_undo(slug: str, invitee_id: int) -> BaseResponse:
 @bp.post("/events/<slug>/checkin/code")
 def checkin_code_form(slug: str) -> BaseResponse:
     """A code typed in (the text under the QR code): check its person in."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.CHECKIN)
     if not FlaskForm().validate_on_submit():
         abort(400)
     outcome = check_in_by_code(db.session, Agent.organiser(current_user.id), event,
@@ -149,7 +149,7 @@ def checkin_code_form(slug: str) -> BaseResponse:
 @bp.post("/events/<slug>/checkin/scan")
 def checkin_scan(slug: str) -> BaseResponse:
     """The scanner's request: check in whoever the code belongs to; the result as JSON."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.CHECKIN)
     data = request.get_json(silent=True)
     code = data.get("code") if isinstance(data, dict) else None
     if not isinstance(code, str):

@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.forms import ConfirmImportForm, UploadForm
 from rsvp.dashboard.submissions import once
 from rsvp.dashboard.uploads import discard_upload, load_upload, store_upload
@@ -24,7 +24,7 @@ def import_upload(slug: str) -> str:
 @bp.post("/events/<slug>/import")
 def import_preview(slug: str):  # type: ignore[no-untyped-def]
     """Check the uploaded file and show what an import would do; nothing is written yet."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("dashboard/import.html", event=event, form=form), 400
@@ -47,7 +47,7 @@ def import_preview(slug: str):  # type: ignore[no-untyped-def]
 @once
 def import_confirm(slug: str):  # type: ignore[no-untyped-def]
     """Import the file previewed before and show what was done."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     form = ConfirmImportForm()
     try:
         if not form.validate_on_submit():

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from rsvp.dashboard.blueprint import bp, load_event, load_invitee, load_message
+from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee, load_message
 from rsvp.dashboard.forms import InviteeForm, PhoneAnswerForm
 from rsvp.dashboard.queries import (
     InviteeFilter,
@@ -53,7 +53,7 @@ def invitees(slug: str) -> str:
 @once
 def invitee_new(slug: str):  # type: ignore[no-untyped-def]
     """Add one invitee by hand."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     return _invitee_form(event, None, InviteeForm(), _("The invitee has been added."))
 
 
@@ -81,7 +81,7 @@ def _to_invitee(event: Event, person: Invitee):  # type: ignore[no-untyped-def]
 @bp.route("/events/<slug>/invitees/<id:invitee_id>/edit", methods=["GET", "POST"])
 def invitee_edit(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Change an invitee's details; the RSVP link stays the same."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     person = load_invitee(event, invitee_id)
     form = InviteeForm(data=None if request.method == "POST" else {
         "email": person.email, "salutation": person.salutation or "",
@@ -112,7 +112,7 @@ def _invitee_form(  # type: ignore[no-untyped-def]
 @bp.post("/events/<slug>/invitees/<id:invitee_id>/delete")
 def invitee_delete(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Erase an invitee's personal data; history and message log stay, without the person."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.ERASE)
     person = load_invitee(event, invitee_id)
     if not FlaskForm().validate_on_submit() or request.form.get("confirm") != "yes":
         flash(_("Please tick the box to confirm the deletion."), "error")
@@ -145,7 +145,7 @@ def invitee_data_download(slug: str, invitee_id: int) -> Response:
 @once
 def invitee_resend(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Send the invitation (again) to one invitee, in the background."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.SEND)
     person = load_invitee(event, invitee_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -159,7 +159,7 @@ def invitee_resend(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/events/<slug>/invitees/<id:invitee_id>/revoke")
 def invitee_revoke(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Make the invitee's link invalid and give them a new one."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     person = load_invitee(event, invitee_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -172,7 +172,7 @@ def invitee_revoke(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/events/<slug>/invitees/<id:invitee_id>/answer")
 def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Record an answer received by phone, mail or letter; the history names the organiser."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     person = load_invitee(event, invitee_id)
     form = PhoneAnswerForm()
     if not form.validate_on_submit():

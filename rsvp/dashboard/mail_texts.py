@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
-from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import LANGUAGES
@@ -54,7 +54,7 @@ def mail_texts(slug: str) -> str:
 @once
 def mail_text(slug: str, kind: str, language: str):  # type: ignore[no-untyped-def]
     """Edit one kind's text in one language; errors are shown with their line at save time."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     _check(kind, language)
     override = get_template_override(db.session, event, kind, language)
     form = MailTextForm(data=None if override is None else {
@@ -91,7 +91,7 @@ def mail_text(slug: str, kind: str, language: str):  # type: ignore[no-untyped-d
 @bp.post("/events/<slug>/texts/<kind>/<language>/reset")
 def mail_text_reset(slug: str, kind: str, language: str):  # type: ignore[no-untyped-def]
     """Go back to the standard text."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     _check(kind, language)
     if FlaskForm().validate_on_submit() and delete_template_override(
             db.session, event, kind, language):

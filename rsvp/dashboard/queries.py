@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from rsvp.auth.models import Organiser
 from rsvp.checkin.models import CheckIn
 from rsvp.converters import is_id
-from rsvp.events.models import Event
+from rsvp.events.models import Event, EventMember
 from rsvp.invitees.models import SQLITE_SEARCH_EXPRESSION, Invitee, InviteeTag, search_text
 from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
@@ -39,8 +39,11 @@ SORTS = ("name", "email", "organisation", "answered", "added")
 
 
 def visible_to(organiser_id: int):  # type: ignore[no-untyped-def]
-    """Events an organiser may see: their own, and those without an owner (made on the CLI)."""
-    return or_(Event.owner_id.is_(None), Event.owner_id == organiser_id)
+    """Events an organiser may see: their own, those without an owner (made on the CLI), and
+    those whose team they are on."""
+    member = select(EventMember.id).where(EventMember.event_id == Event.id,
+                                          EventMember.organiser_id == organiser_id)
+    return or_(Event.owner_id.is_(None), Event.owner_id == organiser_id, member.exists())
 
 
 def event_overview(session: Session, organiser_id: int) -> list[tuple[Event, int, int]]:

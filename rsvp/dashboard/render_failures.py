@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.forms import SendForm
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
@@ -62,7 +62,7 @@ def preview(invitee: Invitee, kind: MessageKind) -> tuple[RenderedMail | None, s
 @once
 def retry_failed(slug: str):  # type: ignore[no-untyped-def]
     """Queue again, and send, the messages of a kind whose text could not be rendered."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.SEND)
     form = SendForm()
     if not form.validate_on_submit() or form.kind.data not in MessageKind._value2member_map_:
         abort(400)

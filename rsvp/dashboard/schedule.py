@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
 from rsvp.mailing.kinds import Audience
@@ -68,7 +68,7 @@ def schedule(slug: str, form: PlanForm | None = None) -> str:
 @once
 def schedule_add(slug: str) -> BaseResponse | tuple[str, int]:
     """Plan a send from the form."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.SEND)
     form = PlanForm()
     if not form.validate_on_submit():
         return schedule(slug, form), 400
@@ -88,7 +88,7 @@ def schedule_add(slug: str) -> BaseResponse | tuple[str, int]:
 @once
 def schedule_remove(slug: str, plan_id: int) -> BaseResponse:
     """Take a planned send off the plan."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.SEND)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:

@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from rsvp.dashboard.blueprint import bp, load_event, load_invitee
+from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.dashboard.forms import SendForm
 from rsvp.dashboard.queries import due_count, latest_round_id, message_counts, recent_tests
 from rsvp.dashboard.render_failures import preview
@@ -78,7 +78,7 @@ def compose(slug: str) -> str:
 @once
 def send_test(slug: str):  # type: ignore[no-untyped-def]
     """Send the preview to the organiser's own address; kept as a test, never as sent."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.SEND)
     form = SendForm()
     if not form.validate_on_submit() or not (form.invitee.data or "").isdigit():
         abort(400)
@@ -104,7 +104,7 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
 @once
 def send(slug: str):  # type: ignore[no-untyped-def]
     """Queue the kind for everyone due and send it in the background."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.SEND)
     form = SendForm()
     if not form.validate_on_submit():
         abort(400)

@@ -31,7 +31,7 @@ from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
     sending,
     waitlist,
 )
-from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.chart import answer_chart
 from rsvp.dashboard.forms import EVENT_FIELDS, EventForm
 from rsvp.dashboard.queries import answers_over_time, event_overview, message_counts
@@ -78,7 +78,7 @@ def event_new():  # type: ignore[no-untyped-def]
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 def event_edit(slug: str):  # type: ignore[no-untyped-def]
     """Change an event's details; its short name stays, since links and files use it."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     form = EventForm(data=None if request.method == "POST" else _form_data(event))
     form.slug.data = event.slug
     if form.validate_on_submit():
@@ -145,7 +145,7 @@ def event(slug: str) -> str:
 @bp.get("/events/<slug>/export.csv")
 def export(slug: str) -> BaseResponse:
     """Every invitee with delivery state and answer as CSV, streamed in chunks."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EXPORT)
     semicolon = request.args.get("dialect") == "semicolon"
     lines = csv_lines(export_rows(db.session, event), delimiter=";" if semicolon else ",",
                       bom=True)

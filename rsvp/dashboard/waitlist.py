@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from rsvp.dashboard.blueprint import bp, load_event
+from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
 from rsvp.mailing.dispatch import dispatch
@@ -18,7 +18,7 @@ from rsvp.responses.waitlist import NotWaiting
 @once
 def waitlist_promote(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Give a waiting invitee a place now and tell them by email."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EDIT)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:

@@ -106,3 +106,28 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+
+#: What an organiser is on one event's team; the dashboard's permission table maps actions to these.
+ROLES = ("owner", "editor", "viewer", "checkin")
+
+
+class EventMember(db.Model):
+    """One organiser's role on one event: at most one per pair."""
+
+    __tablename__ = "event_member"
+    __table_args__ = (
+        db.UniqueConstraint("event_id", "organiser_id"),
+        CheckConstraint("role IN ('owner', 'editor', 'viewer', 'checkin')",
+                        name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organiser.id", ondelete="CASCADE"),
+                                              index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<EventMember {self.organiser_id} {self.role} of {self.event_id}>"

@@ -21,7 +21,7 @@ def foreign(runner, create_event, create_invitee, create_organiser, smtp_server)
     message = db.session.scalar(select(Message))
     smtp_server.clear()
     return {"slug": event.slug, "invitee_id": invitee.id, "message_id": message.id,
-            "kind": "invitation", "language": "de"}
+            "kind": "invitation", "language": "de", "plan_id": 1, "round_id": 1}
 
 
 def dashboard_urls(app, values):
