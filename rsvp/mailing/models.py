@@ -66,6 +66,9 @@ class Message(db.Model):
     #: The round an update message belongs to.
     update_round_id: Mapped[int | None] = mapped_column(
         ForeignKey("update_round.id", ondelete="SET NULL"))
+    #: The run of a planned send that queued it, so the run's sent and failed are its own.
+    plan_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_run.id", ondelete="SET NULL"), index=True)
     status: Mapped[MessageStatus] = mapped_column(
         Enum(MessageStatus, name="message_status", values_callable=_values, native_enum=False,
              create_constraint=True, length=10),

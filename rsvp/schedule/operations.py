@@ -120,6 +120,7 @@ def _run(session: Session, plan: PlannedSend) -> Outcome:
     try:
         with session.begin_nested():
             outcome = _send(session, plan)
+            services.mark_messages_of_run(session, run, outcome)
     except (AudienceError, TemplateOverrideError) as exc:
         # A text that no longer renders is not retried every minute: shown, not sent.
         current_app.logger.warning("planned send %s not sent: %s", plan.id, exc)

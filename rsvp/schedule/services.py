@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from rsvp.dbtypes import utcnow
@@ -20,6 +20,7 @@ from rsvp.durations import InvalidDuration, format_duration, parse_duration
 from rsvp.events.models import EARLIEST_YEAR, LATEST_YEAR, Event
 from rsvp.mailing.kinds import Audience, MessageKind
 from rsvp.mailing.models import Message, MessageStatus
+from rsvp.outcome import Outcome
 from rsvp.schedule.models import PLANNABLE_KINDS, Anchor, PlannedSend, PlanRun, PlanState
 
 #: The keys of a `[[schedule]]` entry; exactly one of the time keys.
@@ -167,23 +168,34 @@ def describe_time(plan: PlannedSend) -> str:
     return f"{key} {format_duration(timedelta(seconds=plan.offset_seconds or 0))}"
 
 
-def settle_runs(session: Session, since: timedelta = timedelta(days=7)) -> None:
-    """Count what the recent runs' messages came to (sent, failed) into the run records.
+def mark_messages_of_run(session: Session, run: PlanRun, outcome: Outcome) -> None:
+    """Name ``run`` on the messages it just queued, so its sent and failed count only them.
 
-    A run's messages are its event's of its kind queued between its start and finish: the
-    runs queue through the same send as everyone, which keeps no run on the message.
+    A bulk kind carries no ids: its rows are those of the kind this transaction queued since
+    the run began, which no other send can have touched yet.
     """
-    runs = session.scalars(select(PlanRun).join(PlannedSend)
+    session.flush()
+    plan = run.planned_send
+    if outcome.kind is not None:
+        mine = and_(Message.event_id == plan.event_id, Message.kind == outcome.kind,
+                    Message.queued_at >= run.started_at, Message.plan_run_id.is_(None),
+                    Message.status == MessageStatus.QUEUED)
+        condition = or_(mine, Message.id.in_(outcome.message_ids))
+    else:
+        condition = Message.id.in_(outcome.message_ids)
+    session.execute(update(Message).where(condition).values(plan_run_id=run.id)
+                    .execution_options(synchronize_session=False))
+
+
+def settle_runs(session: Session, since: timedelta = timedelta(days=7)) -> None:
+    """Count what the recent runs' messages came to (sent, failed) into the run records."""
+    runs = session.scalars(select(PlanRun)
                            .where(PlanRun.finished_at.is_not(None),
                                   PlanRun.started_at >= utcnow() - since,
-                                  PlanRun.queued > PlanRun.sent + PlanRun.failed)
-                           .options(selectinload(PlanRun.planned_send))).all()
+                                  PlanRun.queued > PlanRun.sent + PlanRun.failed)).all()
     for run in runs:
         counts = dict(session.execute(
-            select(Message.status, func.count()).where(
-                Message.event_id == run.planned_send.event_id,
-                Message.kind == run.planned_send.kind,
-                Message.queued_at >= run.started_at, Message.queued_at <= run.finished_at)
+            select(Message.status, func.count()).where(Message.plan_run_id == run.id)
             .group_by(Message.status)).all())
         run.sent = counts.get(MessageStatus.SENT, 0)
         run.failed = counts.get(MessageStatus.FAILED, 0)

@@ -7,6 +7,9 @@ from sqlalchemy import select
 from rsvp.dbtypes import utcnow
 from rsvp.events.operations import cancel_event, update_event
 from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
+from rsvp.mailing.models import Message, MessageKind
+from rsvp.mailing.services import queue_message
 from rsvp.outcome import SYSTEM
 from rsvp.schedule.models import PlannedSend, PlanRun, PlanState
 from tests.schedule.conftest import reminders, start_rsvp
@@ -114,3 +117,26 @@ def test_a_removed_planned_send_is_not_sent(runner, invited, smtp_server):
     assert result.exit_code == 0, result.output
     runner.invoke(args=["tick"])
     assert reminders(smtp_server) == []
+
+
+def test_the_messages_a_run_queued_name_that_run(runner, invited, smtp_server):
+    plan(runner, invited, "--kind", "reminder", "--before-deadline", "7d")
+    runner.invoke(args=["tick"])
+    run = db.session.scalars(select(PlanRun)).one()
+    named = db.session.scalars(select(Message.plan_run_id).where(
+        Message.kind == MessageKind.REMINDER)).all()
+    assert named == [run.id] * 3
+
+
+def test_a_run_counts_only_its_own_messages_not_a_later_resend_of_the_kind(
+        runner, invited, smtp_server):
+    plan(runner, invited, "--kind", "reminder", "--before-deadline", "7d")
+    runner.invoke(args=["tick"])
+    invitee = db.session.scalars(select(Invitee).where(Invitee.event_id == invited.id)).first()
+    queue_message(db.session, invitee, MessageKind.REMINDER)
+    db.session.commit()
+    runner.invoke(args=["send", invited.slug, "--kind", "reminder"])
+    runner.invoke(args=["tick"])
+    run = db.session.scalars(select(PlanRun)).one()
+    db.session.refresh(run)
+    assert (run.queued, run.sent, run.failed) == (3, 3, 0)
