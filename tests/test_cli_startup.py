@@ -112,3 +112,9 @@ def test_the_app_for_pages_has_them_and_the_commands_app_does_not(config, tmp_pa
     assert "migrate" in web.extensions
     assert commands.blueprints == {}
     assert "stats" in commands.cli.commands and "stats" in web.cli.commands
+
+
+def test_migrating_a_new_database_prints_nothing_for_the_demo_to_bury(tmp_path):
+    done, _ = rsvp(tmp_path, "db", "upgrade")
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout.strip(), done.stderr.strip()) == ("", "")
