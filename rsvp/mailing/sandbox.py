@@ -16,6 +16,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from flask import has_app_context
+from flask_babel import LazyString, format_number
+from flask_babel import lazy_gettext as _l
 from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
@@ -49,6 +52,18 @@ _BIG_PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d{4,}|\d*\.(?:\*|\d{4
 _BIG_BRACES = re.compile(r"\{[^{}]*(?:\{|:[^{}]*\d{4,})")
 
 
+def _limit(message: LazyString, **numbers: int) -> "SandboxLimit":
+    """A refusal in the reader's language, its numbers written as they write them."""
+    if not numbers:
+        return SandboxLimit(message)
+    return SandboxLimit(LazyString(lambda: str(message) % {
+        name: _written(number) for name, number in numbers.items()}))
+
+
+def _written(number: int) -> str:
+    return format_number(number) if has_app_context() else f"{number:,}"
+
+
 class SandboxLimit(SecurityError):
     """A template went beyond what the sandbox allows (size, time, loops, nesting)."""
 
@@ -69,13 +84,13 @@ class Budget:
     def tick(self) -> None:
         """Refuse to go on once the time is up."""
         if time.thread_time() > self.deadline:
-            raise SandboxLimit("the template takes too long to render")
+            raise _limit(_l("the template takes too long to render"))
 
     def step(self) -> None:
         """One loop step."""
         self.steps += 1
         if self.steps > MAX_LOOP_STEPS:
-            raise SandboxLimit(f"the loops run more than {MAX_LOOP_STEPS:,} times")
+            raise _limit(_l("the loops run more than %(steps)s times"), steps=MAX_LOOP_STEPS)
         self.tick()
 
 
@@ -100,7 +115,8 @@ def render(template: Template, values: Mapping[str, object], *,
         for chunk in template.generate(dict(values)):
             size += len(chunk)
             if size > MAX_CHARS:
-                raise SandboxLimit(f"the text would be longer than {MAX_CHARS:,} characters")
+                raise _limit(_l("the text would be longer than %(chars)s characters"),
+                             chars=MAX_CHARS)
             parts.append(chunk)
         return "".join(parts)
     finally:
@@ -110,11 +126,11 @@ def render(template: Template, values: Mapping[str, object], *,
 def _sized(value: Any) -> Any:
     """``value``, unless it is bigger than a template may make."""
     if isinstance(value, str) and len(value) > MAX_CHARS:
-        raise SandboxLimit(f"a text longer than {MAX_CHARS:,} characters")
+        raise _limit(_l("a text longer than %(chars)s characters"), chars=MAX_CHARS)
     if isinstance(value, bytes | list | tuple) and len(value) > MAX_ITEMS:
-        raise SandboxLimit(f"a list longer than {MAX_ITEMS:,} items")
+        raise _limit(_l("a list longer than %(items)s items"), items=MAX_ITEMS)
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise SandboxLimit("a number too large")
+        raise _limit(_l("a number too large"))
     return value
 
 
@@ -125,7 +141,7 @@ def _limit_for(value: Any) -> int:
 def _check_repeat(sequence: Any, times: Any) -> None:
     if (isinstance(sequence, _SIZED) and isinstance(times, int)
             and len(sequence) * times > _limit_for(sequence)):
-        raise SandboxLimit("a repetition too long")
+        raise _limit(_l("a repetition too long"))
 
 
 def _check_binop(op: str, left: Any, right: Any) -> None:
@@ -135,38 +151,38 @@ def _check_binop(op: str, left: Any, right: Any) -> None:
         _check_repeat(right, left)
         if (isinstance(left, int) and isinstance(right, int)
                 and left.bit_length() + right.bit_length() > MAX_INT_BITS):
-            raise SandboxLimit("a number too large")
+            raise _limit(_l("a number too large"))
     elif op == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
         if abs(left) > 1 and (abs(left).bit_length() - 1) * right > MAX_INT_BITS:
-            raise SandboxLimit("a power too large")
+            raise _limit(_l("a power too large"))
     elif op == "+" and isinstance(left, _SIZED) and isinstance(right, _SIZED):
         if len(left) + len(right) > _limit_for(left):
-            raise SandboxLimit("a text or list too long")
+            raise _limit(_l("a text or list too long"))
     elif op == "%" and isinstance(left, str):
         _check_percent(left)
 
 
 def _check_percent(form: str) -> None:
     if _BIG_PERCENT.search(form):
-        raise SandboxLimit("a %-format with a width or precision too large")
+        raise _limit(_l("a %-format with a width or precision too large"))
 
 
 def _check_width(args: Iterable[Any]) -> None:
     if any(isinstance(a, int) and abs(a) > MAX_WIDTH for a in args):
-        raise SandboxLimit(f"a width or count above {MAX_WIDTH:,}")
+        raise _limit(_l("a width or count above %(width)s"), width=MAX_WIDTH)
 
 
 def _check_replace(text: Any, old: Any, new: Any) -> None:
     if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
         count = len(text) + 1 if not old else text.count(old)
         if len(text) + count * (len(new) - len(old)) > MAX_CHARS:
-            raise SandboxLimit("a replacement that makes the text too long")
+            raise _limit(_l("a replacement that makes the text too long"))
 
 
 def _check_join(items: list[Any], separator: Any) -> None:
     size = sum(len(i) for i in items if isinstance(i, str))
     if size + len(str(separator)) * len(items) > MAX_CHARS:
-        raise SandboxLimit(f"a joined text longer than {MAX_CHARS:,} characters")
+        raise _limit(_l("a joined text longer than %(chars)s characters"), chars=MAX_CHARS)
 
 
 def _check_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -183,7 +199,7 @@ def _check_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
     elif name == "join" and args:
         _check_join(list(args[0]), owner)
     elif name in ("format", "format_map") and isinstance(owner, str) and _BIG_BRACES.search(owner):
-        raise SandboxLimit("a format with a width too large or a nested field")
+        raise _limit(_l("a format with a width too large or a nested field"))
 
 
 def _guard_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -221,13 +237,13 @@ def _loop_guard(iterable: Iterable[Any]) -> Iterator[Any]:
 def _bounded_range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
-        raise SandboxLimit(f"a range of more than {MAX_RANGE:,} numbers")
+        raise _limit(_l("a range of more than %(range)s numbers"), range=MAX_RANGE)
     return numbers
 
 
 def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
     if not (0 <= n <= 10 and 0 < min <= max <= 100):
-        raise SandboxLimit("lipsum takes at most 10 paragraphs of at most 100 words")
+        raise _limit(_l("lipsum takes at most 10 paragraphs of at most 100 words"))
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 
@@ -235,7 +251,7 @@ def _bounded_concat(parts: Iterable[Any]) -> str:
     """The output of a macro, block or ``set`` block, if it is not too long."""
     parts = list(parts)
     if sum(len(p) for p in parts) > MAX_CHARS:
-        raise SandboxLimit(f"a text longer than {MAX_CHARS:,} characters")
+        raise _limit(_l("a text longer than %(chars)s characters"), chars=MAX_CHARS)
     return "".join(parts)
 
 
@@ -307,6 +323,6 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def bounded_join(join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
         """``a ~ b ~ ...``, measured first."""
         if sum(len(p) for p in parts if isinstance(p, str)) > MAX_CHARS:
-            raise SandboxLimit(f"a text longer than {MAX_CHARS:,} characters")
+            raise _limit(_l("a text longer than %(chars)s characters"), chars=MAX_CHARS)
         return join(parts)
 

@@ -125,3 +125,16 @@ def test_the_cli_explains_a_broken_mail_text_in_english(
     result = runner.invoke(args=["send", event.slug, "--kind", "update", "--subject", "Neu",
                                  "--body-file", str(body)])
     assert "body, line 2: the template ends before {% endif %}" in result.output
+
+
+def test_a_template_beyond_the_sandbox_bounds_is_refused_in_german_with_german_numbers(
+        organiser_client, create_event, organiser):
+    event = create_event()
+    event.owner_id = organiser.id
+    db.session.commit()
+    url = f"/events/{event.slug}/texts/invitation/de"
+    refused = post_form(organiser_client, url, url, subject="Einladung",
+                        text="{{ salutation }},\n{{ range(10**9)|list }}")
+    assert refused.status_code == 400
+    assert "ein Bereich von mehr als 1.000 Zahlen" in refused.text
+    assert "a range of more than" not in refused.text
