@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from babel.dates import format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -181,17 +182,52 @@ def stored_value(answer: QuestionAnswer | None) -> str | None:
 
 def door_answers(session: Session, invitee: Invitee, language: str) -> list[tuple[str, str]]:
     """(question, answer) of the questions shown at the door, the guests' marked by name."""
-    names = guest_names_of(session, invitee)
-    shown = []
+    return restated_answers(session, invitee, language, door=True)
+
+
+def form_values(session: Session, invitee: Invitee) -> dict[str, list[str]]:
+    """The stored answers and names as the form's fields hold them, to fill the form in."""
+    values: dict[str, list[str]] = {}
     for answer in answers_of(session, invitee):
-        if not answer.question.show_at_checkin or answer.question.hidden:
+        stored = stored_value(answer)
+        if stored is None:
             continue
-        value = shown_value(answer, language)
-        if not value:
-            continue
-        label = answer.question.label(language)
-        if answer.person:
-            who = names[answer.person - 1] if answer.person <= len(names) else f"#{answer.person}"
-            label = f"{label} ({who})"
-        shown.append((label, value))
-    return shown
+        name = (f"q_{answer.question.key}" if answer.person == 0
+                else f"guest_{answer.person}_q_{answer.question.key}")
+        values[name] = stored.split("|") if answer.question.type in OPTION_TYPES else [stored]
+    for position, name in enumerate(guest_names_of(session, invitee), start=1):
+        values[f"guest_{position}_name"] = [name]
+    return values
+
+
+def full_options(session: Session, questions: Iterable[Question],
+                 invitee: Invitee) -> set[int]:
+    """The limited options without a place left for this invitee (who keeps their own)."""
+    limited = {o.id: o.limit or 0 for q in questions for o in q.options if o.limit is not None}
+    taken = places_taken(session, limited, besides=invitee.id)
+    return {option_id for option_id, limit in limited.items() if taken[option_id] >= limit}
+
+
+def restated_answers(session: Session, invitee: Invitee, language: str, *,
+                     door: bool = False) -> list[tuple[str, str]]:
+    """Every answer given (or, with ``door``, those shown at check-in), for the confirmation
+    and the door: (question, answer), a guest's marked by name."""
+    names = guest_names_of(session, invitee)
+    restated = []
+    with force_locale(language):
+        for answer in answers_of(session, invitee):
+            _restate(answer, names, language, door, restated)
+    return restated
+
+
+def _restate(answer: QuestionAnswer, names: list[str], language: str, door: bool,
+             restated: list[tuple[str, str]]) -> None:
+    """Add one answer to ``restated`` as (question, answer), a guest's marked by name."""
+    value = shown_value(answer, language)
+    if answer.question.hidden or not value or (door and not answer.question.show_at_checkin):
+        return
+    label = answer.question.label(language)
+    if answer.person:
+        who = names[answer.person - 1] if answer.person <= len(names) else None
+        label = f"{label} ({who or _('guest %(n)d', n=answer.person)})"
+    restated.append((label, value))

@@ -7,28 +7,40 @@ question editor checks its values with the same ``question_values``.
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
 from rsvp.events.services import EventError
+from rsvp.invitees.models import Invitee
 from rsvp.questions.models import (
     ASK_WHEN,
     KEY_MAX_LENGTH,
     LABEL_MAX_LENGTH,
     OPTION_TYPES,
     QUESTION_TYPES,
+    AnswerChange,
+    AnswerOption,
+    GuestName,
     Question,
+    QuestionAnswer,
     QuestionOption,
 )
+from rsvp.questions.queries import answers_of, places_taken, questions_of, stored_value
+from rsvp.questions.rules import GivenAnswer, check_answers, check_guest_names, check_places
+from rsvp.responses.models import Answer
 
 KEY_PATTERN = re.compile(rf"^[A-Za-z0-9_]{{1,{KEY_MAX_LENGTH}}}$")
 QUESTION_KEYS = {"key", "type", "label", "help", "required", "ask", "options", "min", "max",
                  "max_length", "consent", "show_if", "per_person", "show_at_checkin", "hidden"}
 OPTION_KEYS = {"key", "de", "en", "limit"}
+#: The history's key for a guest's name (AnswerChange.person is the guest).
+GUEST_NAME_KEY = "guest_name"
 #: The bounds a number question may set (an INTEGER column everywhere).
 NUMBER_BOUND = 2_000_000_000
 
@@ -221,3 +233,102 @@ def add_questions(session: Session, event: Event, specs: list[dict[str, Any]]) -
         made[question.key] = question
     session.flush()
     return list(made.values())
+
+
+@dataclass(frozen=True)
+class PreparedAnswers:
+    """What the questions part of an answer form said, checked: the answers, the guests'
+    names (None where the event asks for none) and so the number of guests."""
+
+    given: list[GivenAnswer]
+    names: list[str] | None
+    guests: int
+
+
+def prepare_answers(session: Session, invitee: Invitee, form: Mapping[str, list[str]], *,
+                    answer: str, guests: int) -> PreparedAnswers:
+    """Check the questions' fields of one answer (``q_KEY``, ``guest_N_name`` ...).
+
+    Where the event asks for names the guests are the names given; a decline has none.
+    Raises QuestionErrors (an AnswerError) naming each bad field; stores nothing.
+    """
+    event = invitee.event
+    accepting = answer == Answer.ACCEPTED.value
+    names = None
+    if event.guest_names:
+        names = check_guest_names(form, event.max_guests) if accepting else []
+        guests = len(names)
+    questions = questions_of(session, event)
+    given = check_answers(questions, form, accepting=accepting, guests=guests if accepting else 0)
+    return PreparedAnswers(given, names, guests)
+
+
+def store_answers(session: Session, invitee: Invitee, prepared: PreparedAnswers, *,
+                  accepted: bool) -> list[AnswerChange]:
+    """Write the checked answers and names; returns the history of what changed (unsaved).
+
+    Call with the event locked (record_answer locks it): a limited option's last place is
+    then taken once. Answers of guests no longer coming are removed.
+    """
+    if accepted:
+        limited = {o.id for g in prepared.given for o in g.options if o.limit is not None}
+        check_places(prepared.given, places_taken(session, limited, besides=invitee.id))
+    current = {(a.question_id, a.person): a for a in answers_of(session, invitee)}
+    changes = []
+    for given in prepared.given:
+        old = current.pop((given.question.id, given.person), None)
+        before = stored_value(old)
+        after = stored_value(_write(session, invitee, old, given))
+        if before != after:
+            changes.append(AnswerChange(key=given.question.key, person=given.person,
+                                        old_value=before, new_value=after))
+    for (_question, person), old in current.items():
+        if person > prepared.guests:
+            changes.append(AnswerChange(key=old.question.key, person=person,
+                                        old_value=stored_value(old), new_value=None))
+            session.delete(old)
+    if prepared.names is not None:
+        changes += _store_names(session, invitee, prepared.names)
+    session.flush()
+    return changes
+
+
+def _write(session: Session, invitee: Invitee, row: QuestionAnswer | None,
+           given: GivenAnswer) -> QuestionAnswer | None:
+    """Make the stored row say what ``given`` says; an empty answer removes it."""
+    if given.empty:
+        if row is not None:
+            session.delete(row)
+        return None
+    if row is None:
+        row = QuestionAnswer(invitee_id=invitee.id, question=given.question, person=given.person)
+        session.add(row)
+    row.text_value, row.number_value = given.text, given.number
+    row.date_value, row.bool_value = given.day, given.flag
+    wanted = {o.id: o for o in given.options}
+    for chosen in list(row.chosen):
+        if chosen.option_id not in wanted:
+            row.chosen.remove(chosen)
+    held = {c.option_id for c in row.chosen}
+    row.chosen.extend(AnswerOption(option=o) for i, o in wanted.items() if i not in held)
+    return row
+
+
+def _store_names(session: Session, invitee: Invitee, names: list[str]) -> list[AnswerChange]:
+    """The guests' names by position; returns what changed."""
+    rows = {g.position: g for g in session.scalars(
+        select(GuestName).where(GuestName.invitee_id == invitee.id))}
+    changes = []
+    for position in sorted(set(rows) | set(range(1, len(names) + 1))):
+        row, name = rows.get(position), (names[position - 1] if position <= len(names) else None)
+        before = row.name if row else None
+        if row is not None and name is None:
+            session.delete(row)
+        elif row is None and name is not None:
+            session.add(GuestName(invitee_id=invitee.id, position=position, name=name))
+        elif row is not None and name is not None:
+            row.name = name
+        if before != name:
+            changes.append(AnswerChange(key=GUEST_NAME_KEY, person=position, old_value=before,
+                                        new_value=name))
+    return changes
