@@ -264,13 +264,14 @@ def prepare_answers(session: Session, invitee: Invitee, form: Mapping[str, list[
 
 
 def store_answers(session: Session, invitee: Invitee, prepared: PreparedAnswers, *,
-                  accepted: bool) -> list[AnswerChange]:
+                  coming: bool) -> list[AnswerChange]:
     """Write the checked answers and names; returns the history of what changed (unsaved).
 
-    Call with the event locked (record_answer locks it): a limited option's last place is
-    then taken once. Answers of guests no longer coming are removed.
+    ``coming``: accepted or waiting for a place, so holding the options chosen. Call with the
+    event locked (record_answer locks it): a limited option's last place is then taken once.
+    Answers of guests no longer coming are removed.
     """
-    if accepted:
+    if coming:
         limited = {o.id for g in prepared.given for o in g.options if o.limit is not None}
         check_places(prepared.given, places_taken(session, limited, besides=invitee.id))
     current = {(a.question_id, a.person): a for a in answers_of(session, invitee)}
