@@ -246,19 +246,22 @@ class PreparedAnswers:
 
 
 def prepare_answers(session: Session, invitee: Invitee, form: Mapping[str, list[str]], *,
-                    answer: str, guests: int) -> PreparedAnswers:
+                    answer: str, guests: int) -> PreparedAnswers | None:
     """Check the questions' fields of one answer (``q_KEY``, ``guest_N_name`` ...).
 
     Where the event asks for names the guests are the names given; a decline has none.
-    Raises QuestionErrors (an AnswerError) naming each bad field; stores nothing.
+    None for an event that asks nothing. Raises QuestionErrors (an AnswerError) naming each
+    bad field; stores nothing.
     """
     event = invitee.event
+    questions = questions_of(session, event)
+    if not questions and not event.guest_names:
+        return None
     accepting = answer == Answer.ACCEPTED.value
     names = None
     if event.guest_names:
         names = check_guest_names(form, event.max_guests) if accepting else []
         guests = len(names)
-    questions = questions_of(session, event)
     given = check_answers(questions, form, accepting=accepting, guests=guests if accepting else 0)
     return PreparedAnswers(given, names, guests)
 
