@@ -76,6 +76,7 @@ class Event(db.Model):
                                              server_default="personal")
     #: Set when the event was called off: answers close and calendars drop the entry.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Who created the event, and whom the CLI acts as; access comes from EventMember alone.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
