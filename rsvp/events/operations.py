@@ -83,6 +83,8 @@ def share_event(session: Session, event: Event, email: str, role: str, *,
     elif not organiser.is_active:
         raise TeamError(_l("The account %(email)s is deactivated.", email=organiser.email))
     team.add_member(session, event, organiser, role)
+    if role == "owner" and event.owner_id is None:
+        event.owner_id = organiser.id  # whom the CLI acts as
     return AccountOutcome(organiser_id=organiser.id, account_message_ids=[
         queue_team_mail(session, organiser, event, role, invited=invited)])
 
