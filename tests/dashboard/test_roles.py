@@ -1,9 +1,13 @@
 """Roles per event: every dashboard route of an event, tried GET and POST with each role."""
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
+from rsvp.dashboard.blueprint import PERMISSIONS
 from rsvp.events.models import EventMember
+from rsvp.events.team import ROLES
 from rsvp.extensions import db
 from rsvp.mailing.models import Message
 from tests.conftest import csrf_token
@@ -60,6 +64,7 @@ def test_a_viewer_reads_the_event_pages_but_not_the_export(
     statuses = _statuses(app, organiser_client, shared, "GET")
     assert statuses["dashboard.event"] == 200
     assert statuses["dashboard.export"] == 403
+    assert statuses["dashboard.invitee_data_download"] == 403
 
 
 def test_an_editor_is_refused_only_the_team_page(app, organiser_client, organiser, shared):
@@ -83,3 +88,22 @@ def test_organiser_create_with_admin_makes_an_admin(runner):  # type: ignore[no-
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(Organiser.is_admin).where(
         Organiser.email == "chefin@example.org")) is True
+
+
+def _readme_role_matrix() -> dict[str, set[str]]:
+    """The README's role matrix: each permission with the roles marked "yes"."""
+    text = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    table = text.split("<!-- role matrix:", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    header = [cell.strip() for cell in table[0].strip("|").split("|")]
+    assert header[1:5] == list(ROLES)
+    matrix = {}
+    for line in table[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        matrix[cells[0].strip("`")] = {role for role, cell in zip(ROLES, cells[1:5],
+                                                                 strict=True) if cell == "yes"}
+    return matrix
+
+
+def test_the_readmes_role_matrix_is_the_permission_table():
+    assert _readme_role_matrix() == {permission.value: set(roles)
+                                     for permission, roles in PERMISSIONS.items()}
