@@ -124,7 +124,7 @@ def test_the_last_owner_cannot_be_removed(organiser_client, event):
                          f"{_team_url(event)}/{owner.id}/remove")
     assert response.status_code == 303
     assert _roles(event) == {"buero@example.org": "owner"}
-    assert "last owner" in organiser_client.get(response.headers["Location"]).text
+    assert "letzte Inhaber" in organiser_client.get(response.headers["Location"]).text
 
 
 def test_the_last_owner_cannot_be_demoted(organiser_client, event):
