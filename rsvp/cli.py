@@ -855,11 +855,11 @@ def demo() -> None:
         return
     from rsvp.demo import demo_organiser
 
-    organiser, password = demo_organiser(db.session)
+    organiser, password = demo_organiser(db.session, event)
     db.session.commit()
     base = current_app.config["BASE_URL"].rstrip("/")
     click.echo(f"Log in at {base}/login as {organiser.email} with the password {password}")
-    click.echo("(a new password each time `rsvp demo` runs; the demo event is shared by all).")
+    click.echo("(a new password each time `rsvp demo` runs; this account owns the demo event).")
 
 
 @click.command("mailcatcher")
