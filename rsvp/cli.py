@@ -73,20 +73,93 @@ def organiser_create(email: str, name: str, password_stdin: bool, admin: bool) -
 @click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False,
                                                                   path_type=Path),
               help="A TOML file with the event's keys (see README).")
-def event_create(path: Path) -> None:
+@click.option("--owner", "owner_email", metavar="EMAIL",
+              help="Its owner (without an account, one is made and its holder invited by "
+                   "mail); without an owner only admins see the event.")
+def event_create(path: Path, owner_email: str | None) -> None:
     """Create an event from a TOML file."""
-    from rsvp.events.operations import create_event
+    from rsvp.auth.services import AccountError
+    from rsvp.events.operations import create_event, share_event
     from rsvp.events.services import EventError, read_event_file
+    from rsvp.events.team import TeamError
     from rsvp.extensions import db
+    from rsvp.outcome import SYSTEM
     from rsvp.schedule.services import ScheduleError
 
     try:
         event = create_event(db.session, read_event_file(path))
-    except (EventError, ScheduleError) as exc:
+        outcome = (share_event(db.session, event, owner_email, "owner", by=SYSTEM)
+                   if owner_email else None)
+    except (EventError, ScheduleError, AccountError, TeamError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"Created event {event.slug}: {event.title}")
+    if outcome is not None:
+        _deliver_account_mail(outcome, f"{owner_email} owns it")
+
+
+@event_cli.command("share")
+@click.argument("slug")
+@click.argument("email")
+# rsvp.events.team.ROLES, written out: `rsvp --help` imports no model.
+@click.option("--role", type=click.Choice(["owner", "editor", "viewer", "checkin"]),
+              default="editor", show_default=True)
+def event_share(slug: str, email: str, role: str) -> None:
+    """Put EMAIL on the event's team (an account is made and its holder invited if need be)."""
+    from rsvp.auth.services import AccountError
+    from rsvp.events.operations import share_event
+    from rsvp.events.team import TeamError
+    from rsvp.extensions import db
+    from rsvp.outcome import SYSTEM
+
+    event = _event(slug)
+    try:
+        outcome = share_event(db.session, event, email, role, by=SYSTEM)
+    except (AccountError, TeamError) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    _deliver_account_mail(outcome, f"{email} is {role} of {event.slug}")
+
+
+@event_cli.command("unshare")
+@click.argument("slug")
+@click.argument("email")
+def event_unshare(slug: str, email: str) -> None:
+    """Take EMAIL off the event's team (not its last owner)."""
+    from rsvp.events.operations import unshare_event
+    from rsvp.events.team import TeamError, member_of
+    from rsvp.extensions import db
+    from rsvp.outcome import SYSTEM
+
+    event = _event(slug)
+    member = member_of(db.session, event, _organiser_id(email))
+    if member is None:
+        raise click.ClickException(f"{email} is not on the team of {event.slug}")
+    try:
+        unshare_event(db.session, event, member, by=SYSTEM)
+    except TeamError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"{email} is no longer on the team of {event.slug}")
+
+
+def _deliver_account_mail(outcome: Outcome, done: str) -> None:
+    """Send an account operation's mail now; the change stands even if it cannot go out."""
+    from rsvp.auth.models import AccountMessage
+    from rsvp.extensions import db
+    from rsvp.mailing.dispatch import dispatch
+
+    dispatch(current_app, outcome, wait=True)
+    failed = [row.error for row in (db.session.get(AccountMessage, i)
+                                    for i in outcome.account_message_ids)
+              if row is not None and row.status != "sent"]
+    click.echo(f"{done}; " + (f"the mail could not be sent: {failed[0]}" if failed
+                              else "told by mail."))
+    if failed:
+        sys.exit(1)
 
 
 @event_cli.command("list")
@@ -782,11 +855,11 @@ def demo() -> None:
         return
     from rsvp.demo import demo_organiser
 
-    organiser, password = demo_organiser(db.session)
+    organiser, password = demo_organiser(db.session, event)
     db.session.commit()
     base = current_app.config["BASE_URL"].rstrip("/")
     click.echo(f"Log in at {base}/login as {organiser.email} with the password {password}")
-    click.echo("(a new password each time `rsvp demo` runs; the demo event is shared by all).")
+    click.echo("(a new password each time `rsvp demo` runs; this account owns the demo event).")
 
 
 @click.command("mailcatcher")

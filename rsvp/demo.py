@@ -11,6 +11,7 @@ from rsvp.auth.models import Organiser
 from rsvp.auth.services import create_organiser
 from rsvp.events.models import Event
 from rsvp.events.services import create_event
+from rsvp.events.team import add_member, member_of
 from rsvp.invitees.services import import_invitees
 from rsvp.outcome import SYSTEM
 from rsvp.questions.services import add_questions, questions_from_file
@@ -102,8 +103,9 @@ def load_demo(session: Session) -> tuple[Event, int]:
     return event, report.added
 
 
-def demo_organiser(session: Session) -> tuple[Organiser, str]:
-    """The demo login, created if missing, with a new random password each time; returns both.
+def demo_organiser(session: Session, event: Event) -> tuple[Organiser, str]:
+    """The demo login, created if missing and made the demo event's owner, with a new random
+    password each time; returns both.
 
     A new password each run, because the old one is only stored hashed and cannot be shown
     again; the account stays the same, so running the demo twice never makes a second one.
@@ -115,4 +117,6 @@ def demo_organiser(session: Session) -> tuple[Organiser, str]:
     else:
         organiser.set_password(password)
         session.flush()
+    if member_of(session, event, organiser.id) is None:
+        add_member(session, event, organiser, "owner")
     return organiser, password

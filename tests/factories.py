@@ -3,8 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from rsvp.auth.services import create_organiser
-from rsvp.events.models import Event
+from rsvp.auth.services import create_organiser, find_organiser
+from rsvp.events.models import Event, EventMember
 from rsvp.events.operations import create_event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
@@ -12,8 +12,16 @@ from rsvp.invitees.models import Invitee
 _numbers = count(1)
 
 
-def make_event(*, invitees: int = 0, **overrides: object) -> Event:
-    """An event next year in Berlin with a deadline a month ahead, and ``invitees`` invitees."""
+#: Who owns a test event unless the test says otherwise: the dashboard tests' organiser.
+DEFAULT_OWNER = "buero@example.org"
+
+
+def make_event(*, invitees: int = 0, owner: str | None = DEFAULT_OWNER,
+               **overrides: object) -> Event:
+    """An event next year in Berlin with a deadline a month ahead, and ``invitees`` invitees.
+
+    ``owner`` (an address; None for none) is its team's owner, made if need be.
+    """
     number = next(_numbers)
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=60)
     raw: dict[str, object] = {
@@ -35,7 +43,8 @@ def make_event(*, invitees: int = 0, **overrides: object) -> Event:
         "language": "de",
     }
     raw.update(overrides)
-    event = create_event(db.session, raw)
+    owner_id = make_organiser(owner).id if owner else None
+    event = create_event(db.session, raw, owner_id=owner_id)
     for i in range(invitees):
         make_invitee(event, email=f"person{i + 1}@example.org", first_name="Vorname",
                      last_name=f"Person{i + 1}")
@@ -61,8 +70,23 @@ def make_invitee(event: Event, **overrides: object) -> Invitee:
     return invitee
 
 
-def make_organiser(email: str = "buero@example.org", password: str = "ein-langes-passwort",
+def make_organiser(email: str = DEFAULT_OWNER, password: str = "ein-langes-passwort",
                    name: str = "Konferenzbüro"):
-    organiser = create_organiser(db.session, email, password, name=name)
+    """The organiser with this address, made now or earlier (e.g. as an event's owner)."""
+    organiser = find_organiser(db.session, email)
+    if organiser is None:
+        organiser = create_organiser(db.session, email, password, name=name)
+    else:
+        organiser.name = name
+        if not organiser.check_password(password):
+            organiser.set_password(password)
     db.session.commit()
     return organiser
+
+
+def make_member(event: Event, organiser, role: str = "owner") -> EventMember:
+    """Put an organiser on an event's team."""
+    member = EventMember(event_id=event.id, organiser_id=organiser.id, role=role)
+    db.session.add(member)
+    db.session.commit()
+    return member

@@ -119,3 +119,49 @@ def test_the_message_references_migration_turns_text_into_foreign_keys_and_back(
                         (None, None, None)]
     assert downgraded == [("invitation",), (f"confirmation:{ids['change']}",), (None,),
                           (f"update:{ids['update']}",), (None,), (None,)]
+
+
+UNOWNED_TO_ADMINS = "b2c3d4e5f6a7"
+
+
+def _members_after_giving_unowned_events_to_admins(admins: int) -> tuple[dict, list]:
+    """Upgrade to just before the migration, add organisers and two events (one with a team),
+    upgrade through it; the ids made and the event_member rows afterwards."""
+    upgrade(directory=str(MIGRATIONS_DIR), revision=f"{UNOWNED_TO_ADMINS}-1")
+    with db.engine.begin() as conn:
+        ids = {f"admin{n}": _insert(conn, "organiser", email=f"admin{n}@example.org",
+                                    is_admin=True) for n in range(admins)}
+        ids["plain"] = _insert(conn, "organiser", email="buero@example.org", is_admin=False)
+        for slug in ("unowned", "owned"):
+            ids[slug] = _insert(conn, "event", slug=slug, timezone="Europe/Berlin",
+                                language="de", link_policy="personal")
+        _insert(conn, "event_member", event_id=ids["owned"], organiser_id=ids["plain"],
+                role="owner")
+    upgrade(directory=str(MIGRATIONS_DIR), revision=UNOWNED_TO_ADMINS)
+    with db.engine.begin() as conn:
+        rows = [tuple(row) for row in conn.exec_driver_sql(
+            "SELECT event_id, organiser_id, role FROM event_member")]
+    db.engine.dispose()
+    return ids, rows
+
+
+@ignore_expression_index
+def test_the_unowned_events_migration_makes_every_admin_an_owner_of_each_teamless_event(
+        empty_database, tmp_path, monkeypatch):
+    monkeypatch.setenv("RSVP_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x" * 32})
+    with app.app_context():
+        ids, rows = _members_after_giving_unowned_events_to_admins(admins=2)
+    assert sorted(rows) == sorted([
+        (ids["unowned"], ids["admin0"], "owner"), (ids["unowned"], ids["admin1"], "owner"),
+        (ids["owned"], ids["plain"], "owner")])
+
+
+@ignore_expression_index
+def test_without_an_admin_the_unowned_events_migration_leaves_them_without_a_team(
+        empty_database, tmp_path, monkeypatch):
+    monkeypatch.setenv("RSVP_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x" * 32})
+    with app.app_context():
+        ids, rows = _members_after_giving_unowned_events_to_admins(admins=0)
+    assert rows == [(ids["owned"], ids["plain"], "owner")]

@@ -3,7 +3,6 @@
 The routes come from the app's URL map, so a new route is walked without being listed here.
 """
 
-import re
 
 import pytest
 from flask import Flask
@@ -17,6 +16,8 @@ from rsvp.responses.services import record_answer
 from rsvp.tokens import make_token
 from tests.dashboard.conftest import (  # noqa: F401  (a fresh g per request, as in a server)
     PASSWORD,
+    event_member_id,
+    fill_url,
     fresh_g_per_request,
     log_in,
 )
@@ -48,8 +49,7 @@ def app_config(app_config):
 def walker(client: FlaskClient, create_organiser, create_event, create_invitee):
     """A logged-in organiser owning an event with an invitee who answered and was mailed."""
     organiser = create_organiser("buero@example.org", PASSWORD)
-    event = create_event()
-    event.owner_id = organiser.id
+    event = create_event(owner=organiser.email)
     person = create_invitee(event, email="gast@example.org")
     record_answer(db.session, person, "accepted")
     queue_messages(db.session, event, MessageKind.INVITATION)
@@ -57,13 +57,9 @@ def walker(client: FlaskClient, create_organiser, create_event, create_invitee):
     assert log_in(client, organiser.email).status_code == 303
     good = {"slug": event.slug, "invitee_id": str(person.id), "message_id": "1",
             "kind": "invitation", "language": "de", "token": make_token(person),
-            "filename": "style.css", "plan_id": "1", "organiser_id": str(organiser.id)}
+            "filename": "style.css", "plan_id": "1", "organiser_id": str(organiser.id),
+            "member_id": str(event_member_id(event.id))}
     return client, good
-
-
-def url_of(rule: Rule, values: dict[str, str]) -> str:
-    """The rule's path with each argument replaced by the given text, as it is (not encoded)."""
-    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: values[m.group(1)], rule.rule)
 
 
 def routes(app: Flask) -> list[Rule]:
@@ -88,7 +84,7 @@ def walk(app: Flask, client: FlaskClient, good: dict[str, str]) -> tuple[list[st
         cases = [(name, odd) for name in rule.arguments for odd in ODD_VALUES]
         for method in methods:
             for name, odd in [*cases, ("", "")]:
-                url = url_of(rule, {**good, name: odd} if name else good)
+                url = fill_url(rule.rule, {**good, name: odd} if name else good)
                 for data in ({}, overlong) if method == "POST" else ({},):
                     status = request_status(client, method, url, data)
                     shown += status == "200"

@@ -1,7 +1,7 @@
 """registration questions: questions, options, typed answers, guests' names, answer history
 
 Revision ID: a1c2e3f4a5b6
-Revises: f3a1b2c3d4e5
+Revises: e5f6a7b8c9d0
 Create Date: 2026-12-02 07:00:00
 
 """
@@ -13,7 +13,7 @@ import rsvp.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = 'a1c2e3f4a5b6'
-down_revision = 'f3a1b2c3d4e5'
+down_revision = 'e5f6a7b8c9d0'
 branch_labels = None
 depends_on = None
 

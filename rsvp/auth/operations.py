@@ -1,4 +1,5 @@
-"""Account use cases that send mail: a forgotten password, an account an admin creates.
+"""Account use cases that send mail: a forgotten password, an account an admin creates, and
+the mail a new member of an event's team gets.
 
 Each queues its mail (rsvp.mailing.account_mail) and returns an AccountOutcome; the caller
 commits and hands it to rsvp.mailing.dispatch.
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 from rsvp.auth.links import AccountLink, account_link_token
 from rsvp.auth.models import Organiser
 from rsvp.auth.services import create_organiser, find_organiser
+from rsvp.events.models import Event
+from rsvp.events.team import ROLE_LABELS
 from rsvp.mailing.account_mail import queue_account_message
 from rsvp.outcome import AccountOutcome, Agent
 
@@ -63,3 +66,20 @@ def create_account(session: Session, email: str, *, by: Agent, name: str = "",
                                  is_admin=is_admin)
     return AccountOutcome(organiser_id=organiser.id, account_message_ids=[
         _queue_link_mail(session, organiser, AccountLink.SET_PASSWORD)])
+
+
+def queue_team_mail(session: Session, organiser: Organiser, event: Event, role: str, *,
+                    invited: bool) -> int:
+    """Tell a new team member: with a link to choose a password (72 hours, once) when the
+    account was made for them (``invited``), else with the event's address."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    values = {"event": event, "role": ROLE_LABELS[role], "organiser": organiser,
+              "event_url": f"{base}/events/{event.slug}/"}
+    if invited:
+        subject = _("You are invited to the team of %(title)s", title=event.title)
+        text = render_template("mail/account/team_invitation.txt", **values,
+                               url=account_link_url(organiser, AccountLink.SET_PASSWORD))
+    else:
+        subject = _("You are on the team of %(title)s", title=event.title)
+        text = render_template("mail/account/team_added.txt", **values)
+    return queue_account_message(session, organiser.id, organiser.email, subject, text)

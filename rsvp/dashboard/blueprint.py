@@ -62,18 +62,18 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
 
 
 def role_on(event: Event, organiser_id: int) -> str | None:
-    """The organiser's role on the event; events still without a team keep today's rule (owner)."""
-    role = db.session.scalar(select(EventMember.role).where(
+    """The organiser's role on the event, from its team; an event without one has no roles
+    (admins alone see it)."""
+    return db.session.scalar(select(EventMember.role).where(
         EventMember.event_id == event.id, EventMember.organiser_id == organiser_id))
-    if role is None and (event.owner_id == organiser_id
-                         or (event.owner_id is None and not _has_team(event))):
-        return "owner"
-    return role
 
 
-def _has_team(event: Event) -> bool:
-    return db.session.scalar(select(EventMember.id).where(
-        EventMember.event_id == event.id).limit(1)) is not None
+@bp.app_template_global()
+def may(event: Event, permission: str) -> bool:
+    """Whether the logged-in organiser may do ``permission`` on the event (for links)."""
+    if getattr(current_user, "is_admin", False):
+        return True
+    return role_on(event, current_user.id) in PERMISSIONS[Permission(permission)]
 
 
 def load_event(slug: str, needs: Permission = Permission.VIEW) -> Event:

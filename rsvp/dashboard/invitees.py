@@ -133,7 +133,7 @@ def _organiser() -> Agent:
 @bp.get("/events/<slug>/invitees/<id:invitee_id>/data.json")
 def invitee_data_download(slug: str, invitee_id: int) -> Response:
     """Everything stored about one invitee, for a request for a copy of their data."""
-    event = load_event(slug)
+    event = load_event(slug, needs=Permission.EXPORT)
     person = load_invitee(event, invitee_id)
     body = json.dumps(invitee_data(db.session, person), indent=2, ensure_ascii=False)
     return Response(body, mimetype="application/json", headers={

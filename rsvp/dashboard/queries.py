@@ -39,23 +39,22 @@ SORTS = ("name", "email", "organisation", "answered", "added")
 
 
 def visible_to(organiser_id: int):  # type: ignore[no-untyped-def]
-    """Events an organiser may see: their own, those without an owner (made on the CLI), and
-    those whose team they are on."""
-    member = select(EventMember.id).where(EventMember.event_id == Event.id,
-                                          EventMember.organiser_id == organiser_id)
-    return or_(Event.owner_id.is_(None), Event.owner_id == organiser_id, member.exists())
+    """Events an organiser may see: those whose team they are on (admins see every event)."""
+    return select(EventMember.id).where(EventMember.event_id == Event.id,
+                                        EventMember.organiser_id == organiser_id).exists()
 
 
-def event_overview(session: Session, organiser_id: int) -> list[tuple[Event, int, int]]:
-    """The organiser's events with their number of invitees and answers, soonest first."""
+def event_overview(session: Session, organiser_id: int, *,
+                   is_admin: bool = False) -> list[tuple[Event, int, int]]:
+    """The organiser's events (an admin's: all) with their invitees and answers counted."""
     invited = (select(func.count()).where(Invitee.event_id == Event.id)
                .correlate(Event).scalar_subquery())
     answered = (select(func.count()).where(Response.event_id == Event.id)
                 .correlate(Event).scalar_subquery())
-    rows = session.execute(
-        select(Event, invited, answered).where(visible_to(organiser_id))
-        .order_by(Event.starts_at.desc())
-    ).all()
+    query = select(Event, invited, answered).order_by(Event.starts_at.desc())
+    if not is_admin:
+        query = query.where(visible_to(organiser_id))
+    rows = session.execute(query).all()
     return [(event, invitees, answers) for event, invitees, answers in rows]
 
 

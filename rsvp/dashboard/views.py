@@ -29,6 +29,7 @@ from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
     render_failures,
     schedule,
     sending,
+    team,
     waitlist,
 )
 from rsvp.dashboard.blueprint import Permission, bp, load_event
@@ -55,7 +56,8 @@ __all__ = ["bp"]
 def events() -> str:
     """The organiser's events with invitees and answers counted."""
     return render_template("dashboard/events.html",
-                           overview=event_overview(db.session, current_user.id))
+                           overview=event_overview(db.session, current_user.id,
+                                                   is_admin=current_user.is_admin))
 
 
 @bp.route("/events/new", methods=["GET", "POST"])

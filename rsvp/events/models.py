@@ -78,6 +78,7 @@ class Event(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Ask for each accompanying person's name; the number of guests follows from the names.
     guest_names: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Who created the event, and whom the CLI acts as; access comes from EventMember alone.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,18 +1,23 @@
-"""Changing and calling off an event, with the mail each causes.
+"""Changing and calling off an event, and changing its team, with the mail each causes.
 
 The dashboard and the CLI call these, commit, and hand the Outcome to rsvp.mailing.dispatch.
 """
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from rsvp.events import services
-from rsvp.events.models import Event
+from rsvp.auth.operations import queue_team_mail
+from rsvp.auth.services import create_organiser, find_organiser
+from rsvp.events import services, team
+from rsvp.events.models import Event, EventMember
+from rsvp.events.team import TeamError
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.services import queue_messages, queue_promotions
-from rsvp.outcome import SYSTEM, Agent, Outcome
+from rsvp.outcome import SYSTEM, AccountOutcome, Agent, Outcome
 from rsvp.questions.services import add_questions, questions_from_file
 from rsvp.responses.waitlist import fill_free_places
 from rsvp.schedule.operations import plan_send
@@ -63,3 +68,36 @@ def cancel_event(session: Session, event: Event, *, by: Agent, notify: bool = Tr
     cancel_all_planned(session, event)
     queued = queue_messages(session, event, MessageKind.CANCELLATION) if notify else 0
     return Outcome(event.id, kind=MessageKind.CANCELLATION, bulk=queued)
+
+
+def share_event(session: Session, event: Event, email: str, role: str, *,
+                by: Agent) -> AccountOutcome:
+    """Put the person with this address on the team and tell them by mail.
+
+    Without an account they get one, and a link to choose its password (72 hours, once).
+    Raises TeamError (already on the team, a bad role) or AccountError (a bad address).
+    """
+    team.check_role(role)
+    organiser = find_organiser(session, email)
+    invited = organiser is None
+    if organiser is None:
+        # Nobody knows this password: the account is usable once its holder has set theirs.
+        organiser = create_organiser(session, email, secrets.token_urlsafe(32))
+    elif not organiser.is_active:
+        raise TeamError(_l("The account %(email)s is deactivated.", email=organiser.email))
+    team.add_member(session, event, organiser, role)
+    if role == "owner" and event.owner_id is None:
+        event.owner_id = organiser.id  # whom the CLI acts as
+    return AccountOutcome(organiser_id=organiser.id, account_message_ids=[
+        queue_team_mail(session, organiser, event, role, invited=invited)])
+
+
+def change_member_role(session: Session, event: Event, member: EventMember, role: str, *,
+                       by: Agent) -> None:
+    """Give a team member another role; raises TeamError for the last owner."""
+    team.set_role(session, event, member, role)
+
+
+def unshare_event(session: Session, event: Event, member: EventMember, *, by: Agent) -> None:
+    """Take a member off the team; raises TeamError for the last owner."""
+    team.remove_member(session, event, member)

@@ -23,6 +23,7 @@ from rsvp.events.models import (
     MAX_GUESTS,
     MAX_RETENTION_DAYS,
     Event,
+    EventMember,
 )
 from rsvp.invitees.emails import InvalidEmail, normalise_email
 
@@ -158,7 +159,7 @@ def _choice(raw: dict[str, Any], name: str, default: str, allowed: Iterable[str]
     return value
 
 def create_event(session: Session, raw: dict[str, Any], *, owner_id: int | None = None) -> Event:
-    """Create an event from raw data; the slug must be new."""
+    """Create an event from raw data; the slug must be new. ``owner_id`` is its first owner."""
     values = event_values(raw)
     if session.scalar(select(Event.id).where(Event.slug == values["slug"])) is not None:
         raise EventError(_l("an event %(slug)s exists already", slug=repr(values["slug"])),
@@ -166,6 +167,9 @@ def create_event(session: Session, raw: dict[str, Any], *, owner_id: int | None 
     event = Event(**values, owner_id=owner_id)
     session.add(event)
     session.flush()
+    if owner_id is not None:
+        session.add(EventMember(event_id=event.id, organiser_id=owner_id, role="owner"))
+        session.flush()
     return event
 
 

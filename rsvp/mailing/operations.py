@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.content_models import UpdateRound
-from rsvp.mailing.mime import Outgoing, build_outgoing
+from rsvp.mailing.mime import build_outgoing
 from rsvp.mailing.models import MessageKind, SentTest
 from rsvp.mailing.render import render_mail
 from rsvp.mailing.render_failures import requeue_render_failures
 from rsvp.mailing.services import Audience, queue_messages
-from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, open_connection
+from rsvp.mailing.smtp import DeliveryError, SmtpUnavailable, send_now
 from rsvp.mailing.update_rounds import create_update_round
 from rsvp.outcome import Agent, Outcome
 
@@ -69,23 +69,15 @@ def send_test(session: Session, invitee: Invitee, kind: MessageKind, *, by: Agen
     rendered = render_mail(invitee, kind)
     test = replace(rendered, subject=f"[Test] {rendered.subject}")
     outgoing = build_outgoing(invitee, test, ("", to))
-    error = _send_now(outgoing)
+    try:
+        send_now(outgoing)
+    except (SmtpUnavailable, DeliveryError) as exc:
+        error = str(exc)
+    else:
+        error = ""
     sent = SentTest(event_id=invitee.event_id, invitee_id=invitee.id,
                     organiser_id=by.organiser_id, kind=kind, recipient=outgoing.address,
                     subject=test.subject, message_id=outgoing.message_id, error=error[:2000])
     session.add(sent)
     session.flush()
     return sent
-
-
-def _send_now(outgoing: Outgoing) -> str:
-    """Hand one message to the SMTP server; returns the error, or "" when it was taken."""
-    try:
-        connection = open_connection()
-        try:
-            connection.deliver_bytes(outgoing.envelope_from, outgoing.recipients, outgoing.data)
-        finally:
-            connection.close()
-    except (SmtpUnavailable, DeliveryError) as exc:
-        return str(exc)
-    return ""

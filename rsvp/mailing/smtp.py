@@ -3,12 +3,16 @@ every failure."""
 
 import smtplib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import flask_mail
 from flask import current_app
 
 from rsvp.extensions import mail
 from rsvp.mailing import retry_policy
+
+if TYPE_CHECKING:
+    from rsvp.mailing.mime import Outgoing
 
 
 class SmtpUnavailable(Exception):
@@ -220,8 +224,19 @@ def open_connection() -> SmtpConnection:
     return connection
 
 
+def send_now(outgoing: "Outgoing") -> None:
+    """Hand one message to the SMTP server on a connection of its own, now (a test to
+    oneself, an account mail); raises SmtpUnavailable or DeliveryError."""
+    connection = open_connection()
+    try:
+        connection.deliver_bytes(outgoing.envelope_from, outgoing.recipients, outgoing.data)
+    finally:
+        connection.close()
+
+
 def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
-__all__ = ["DeliveryError", "SmtpConnection", "SmtpUnavailable", "mail", "open_connection"]
+__all__ = ["DeliveryError", "SmtpConnection", "SmtpUnavailable", "mail", "open_connection",
+           "send_now"]

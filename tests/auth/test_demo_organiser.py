@@ -28,3 +28,9 @@ def test_running_the_demo_again_keeps_one_account_with_a_new_password(runner, cl
     assert db.session.query(Organiser).filter_by(email="demo@example.org").count() == 1
     assert log_in(client, "demo@example.org", first).status_code == 401
     assert log_in(client, "demo@example.org", second).status_code == 303
+
+
+def test_the_demo_login_owns_the_demo_event(runner, client):
+    password = demo_password(runner.invoke(args=["demo"]).output)
+    log_in(client, "demo@example.org", password)
+    assert "/events/bundeskonferenz-gwa/" in client.get("/events/").text

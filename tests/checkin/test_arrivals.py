@@ -13,8 +13,8 @@ def test_the_event_page_counts_arrivals_of_the_accepted_with_their_guests(client
     answer(factories.make_invitee(event), "accepted")
     check_in(db.session, SYSTEM, accepted)
     db.session.commit()
-    factories.make_organiser("tuer@example.org")
-    log_in(client, "tuer@example.org")
+    factories.make_member(event, factories.make_organiser("kollegin@example.org"), "viewer")
+    log_in(client, "kollegin@example.org")
     page = client.get(f"/events/{event.slug}/")
     assert "Angekommen: 3 von 4" in page.text and 'id="arrivals-table"' in page.text
 
@@ -22,8 +22,8 @@ def test_the_event_page_counts_arrivals_of_the_accepted_with_their_guests(client
 def test_the_live_figures_give_arrivals_per_quarter_hour(client, event, accepted):
     check_in(db.session, SYSTEM, accepted, guests=1)
     db.session.commit()
-    factories.make_organiser("tuer@example.org")
-    log_in(client, "tuer@example.org")
+    factories.make_member(event, factories.make_organiser("kollegin@example.org"), "viewer")
+    log_in(client, "kollegin@example.org")
     data = client.get(f"/events/{event.slug}/checkin/arrivals.json").get_json()
     assert (data["arrived"], data["expected"]) == (2, 3)
     [[_slot, people, total]] = data["slots"]
@@ -34,8 +34,8 @@ def test_the_invitee_list_filters_arrived_and_not_arrived(client, event, accepte
     later = answer(factories.make_invitee(event, last_name="Spaeter"), "accepted")
     check_in(db.session, SYSTEM, accepted)
     db.session.commit()
-    factories.make_organiser("tuer@example.org")
-    log_in(client, "tuer@example.org")
+    factories.make_member(event, factories.make_organiser("kollegin@example.org"), "viewer")
+    log_in(client, "kollegin@example.org")
     arrived = client.get(f"/events/{event.slug}/invitees", query_string={"answer": "arrived"})
     waiting = client.get(f"/events/{event.slug}/invitees",
                          query_string={"answer": "not_arrived"})

@@ -14,7 +14,9 @@ from tests.dashboard.conftest import log_in
 
 
 def door(client, event):  # type: ignore[no-untyped-def]
-    factories.make_organiser("tuer@example.org", name="Einlass Nord")
+    """The client logged in as the event's check-in member."""
+    factories.make_member(event, factories.make_organiser("tuer@example.org", name="Einlass Nord"),
+                          "checkin")
     log_in(client, "tuer@example.org")
     return client
 

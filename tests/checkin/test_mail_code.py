@@ -73,7 +73,7 @@ def test_the_code_read_from_the_mail_checks_the_person_in_at_the_door(client, sm
     invitee = factories.make_invitee(event, email="petra@example.org")
     answer(client, make_token(invitee))
     mail, _text = _received_code(smtp_server, "petra@example.org")
-    factories.make_organiser("tuer@example.org")
+    factories.make_member(event, factories.make_organiser("tuer@example.org"), "checkin")
     log_in(client, "tuer@example.org")
     token = csrf_token(client.get(f"/events/{event.slug}/checkin").text)
     page = client.post(f"/events/{event.slug}/checkin/code", follow_redirects=True,

@@ -1,12 +1,16 @@
 """A logged-in organiser's browser, for the dashboard's tests."""
 
+import re
 import threading
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from rsvp.extensions import db
+from rsvp.mailing.models import Message
 from tests.conftest import csrf_token
 
 PASSWORD = "ein-langes-passwort"
@@ -80,3 +84,38 @@ def wait_until(condition, timeout: float = 10.0):  # type: ignore[no-untyped-def
             return result
         time.sleep(0.05)
     raise AssertionError("timed out waiting")
+
+
+@pytest.fixture
+def foreign(runner, create_event, create_invitee, create_organiser, smtp_server):  # type: ignore[no-untyped-def]
+    """Another organiser's event with one invitee who was sent an invitation: the values its
+    dashboard URLs are filled with."""
+    event = create_event(owner="fremd@example.org")
+    invitee = create_invitee(event, email="fremd-gast@example.org")
+    db.session.commit()
+    assert runner.invoke(args=["send", event.slug]).exit_code == 0
+    message = db.session.scalar(select(Message))
+    smtp_server.clear()
+    owner = event_member_id(event.id)
+    return {"event_id": event.id, "slug": event.slug, "invitee_id": invitee.id,
+            "message_id": message.id, "kind": "invitation", "language": "de", "plan_id": 1,
+            "round_id": 1, "member_id": owner}
+
+
+def event_member_id(event_id: int) -> int:
+    from rsvp.events.models import EventMember
+
+    return db.session.scalar(select(EventMember.id).where(EventMember.event_id == event_id))
+
+
+def fill_url(rule: str, values: dict) -> str:  # type: ignore[type-arg]
+    """A rule's path with each argument (``<name>``, ``<int:name>``) replaced by its value."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
+
+
+def event_urls(app: Flask, values: dict):  # type: ignore[no-untyped-def, type-arg]
+    """Every dashboard route of one event: endpoint, methods and the URL filled from ``values``."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("dashboard.") and "slug" in rule.arguments:
+            yield (rule.endpoint, sorted(rule.methods - {"HEAD", "OPTIONS"}),
+                   fill_url(rule.rule, values))

@@ -4,11 +4,14 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from rsvp.events.models import Event
+from sqlalchemy import select
+
+from rsvp.events.models import Event, EventMember
 from rsvp.extensions import db
 from rsvp.responses.models import Actor
 from rsvp.responses.services import record_answer
 from tests.dashboard.conftest import post_form
+from tests.factories import make_member
 
 EVENT_FIELDS = {
     "slug": "jahrestagung-2027", "title": "Jahrestagung 2027", "subtitle": "",
@@ -21,23 +24,37 @@ EVENT_FIELDS = {
 }
 
 
-def test_the_list_shows_own_and_shared_events_but_not_other_organisers(
-        organiser_client, organiser, create_event, create_organiser):
-    someone_else = create_organiser("andere@example.org")
-    create_event(title="Meine Tagung").owner_id = organiser.id
-    create_event(title="Gemeinsame Tagung")
-    create_event(title="Fremde Tagung").owner_id = someone_else.id
-    db.session.commit()
+def test_the_list_shows_own_and_shared_events_but_not_other_organisers_nor_teamless_ones(
+        organiser_client, organiser, create_event):
+    create_event(title="Meine Tagung", owner=organiser.email)
+    make_member(create_event(title="Gemeinsame Tagung", owner="andere@example.org"), organiser,
+                "viewer")
+    create_event(title="Fremde Tagung", owner="andere@example.org")
+    create_event(title="Tagung ohne Team", owner=None)
     page = organiser_client.get("/events/")
     assert "Meine Tagung" in page.text
     assert "Gemeinsame Tagung" in page.text
     assert "Fremde Tagung" not in page.text
+    assert "Tagung ohne Team" not in page.text
 
 
-def test_another_organisers_event_is_not_found(organiser_client, create_event, create_organiser):
-    event = create_event()
-    event.owner_id = create_organiser("andere@example.org").id
+def test_an_admin_lists_every_event_also_those_without_a_team(
+        organiser_client, organiser, create_event):
+    organiser.is_admin = True
     db.session.commit()
+    create_event(title="Tagung ohne Team", owner=None)
+    create_event(title="Fremde Tagung", owner="andere@example.org")
+    page = organiser_client.get("/events/")
+    assert "Tagung ohne Team" in page.text and "Fremde Tagung" in page.text
+
+
+def test_an_event_without_a_team_is_not_found_by_an_organiser(organiser_client, create_event):
+    event = create_event(owner=None)
+    assert organiser_client.get(f"/events/{event.slug}/").status_code == 404
+
+
+def test_another_organisers_event_is_not_found(organiser_client, create_event):
+    event = create_event(owner="andere@example.org")
     for url in (f"/events/{event.slug}/", f"/events/{event.slug}/invitees",
                 f"/events/{event.slug}/export.csv", f"/events/{event.slug}/edit"):
         assert organiser_client.get(url).status_code == 404
@@ -50,6 +67,8 @@ def test_creating_an_event_makes_the_organiser_its_owner_and_reads_times_locally
     assert response.headers["Location"] == "/events/jahrestagung-2027/"
     event = db.session.query(Event).filter_by(slug="jahrestagung-2027").one()
     assert event.owner_id == organiser.id
+    assert [(m.organiser_id, m.role) for m in db.session.scalars(
+        select(EventMember).where(EventMember.event_id == event.id))] == [(organiser.id, "owner")]
     assert event.starts_at == datetime(2027, 11, 22, 11, 0, tzinfo=UTC)
     assert event.capacity == 150
 

@@ -1,45 +1,20 @@
 """An organiser reaches none of another organiser's events, invitees, messages, exports or
 sends, whatever URL they type: every route of the dashboard is tried, GET and POST."""
 
-import pytest
 from sqlalchemy import func, select
 
 from rsvp.extensions import db
 from rsvp.mailing.models import Message
 from rsvp.responses.models import ResponseChange
 from tests.conftest import csrf_token
-
-
-@pytest.fixture
-def foreign(runner, create_event, create_invitee, create_organiser, smtp_server):
-    """Another organiser's event with one invitee who was sent an invitation."""
-    event = create_event()
-    event.owner_id = create_organiser("fremd@example.org").id
-    invitee = create_invitee(event, email="fremd-gast@example.org")
-    db.session.commit()
-    assert runner.invoke(args=["send", event.slug]).exit_code == 0
-    message = db.session.scalar(select(Message))
-    smtp_server.clear()
-    return {"slug": event.slug, "invitee_id": invitee.id, "message_id": message.id,
-            "kind": "invitation", "language": "de", "plan_id": 1, "round_id": 1}
-
-
-def dashboard_urls(app, values):
-    for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("dashboard.") or "slug" not in rule.arguments:
-            continue
-        url = rule.rule
-        for name in rule.arguments:
-            url = url.replace(f"<{name}>", str(values[name])).replace(
-                f"<int:{name}>", str(values[name]))
-        yield rule.endpoint, sorted(rule.methods - {"HEAD", "OPTIONS"}), url
+from tests.dashboard.conftest import event_urls
 
 
 def test_every_dashboard_route_of_another_organisers_event_is_not_found(
         app, organiser_client, foreign, smtp_server):
     token = csrf_token(organiser_client.get("/events/").text)
     tried = 0
-    for endpoint, methods, url in dashboard_urls(app, foreign):
+    for endpoint, methods, url in event_urls(app, foreign):
         for method in methods:
             data = {"csrf_token": token, "response": "accepted", "kind": "invitation",
                     "email": "x@example.org"} if method == "POST" else None

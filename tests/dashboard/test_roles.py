@@ -1,37 +1,23 @@
 """Roles per event: every dashboard route of an event, tried GET and POST with each role."""
 
-import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from rsvp.dashboard.blueprint import PERMISSIONS
 from rsvp.events.models import EventMember
+from rsvp.events.team import ROLES
 from rsvp.extensions import db
 from rsvp.mailing.models import Message
 from tests.conftest import csrf_token
+from tests.dashboard.conftest import event_urls
 
 
 @pytest.fixture
-def shared(runner, create_event, create_invitee, create_organiser, smtp_server):
-    """Another organiser's event with one invitee who was sent an invitation."""
-    event = create_event()
-    event.owner_id = create_organiser("fremd@example.org").id
-    invitee = create_invitee(event, email="gast@example.org")
-    db.session.commit()
-    assert runner.invoke(args=["send", event.slug]).exit_code == 0
-    message = db.session.scalar(select(Message))
-    smtp_server.clear()
-    return {"event_id": event.id, "slug": event.slug, "invitee_id": invitee.id,
-            "message_id": message.id, "kind": "invitation", "language": "de", "plan_id": 1,
-            "round_id": 1}
-
-
-def dashboard_urls(app, values):  # type: ignore[no-untyped-def]
-    """Every dashboard route of one event, filled in with the event's values."""
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("dashboard.") and "slug" in rule.arguments:
-            url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
-            yield rule.endpoint, sorted(rule.methods - {"HEAD", "OPTIONS"}), url
+def shared(foreign):  # type: ignore[no-untyped-def]
+    """Another organiser's event, which the test then shares with the organiser."""
+    return foreign
 
 
 def _join(shared, organiser, role):  # type: ignore[no-untyped-def]
@@ -42,7 +28,7 @@ def _join(shared, organiser, role):  # type: ignore[no-untyped-def]
 def _statuses(app, client, shared, method):  # type: ignore[no-untyped-def]
     token = csrf_token(client.get("/events/").text)
     found = {}
-    for endpoint, methods, url in dashboard_urls(app, shared):
+    for endpoint, methods, url in event_urls(app, shared):
         if method in methods:
             call = client.post if method == "POST" else client.get
             data = {"csrf_token": token, "confirm": "yes"} if method == "POST" else None
@@ -78,12 +64,13 @@ def test_a_viewer_reads_the_event_pages_but_not_the_export(
     statuses = _statuses(app, organiser_client, shared, "GET")
     assert statuses["dashboard.event"] == 200
     assert statuses["dashboard.export"] == 403
+    assert statuses["dashboard.invitee_data_download"] == 403
 
 
-def test_an_editor_is_refused_nothing(app, organiser_client, organiser, shared):
+def test_an_editor_is_refused_only_the_team_page(app, organiser_client, organiser, shared):
     _join(shared, organiser, "editor")
     statuses = _statuses(app, organiser_client, shared, "GET")
-    assert 403 not in statuses.values() and 404 not in statuses.values(), statuses
+    assert {k: v for k, v in statuses.items() if v in (403, 404)} == {"dashboard.team": 403}
 
 
 def test_an_admin_reaches_an_event_of_which_they_are_no_member(
@@ -101,3 +88,22 @@ def test_organiser_create_with_admin_makes_an_admin(runner):  # type: ignore[no-
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(Organiser.is_admin).where(
         Organiser.email == "chefin@example.org")) is True
+
+
+def _readme_role_matrix() -> dict[str, set[str]]:
+    """The README's role matrix: each permission with the roles marked "yes"."""
+    text = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    table = text.split("<!-- role matrix:", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    header = [cell.strip() for cell in table[0].strip("|").split("|")]
+    assert header[1:5] == list(ROLES)
+    matrix = {}
+    for line in table[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        matrix[cells[0].strip("`")] = {role for role, cell in zip(ROLES, cells[1:5],
+                                                                 strict=True) if cell == "yes"}
+    return matrix
+
+
+def test_the_readmes_role_matrix_is_the_permission_table():
+    assert _readme_role_matrix() == {permission.value: set(roles)
+                                     for permission, roles in PERMISSIONS.items()}

@@ -93,7 +93,8 @@ def test_the_organiser_pages_pass_wcag_aa(live_server, chromium, create_organise
                  f"/events/{event.slug}/announce", f"/events/{event.slug}/send",
                  f"/events/{event.slug}/send/invitation", f"/events/{event.slug}/texts",
                  f"/events/{event.slug}/texts/invitation/de", f"/events/{event.slug}/invitees/new",
-                 f"/events/{event.slug}/answers/import", "/events/new"]:
+                 f"/events/{event.slug}/answers/import", f"/events/{event.slug}/team",
+                 "/events/new"]:
         response = page.goto(f"{live_server}{path}")
         assert response is not None and response.status == 200, path
         found[path] = violations(page)

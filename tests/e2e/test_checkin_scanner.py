@@ -15,6 +15,7 @@ from rsvp.qrcodes import qr_png
 from rsvp.tokens import checkin_code
 from tests.checkin.conftest import answer
 from tests.e2e.conftest import CHROMIUM_ARGS, _chromium
+from tests.factories import make_member
 
 PASSWORD = "ein-langes-passwort"
 WIDTH, HEIGHT = 640, 480
@@ -56,7 +57,8 @@ def camera_browser(chromium, tmp_path, create_event, create_invitee):  # type: i
 def test_the_scanner_reads_the_code_from_the_camera_and_checks_the_person_in(
         live_server, camera_browser, create_organiser, screenshot):
     context, event, person = camera_browser
-    create_organiser("tuer@example.org", PASSWORD, name="Einlass Nord")
+    make_member(event, create_organiser("tuer@example.org", PASSWORD, name="Einlass Nord"),
+                "checkin")
     context.grant_permissions(["camera"], origin=live_server)
     page = context.new_page()
     page.goto(f"{live_server}/events/{event.slug}/checkin")
