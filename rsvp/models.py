@@ -1,5 +1,6 @@
 """Every model, imported in one place so the mapper and Alembic see them all."""
 
+from rsvp.audit.models import AuditEntry
 from rsvp.auth.models import Organiser
 from rsvp.checkin.models import CheckIn
 from rsvp.events.models import Event
@@ -13,6 +14,7 @@ from rsvp.submissions import FormSubmission
 __all__ = [
     "Actor",
     "Answer",
+    "AuditEntry",
     "CheckIn",
     "Event",
     "FormSubmission",
