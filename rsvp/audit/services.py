@@ -26,7 +26,10 @@ def record(session: Session, action: AuditAction, *, actor: Organiser | None = N
            actor_label: str = "", event: Event | None = None, invitee: Invitee | None = None,
            remote_addr: str | None = None, via: str = "web",
            details: dict[str, Any] | None = None) -> AuditEntry:
-    """Add one entry; an invitee's address goes into the details, to be read after changes."""
+    """Add one entry; ``actor_label`` names an actor without an account (the command line).
+
+    An invitee's address goes into the details, readable after the invitee changes.
+    """
     assert via in VIA
     details = dict(details or {})
     if invitee is not None:
@@ -34,7 +37,7 @@ def record(session: Session, action: AuditAction, *, actor: Organiser | None = N
         event = event or invitee.event
     entry = AuditEntry(
         action=action.value, actor_id=actor.id if actor else None,
-        actor_label=actor_label or (actor.email if actor else ""),
+        actor_label=actor.email if actor else actor_label,
         event_id=event.id if event else None, invitee_id=invitee.id if invitee else None,
         details=details, remote_addr=remote_addr or None, via=via)
     session.add(entry)
