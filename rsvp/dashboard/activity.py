@@ -62,6 +62,25 @@ ACTION_LABELS = {
     AuditAction.PURGED: _l("Removed personal data after the retention period"),
 }
 VIA_LABELS = {"web": _l("browser"), "cli": _l("command line")}
+#: The detail keys as the page names them; others are shown as they are stored.
+DETAIL_LABELS = {
+    "kind": _l("Kind"), "queued": _l("queued"), "invitee": _l("Invitee"),
+    "account": _l("Account"), "added": _l("added"), "updated": _l("updated"),
+    "unchanged": _l("unchanged"), "rejected": _l("rejected"), "recorded": _l("recorded"),
+    "audience": _l("To"), "response": _l("Answer"), "language": _l("Language"),
+    "guests": _l("Guests"), "ok": _l("done"), "refusal": _l("refused because"),
+    "invitees": _l("invitees"), "known": _l("known address"),
+}
+
+
+def _details(details: dict[str, object]) -> str:
+    """An entry's details in the page's language: "Kind: invitation · queued: 12"."""
+    def shown(value: object) -> str:
+        if isinstance(value, bool):
+            return str(_l("yes") if value else _l("no"))
+        return "–" if value is None or value == "" else str(value)
+    return " · ".join(f"{DETAIL_LABELS.get(key, key)}: {shown(value)}"
+                      for key, value in sorted(details.items()))
 
 
 def _page_number() -> int:
@@ -82,7 +101,7 @@ def _rows(entries: list[AuditEntry]) -> list[dict[str, object]]:
              "who": entry.actor_label or "–", "entry": entry,
              "what": ACTION_LABELS.get(entry.action, entry.action),  # type: ignore[call-overload]
              "event": events.get(entry.event_id or 0),
-             "details": entry.details or {},
+             "details": _details(entry.details or {}),
              "via": VIA_LABELS.get(entry.via, entry.via)} for entry in entries]
 
 
