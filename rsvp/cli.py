@@ -65,6 +65,7 @@ def organiser_create(email: str, name: str, password_stdin: bool, admin: bool) -
         organiser = create_organiser(db.session, email, password, name=name, is_admin=admin)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
+    _audit("account_created", account=organiser.email, admin=admin)
     db.session.commit()
     click.echo(f"Created {'admin' if admin else 'organiser'} {organiser.email}")
 
@@ -93,6 +94,7 @@ def event_create(path: Path, owner_email: str | None) -> None:
     except (EventError, ScheduleError, AccountError, TeamError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
+    _audit("event_created", event)
     db.session.commit()
     click.echo(f"Created event {event.slug}: {event.title}")
     if outcome is not None:
@@ -119,6 +121,7 @@ def event_share(slug: str, email: str, role: str) -> None:
     except (AccountError, TeamError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
+    _audit("member_added", event, member=email, role=role)
     db.session.commit()
     _deliver_account_mail(outcome, f"{email} is {role} of {event.slug}")
 
@@ -142,6 +145,7 @@ def event_unshare(slug: str, email: str) -> None:
     except TeamError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
+    _audit("member_removed", event, member=email)
     db.session.commit()
     click.echo(f"{email} is no longer on the team of {event.slug}")
 
@@ -199,6 +203,7 @@ def event_cancel(slug: str, yes: bool, no_mail: bool) -> None:
         outcome = cancel_event(db.session, event, by=_owner(event), notify=not no_mail)
     except EventError as exc:
         raise click.ClickException(str(exc)) from None
+    _audit("event_cancelled", event, queued=outcome.queued)
     db.session.commit()
     click.echo(f"Cancelled {event.slug}; answers are closed. "
                f"{outcome.queued} cancellations queued.")
@@ -231,6 +236,8 @@ def invitees_import(slug: str, path: Path, dry_run: bool) -> None:
     if dry_run:
         db.session.rollback()
     else:
+        _audit("invitees_imported", event, added=report.added, updated=report.updated,
+               unchanged=report.unchanged, rejected=len(report.rejected))
         db.session.commit()
     _print_import_report(report)
     if report.rejected and not (report.added or report.updated or report.unchanged):
@@ -255,8 +262,10 @@ def invitees_data(slug: str, email: str) -> None:
     from rsvp.extensions import db
     from rsvp.invitees.privacy import invitee_data
 
-    click.echo(json.dumps(invitee_data(db.session, _invitee(slug, email)), indent=2,
-                          ensure_ascii=False))
+    invitee = _invitee(slug, email)
+    _audit("invitee_data_exported", invitee.event, invitee)
+    db.session.commit()
+    click.echo(json.dumps(invitee_data(db.session, invitee), indent=2, ensure_ascii=False))
 
 
 @invitees_cli.command("erase")
@@ -269,7 +278,9 @@ def invitees_erase(slug: str, email: str) -> None:
     from rsvp.invitees.operations import erase_invitee
 
     invitee = _invitee(slug, email)
-    outcome = erase_invitee(db.session, invitee, by=_owner(invitee.event))
+    event, erased = invitee.event, invitee.id
+    outcome = erase_invitee(db.session, invitee, by=_owner(event))
+    _audit("invitee_erased", event, erased=erased, queued=outcome.queued)
     db.session.commit()
     erasure = outcome.erasure
     assert erasure is not None
@@ -335,6 +346,8 @@ def send(slug: str, kind: str, audience: str | None, tag: str | None, subject: s
                               translations)
     except (AudienceError, TemplateOverrideError) as exc:
         raise click.ClickException(str(exc)) from None
+    _audit("group_message_sent" if message_kind is MessageKind.UPDATE else "mail_sent", event,
+           kind=kind, queued=outcome.queued)
     db.session.commit()
     if via == "celery":
         _send_via_celery(event, outcome)
@@ -385,6 +398,7 @@ def _retry_render_failures(event: Event, kind: MessageKind, via: str) -> None:
     from rsvp.mailing.operations import resend_render_failures
 
     outcome = resend_render_failures(db.session, event, kind, by=_owner(event))
+    _audit("failed_resent", event, kind=kind.value, queued=outcome.queued)
     db.session.commit()
     click.echo(f"{outcome.queued} {kind.value} messages that could not be rendered are "
                "queued again.")
@@ -506,6 +520,7 @@ def schedule_add(slug: str, kind: str, at: str | None, before_deadline: str | No
     except ScheduleError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
+    _audit("send_planned", event, kind=kind, plan=plan.id)
     db.session.commit()
     click.echo(f"Planned {plan.id}: {_plan_line(event, plan)}")
 
@@ -553,6 +568,7 @@ def schedule_remove(slug: str, plan_id: int) -> None:
         unplan_send(db.session, event, plan_id, by=_owner(event))
     except ScheduleError as exc:
         raise click.ClickException(str(exc)) from None
+    _audit("send_unplanned", event, plan=plan_id)
     db.session.commit()
     click.echo(f"Planned send {plan_id} cancelled.")
 
@@ -625,6 +641,7 @@ def template_set(slug: str, kind: str, language: str, subject: str, text_file: P
                                html=html)
     except TemplateOverrideError as exc:
         raise click.ClickException(str(exc)) from None
+    _audit("text_saved", event, kind=kind, language=language)
     db.session.commit()
     click.echo(f"Saved the {kind} template ({language}) of {event.slug}.")
 
@@ -657,7 +674,10 @@ def template_reset(slug: str, kind: str, language: str) -> None:
     from rsvp.extensions import db
     from rsvp.mailing.templates_custom import delete_template_override
 
-    removed = delete_template_override(db.session, _event(slug), kind, language)
+    event = _event(slug)
+    removed = delete_template_override(db.session, event, kind, language)
+    if removed:
+        _audit("text_reset", event, kind=kind, language=language)
     db.session.commit()
     click.echo("Back to the default." if removed else "There was no own template.")
 
@@ -718,7 +738,10 @@ def export(slug: str, output: Path | None, semicolon: bool) -> None:
     from rsvp.extensions import db
     from rsvp.invitees.export import csv_lines, export_rows
 
-    lines = csv_lines(export_rows(db.session, _event(slug)), delimiter=";" if semicolon else ",",
+    event = _event(slug)
+    _audit("exported", event, format="csv")
+    db.session.commit()
+    lines = csv_lines(export_rows(db.session, event), delimiter=";" if semicolon else ",",
                       bom=output is not None)
     if output is None:
         for line in lines:
@@ -775,6 +798,8 @@ def answers_import(slug: str, path: Path, no_confirmation: bool,
         raise click.ClickException(f"{path}: {exc}") from None
     except EventCancelled:
         raise click.ClickException(f"{event.slug} is cancelled: it takes no answers") from None
+    _audit("answers_imported", event, recorded=report.recorded, unchanged=report.unchanged,
+           rejected=len(report.rejected), queued=report.queued)
     db.session.commit()
     click.echo(f"{report.recorded} answers recorded ({report.waitlisted} on the waiting list), "
                f"{report.unchanged} unchanged, {len(report.rejected)} rejected.")
@@ -832,6 +857,9 @@ def purge(dry_run: bool) -> None:
     if dry_run:
         db.session.rollback()
     else:
+        for p in purges:
+            _audit("purged", _event(p.slug), invitees=p.invitees, messages=p.messages,
+                   history_rows=p.history_rows)
         db.session.commit()
     if not purges:
         click.echo("Nothing to purge.")
@@ -899,6 +927,8 @@ def checkin(slug: str, code_or_email: str, guests: int | None, undo: bool) -> No
     else:
         outcome = check_in_by_code(db.session, SYSTEM, event, code_or_email, guests=guests,
                                    via=VIA_CLI)
+    _audit("check_in_undone" if undo else "checked_in", event, outcome.invitee, ok=outcome.ok,
+           refusal=outcome.refusal)
     db.session.commit()
     _print_check_in(event, outcome, undo=undo)
 
@@ -941,10 +971,48 @@ def _print_check_in(event: Event, outcome: CheckInOutcome, *, undo: bool) -> Non
     raise click.ClickException(f"Refused: {reason}.")
 
 
+def _audit(action: str, event: Event | None = None, invitee: Invitee | None = None,
+           **details: object) -> None:
+    """Record a command's action in the audit log, as the operating system's user."""
+    from rsvp.audit.models import AuditAction
+    from rsvp.audit.services import record
+    from rsvp.extensions import db
+
+    record(db.session, AuditAction(action), actor_label=f"cli:{_os_user()}", event=event,
+           invitee=invitee, via="cli", details=details)
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container)
+        return "unknown"
+
+
+@click.command("audit")
+@click.argument("slug", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def audit(slug: str | None, as_json: bool) -> None:
+    """Print the event's activity log, oldest first (every event's without SLUG)."""
+    from rsvp.audit.services import activity, entry_as_dict
+    from rsvp.extensions import db
+
+    event = _event(slug) if slug else None
+    for entry in reversed(activity(db.session, event, size=None).entries):
+        if as_json:
+            click.echo(json.dumps(entry_as_dict(entry), ensure_ascii=False))
+            continue
+        details = " ".join(f"{k}={v}" for k, v in sorted(entry.details.items()))
+        click.echo(f"{entry.at:%Y-%m-%d %H:%M:%S} UTC\t{entry.actor_label or '-'}\t"
+                   f"{entry.action}\t{details}\t{entry.via} {entry.remote_addr or ''}".rstrip())
+
+
 #: The commands of `rsvp` itself, on the `rsvp` group and on every app's ``app.cli``.
 COMMANDS = (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
             mailcatcher, worker, template_cli, purge, answers_cli, bounces_cli, checkin,
-            schedule_cli, tick)
+            schedule_cli, tick, audit)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Every model, imported in one place so the mapper and Alembic see them all."""
 
+from rsvp.audit.models import AuditEntry
 from rsvp.auth.models import Organiser
 from rsvp.checkin.models import CheckIn
 from rsvp.events.models import Event
@@ -23,6 +24,7 @@ __all__ = [
     "Answer",
     "AnswerChange",
     "AnswerOption",
+    "AuditEntry",
     "CheckIn",
     "Event",
     "FormSubmission",

@@ -25,6 +25,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit, audit_failed_login
 from rsvp.auth.brake import is_braked, record_failure
 from rsvp.auth.forms import (
     ActionForm,
@@ -106,6 +108,7 @@ def login():  # type: ignore[no-untyped-def]
     organiser = authenticate(db.session, form.email.data or "", form.password.data or "")
     if organiser is None:
         record_failure(db.session, address, client)
+        audit_failed_login(address)
         db.session.commit()
         # One message for a wrong password and an unknown address: no account discovery.
         error = _("Email address or password is wrong.")
@@ -114,6 +117,8 @@ def login():  # type: ignore[no-untyped-def]
     session.clear()
     if organiser.totp_secret is not None:
         return start_second_step(organiser, target)
+    audit(AuditAction.LOGIN, actor=organiser)
+    db.session.commit()
     login_user(organiser)
     return redirect(target, 303)
 
@@ -130,6 +135,7 @@ def too_many_attempts() -> tuple[str, int]:
 def logout() -> Response:
     """Log out (POST only: a GET must not change state), ending copies of the session too."""
     current_user.end_sessions()
+    audit(AuditAction.LOGOUT)
     db.session.commit()
     logout_user()
     session.clear()
@@ -198,9 +204,11 @@ def login_code():  # type: ignore[no-untyped-def]
                                        "and try again.")), 429
     if not use_second_factor(db.session, organiser, form.code.data or ""):
         record_failure(db.session, organiser.email, client)
+        audit_failed_login(organiser.email, step="code")
         db.session.commit()
         return render_template("auth/code.html", form=form,
                                error=_("The code is wrong or was used already.")), 401
+    audit(AuditAction.LOGIN, actor=organiser, two_factor=True)
     db.session.commit()
     session.clear()
     login_user(organiser)
@@ -246,6 +254,7 @@ def change_own_password():  # type: ignore[no-untyped-def]
         except AccountError as exc:
             form.password.errors = [str(exc)]
         else:
+            audit(AuditAction.PASSWORD_CHANGED)
             db.session.commit()
             login_user(current_user)  # this session goes on under the new version
             flash(_("Your password has been changed. Other sessions have ended."), "success")
@@ -278,6 +287,7 @@ def two_factor():  # type: ignore[no-untyped-def]
         uri = provisioning_uri(current_user, secret)
         return render_template("auth/two_factor.html", form=form, secret=secret,
                                qr=Markup(qr_svg(uri))), 400 if form.is_submitted() else 200
+    audit(AuditAction.TWO_FACTOR_ON)
     db.session.commit()
     session.pop("totp_setup", None)
     # Shown this once: only their hashes are kept.
@@ -292,6 +302,7 @@ def disable_two_factor():  # type: ignore[no-untyped-def]
     if (form.validate_on_submit() and current_user.check_password(form.password.data or "")
             and use_second_factor(db.session, current_user, form.code.data or "")):
         disable(db.session, current_user)
+        audit(AuditAction.TWO_FACTOR_OFF)
         db.session.commit()
         flash(_("Two-factor login is off."), "success")
         return redirect(url_for("auth.account"), 303)
@@ -315,6 +326,7 @@ def forgot_password():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return render_template("auth/forgot.html", form=form), 400 if form.is_submitted() else 200
     outcome = request_password_reset(db.session, form.email.data or "")
+    audit(AuditAction.PASSWORD_RESET_REQUESTED, actor=outcome.organiser_id, label="?")
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     return render_template("auth/forgot_sent.html")
@@ -333,6 +345,7 @@ def _link_page(token: str, purpose: AccountLink):  # type: ignore[no-untyped-def
         except AccountError as exc:
             form.password.errors = [str(exc)]
         else:
+            audit(AuditAction.PASSWORD_SET, actor=organiser, link=purpose.name.lower())
             db.session.commit()
             flash(_("Your password has been set. Please log in."), "success")
             return redirect(url_for("auth.login"), 303)
@@ -393,6 +406,7 @@ def create_account_view():  # type: ignore[no-untyped-def]
         db.session.rollback()
         form.email.errors = [str(exc)]
         return _accounts_page(form, 400)
+    audit(AuditAction.ACCOUNT_CREATED, account=form.email.data, admin=form.is_admin.data)
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(_("The account was created; a mail with a link to choose a password is on its way."),
@@ -416,6 +430,7 @@ def deactivate_account(organiser_id: int) -> Response:
     """Deactivate an account: its sessions end at once."""
     if ActionForm().validate_on_submit():
         deactivate(_other_account(organiser_id))
+        audit(AuditAction.ACCOUNT_DEACTIVATED, account=_other_account(organiser_id).email)
         db.session.commit()
         flash(_("The account was deactivated."), "success")
     return redirect(url_for("auth.accounts"), 303)
@@ -427,6 +442,7 @@ def reactivate_account(organiser_id: int) -> Response:
     """Let a deactivated account log in again."""
     if ActionForm().validate_on_submit():
         reactivate(_other_account(organiser_id))
+        audit(AuditAction.ACCOUNT_REACTIVATED, account=_other_account(organiser_id).email)
         db.session.commit()
         flash(_("The account was reactivated."), "success")
     return redirect(url_for("auth.accounts"), 303)
@@ -439,6 +455,7 @@ def reset_account(organiser_id: int) -> Response:
     if ActionForm().validate_on_submit():
         outcome = send_reset_link(db.session, _other_account(organiser_id),
                                   by=Agent.organiser(current_user.id))
+        audit(AuditAction.ACCOUNT_RESET_SENT, account=_other_account(organiser_id).email)
         db.session.commit()
         dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
         flash(_("A reset link is on its way."), "success")

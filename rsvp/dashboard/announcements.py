@@ -9,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import LANGUAGES, Event
@@ -75,6 +77,8 @@ def announce_send(slug: str):  # type: ignore[no-untyped-def]
         db.session.rollback()
         form.form_errors.append(str(exc))
         return _page(event, form, 400)
+    audit(AuditAction.GROUP_MESSAGE_SENT, event, audience=form.audience.data,
+          queued=outcome.queued)
     _commit_and_deliver(outcome)
     return redirect(url_for("dashboard.progress", slug=slug, kind=MessageKind.UPDATE.value), 303)
 
@@ -95,6 +99,7 @@ def event_cancel(slug: str):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(_("This event was cancelled already."), "error")
         return redirect(url_for("dashboard.event", slug=slug), 303)
+    audit(AuditAction.EVENT_CANCELLED, event, queued=outcome.queued)
     _commit_and_deliver(outcome)
     return redirect(url_for("dashboard.progress", slug=slug,
                             kind=MessageKind.CANCELLATION.value), 303)

@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
@@ -47,6 +49,8 @@ def answers_import(slug: str):  # type: ignore[no-untyped-def]
         form.file.errors = [_("This file cannot be imported: %(reason)s", reason=reason)]
         return render_template("dashboard/answers_import.html", event=event, form=form,
                                report=None), 400
+    audit(AuditAction.ANSWERS_IMPORTED, event, recorded=report.recorded,
+          unchanged=report.unchanged, rejected=len(report.rejected), queued=report.queued)
     db.session.commit()
     dispatch(current_app._get_current_object(), report)  # type: ignore[attr-defined]
     return render_template("dashboard/answers_import.html", event=event,

@@ -47,6 +47,7 @@ class Permission(Enum):
     EXPORT = "export"
     ERASE = "erase"
     TEAM = "team"
+    AUDIT = "audit"
 
 
 #: The one table of who may do what: a route names its Permission in load_event.
@@ -58,6 +59,7 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
     Permission.EXPORT: frozenset({"owner", "editor"}),
     Permission.ERASE: frozenset({"owner", "editor"}),
     Permission.TEAM: frozenset({"owner"}),
+    Permission.AUDIT: frozenset({"owner", "editor"}),
 }
 
 

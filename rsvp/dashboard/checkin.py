@@ -12,6 +12,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.checkin.models import CheckIn
 from rsvp.checkin.operations import (
     CheckInOutcome,
@@ -95,6 +97,12 @@ def _person_post(slug: str, invitee_id: int) -> tuple[Event, Invitee]:
     return event, invitee
 
 
+def _audit(action: AuditAction, event: Event, outcome: CheckInOutcome, by: str = "") -> None:
+    """The door's action in the log, a refused one too (with why)."""
+    audit(action, event, outcome.invitee, ok=outcome.ok, by=by or "person",
+          guests=outcome.check_in.guests if outcome.check_in else 0, refusal=outcome.refusal)
+
+
 def _after(event: Event, outcome: CheckInOutcome, done: str) -> BaseResponse:
     db.session.commit()
     if outcome.ok:
@@ -112,6 +120,7 @@ def checkin_in(slug: str, invitee_id: int) -> BaseResponse:
     event, invitee = _person_post(slug, invitee_id)
     guests = request.form.get("guests", type=int)
     outcome = check_in(db.session, Agent.organiser(current_user.id), invitee, guests=guests)
+    _audit(AuditAction.CHECKED_IN, event, outcome)
     return _after(event, outcome, _("Checked in."))
 
 
@@ -120,6 +129,7 @@ def checkin_guest(slug: str, invitee_id: int) -> BaseResponse:
     """One more of the person's guests has arrived."""
     event, invitee = _person_post(slug, invitee_id)
     outcome = add_guests(db.session, Agent.organiser(current_user.id), invitee)
+    _audit(AuditAction.GUEST_CHECKED_IN, event, outcome)
     return _after(event, outcome, _("Guest checked in."))
 
 
@@ -128,6 +138,7 @@ def checkin_undo(slug: str, invitee_id: int) -> BaseResponse:
     """Take the person's check-in back (kept in the history as undone)."""
     event, invitee = _person_post(slug, invitee_id)
     outcome = undo_check_in(db.session, Agent.organiser(current_user.id), invitee)
+    _audit(AuditAction.CHECK_IN_UNDONE, event, outcome)
     return _after(event, outcome, _("Check-in undone."))
 
 
@@ -143,6 +154,7 @@ def checkin_code_form(slug: str) -> BaseResponse:
         db.session.rollback()
         flash(refusal_text(event, outcome.refusal or Refusal.UNKNOWN_CODE, None), "error")
         return redirect(url_for(".checkin", slug=event.slug), 303)
+    _audit(AuditAction.CHECKED_IN, event, outcome, by="code")
     return _after(event, outcome, _("Checked in."))
 
 
@@ -155,6 +167,7 @@ def checkin_scan(slug: str) -> BaseResponse:
     if not isinstance(code, str):
         abort(400)
     outcome = check_in_by_code(db.session, Agent.organiser(current_user.id), event, code[:500])
+    _audit(AuditAction.CHECKED_IN, event, outcome, by="scan")
     db.session.commit()
     return jsonify(_scan_result(event, outcome))
 

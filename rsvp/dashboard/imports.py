@@ -3,6 +3,8 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.forms import ConfirmImportForm, UploadForm
 from rsvp.dashboard.submissions import once
@@ -58,6 +60,8 @@ def import_confirm(slug: str):  # type: ignore[no-untyped-def]
               "error")
         return redirect(url_for("dashboard.import_upload", slug=event.slug), 303)
     report = import_invitees(db.session, event, data)
+    audit(AuditAction.INVITEES_IMPORTED, event, added=report.added, updated=report.updated,
+          unchanged=report.unchanged, rejected=len(report.rejected))
     db.session.commit()
     discard_upload(event.id, form.upload.data or "")
     return render_template("dashboard/import_done.html", event=event, report=report,

@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee, load_message
 from rsvp.dashboard.forms import InviteeForm, PhoneAnswerForm
 from rsvp.dashboard.queries import (
@@ -54,7 +56,8 @@ def invitees(slug: str) -> str:
 def invitee_new(slug: str):  # type: ignore[no-untyped-def]
     """Add one invitee by hand."""
     event = load_event(slug, needs=Permission.EDIT)
-    return _invitee_form(event, None, InviteeForm(), _("The invitee has been added."))
+    return _invitee_form(event, None, InviteeForm(), _("The invitee has been added."),
+                         AuditAction.INVITEE_ADDED)
 
 
 @bp.get("/events/<slug>/invitees/<id:invitee_id>")
@@ -88,11 +91,12 @@ def invitee_edit(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
         "academic_title": person.academic_title, "first_name": person.first_name,
         "last_name": person.last_name, "organisation": person.organisation,
         "language": person.language or "", "tags": ", ".join(person.tag_names)})
-    return _invitee_form(event, person, form, _("The changes have been saved."))
+    return _invitee_form(event, person, form, _("The changes have been saved."),
+                         AuditAction.INVITEE_EDITED)
 
 
 def _invitee_form(  # type: ignore[no-untyped-def]
-    event: Event, person: Invitee | None, form: InviteeForm, saved: str
+    event: Event, person: Invitee | None, form: InviteeForm, saved: str, action: AuditAction
 ):
     """Save a valid form (a new invitee when ``person`` is None), else show it again."""
     if form.validate_on_submit():
@@ -102,6 +106,7 @@ def _invitee_form(  # type: ignore[no-untyped-def]
             db.session.rollback()
             form.email.errors = [*form.email.errors, str(exc)]
         else:
+            audit(action, event, person)
             db.session.commit()
             flash(saved, "success")
             return _to_invitee(event, person)
@@ -119,6 +124,7 @@ def invitee_delete(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
         return _to_invitee(event, person)
     email = person.email
     outcome = erase_invitee(db.session, person, by=_organiser())
+    audit(AuditAction.INVITEE_ERASED, event, erased=invitee_id, queued=outcome.queued)
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(_("%(email)s has been deleted.", email=email), "success")
@@ -135,6 +141,8 @@ def invitee_data_download(slug: str, invitee_id: int) -> Response:
     """Everything stored about one invitee, for a request for a copy of their data."""
     event = load_event(slug, needs=Permission.EXPORT)
     person = load_invitee(event, invitee_id)
+    audit(AuditAction.INVITEE_DATA_EXPORTED, event, person)
+    db.session.commit()  # the log entry is the one write of this GET: who took the data
     body = json.dumps(invitee_data(db.session, person), indent=2, ensure_ascii=False)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="invitee-{person.id}.json"',
@@ -150,6 +158,7 @@ def invitee_resend(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     if not FlaskForm().validate_on_submit():
         abort(400)
     outcome = resend_invitation(db.session, person, by=_organiser())
+    audit(AuditAction.INVITATION_RESENT, event, person, queued=outcome.queued)
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(_("The invitation is on its way to %(email)s.", email=person.email), "success")
@@ -164,6 +173,7 @@ def invitee_revoke(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     if not FlaskForm().validate_on_submit():
         abort(400)
     revoke_link(db.session, person, by=_organiser())
+    audit(AuditAction.LINK_REVOKED, event, person)
     db.session.commit()
     flash(_("The old link no longer works. Send the new link to the invitee."), "success")
     return _to_invitee(event, person)
@@ -186,6 +196,8 @@ def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         form[exc.field if exc.field in form else "response"].errors = [exc.message]
         return _invitee_page(event, person, form), 400
+    audit(AuditAction.ANSWER_RECORDED, event, person, response=form.response.data,
+          channel=form.channel.data, queued=outcome.queued)
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(_("The answer has been recorded."), "success")

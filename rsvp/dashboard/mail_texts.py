@@ -9,6 +9,8 @@ from werkzeug.exceptions import NotFound
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.submissions import once
@@ -69,6 +71,7 @@ def mail_text(slug: str, kind: str, language: str):  # type: ignore[no-untyped-d
             form.form_errors.append(str(exc))
             status = 400
         else:
+            audit(AuditAction.TEXT_SAVED, event, kind=kind, language=language)
             db.session.commit()
             flash(_("The text has been saved."), "success")
             return redirect(url_for("dashboard.mail_text", slug=slug, kind=kind,
@@ -95,6 +98,7 @@ def mail_text_reset(slug: str, kind: str, language: str):  # type: ignore[no-unt
     _check(kind, language)
     if FlaskForm().validate_on_submit() and delete_template_override(
             db.session, event, kind, language):
+        audit(AuditAction.TEXT_RESET, event, kind=kind, language=language)
         db.session.commit()
         flash(_("The standard text is used again."), "success")
     return redirect(url_for("dashboard.mail_texts", slug=slug), 303)

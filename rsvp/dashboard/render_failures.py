@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.forms import SendForm
 from rsvp.dashboard.submissions import once
@@ -69,6 +71,7 @@ def retry_failed(slug: str):  # type: ignore[no-untyped-def]
     kind = MessageKind(form.kind.data)
     outcome = resend_render_failures(db.session, event, kind,
                                      by=Agent.organiser(current_user.id))
+    audit(AuditAction.FAILED_RESENT, event, kind=kind.value, queued=outcome.queued)
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(ngettext("%(num)d message queued again.", "%(num)d messages queued again.",

@@ -9,6 +9,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
@@ -79,6 +81,8 @@ def schedule_add(slug: str) -> BaseResponse | tuple[str, int]:
         db.session.rollback()
         form.value.errors = [str(exc)]
         return schedule(slug, form), 400
+    audit(AuditAction.SEND_PLANNED, event, kind=form.kind.data, when=form.when.data,
+          value=form.value.data)
     db.session.commit()
     flash(_("The send is planned."), "success")
     return redirect(url_for("dashboard.schedule", slug=event.slug), 303)
@@ -97,6 +101,7 @@ def schedule_remove(slug: str, plan_id: int) -> BaseResponse:
         db.session.rollback()
         flash(str(exc), "error")
     else:
+        audit(AuditAction.SEND_UNPLANNED, event, plan=plan_id)
         db.session.commit()
         flash(_("The planned send is cancelled."), "success")
     return redirect(url_for("dashboard.schedule", slug=event.slug), 303)

@@ -6,6 +6,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.dashboard.forms import SendForm
 from rsvp.dashboard.queries import due_count, latest_round_id, message_counts, recent_tests
@@ -91,6 +93,7 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
                                 invitee=sample.email), 303)
     test = send_test_mail(db.session, sample, kind, by=Agent.organiser(current_user.id),
                           to=current_user.email)
+    audit(AuditAction.TEST_SENT, event, sample, kind=kind.value, sent=not test.error)
     db.session.commit()
     if test.error:
         flash(_("The test could not be sent: %(error)s", error=test.error), "error")
@@ -110,6 +113,7 @@ def send(slug: str):  # type: ignore[no-untyped-def]
         abort(400)
     kind = kind_or_404(form.kind.data)
     outcome = send_kind(db.session, event, kind, by=Agent.organiser(current_user.id))
+    audit(AuditAction.MAIL_SENT, event, kind=kind.value, queued=outcome.queued)
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(ngettext("%(num)d message queued.", "%(num)d messages queued.", outcome.queued),

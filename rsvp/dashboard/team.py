@@ -9,6 +9,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import EmailField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Length
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
+from rsvp.auth.models import Organiser
 from rsvp.auth.services import AccountError
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
@@ -68,6 +71,7 @@ def team_add(slug: str) -> BaseResponse | tuple[str, int]:
         db.session.rollback()
         form.email.errors = [str(exc)]
         return team(slug, form), 400
+    audit(AuditAction.MEMBER_ADDED, event, member=form.email.data, role=form.role.data)
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(_("%(email)s is on the team now and has been told by mail.",
@@ -86,7 +90,8 @@ def team_role(slug: str, member_id: int) -> BaseResponse:
         abort(400)
     return _team_change(event, lambda: change_member_role(
         db.session, event, member, form.role.data or "", by=Agent.organiser(current_user.id)),
-        _("The role has been changed."))
+        _("The role has been changed."), AuditAction.MEMBER_ROLE_CHANGED,
+        member=_email_of(member), role=form.role.data)
 
 
 @bp.post("/events/<slug>/team/<id:member_id>/remove")
@@ -99,10 +104,17 @@ def team_remove(slug: str, member_id: int) -> BaseResponse:
         abort(400)
     return _team_change(event, lambda: unshare_event(
         db.session, event, member, by=Agent.organiser(current_user.id)),
-        _("The member has been removed from the team."))
+        _("The member has been removed from the team."), AuditAction.MEMBER_REMOVED,
+        member=_email_of(member))
 
 
-def _team_change(event: Event, change, done: str) -> BaseResponse:  # type: ignore[no-untyped-def]
+def _email_of(member: EventMember) -> str:
+    organiser = db.session.get(Organiser, member.organiser_id)
+    return organiser.email if organiser else ""
+
+
+def _team_change(event: Event, change, done: str,  # type: ignore[no-untyped-def]
+                 action: AuditAction, **details: object) -> BaseResponse:
     """Run a change of the team; the last owner's refusal is shown, not raised."""
     try:
         change()
@@ -110,6 +122,7 @@ def _team_change(event: Event, change, done: str) -> BaseResponse:  # type: igno
         db.session.rollback()
         flash(str(exc), "error")
     else:
+        audit(action, event, **details)
         db.session.commit()
         flash(done, "success")
     return redirect(url_for("dashboard.team", slug=event.slug), 303)

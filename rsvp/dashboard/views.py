@@ -17,8 +17,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
 from rsvp.checkin.queries import arrivals
 from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
+    activity,
     announcements,
     answer_imports,
     checkin,
@@ -71,6 +74,7 @@ def event_new():  # type: ignore[no-untyped-def]
         except EventError as exc:
             _attach_error(form, exc)
         else:
+            audit(AuditAction.EVENT_CREATED, event)
             db.session.commit()
             flash(_("The event has been created."), "success")
             return redirect(url_for("dashboard.event", slug=event.slug), 303)
@@ -91,6 +95,7 @@ def event_edit(slug: str):  # type: ignore[no-untyped-def]
             db.session.rollback()
             _attach_error(form, exc)
         else:
+            audit(AuditAction.EVENT_EDITED, event, queued=outcome.queued)
             db.session.commit()
             # A larger capacity may have moved people up from the waiting list.
             dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
@@ -149,6 +154,8 @@ def export(slug: str) -> BaseResponse:
     """Every invitee with delivery state and answer as CSV, streamed in chunks."""
     event = load_event(slug, needs=Permission.EXPORT)
     semicolon = request.args.get("dialect") == "semicolon"
+    audit(AuditAction.EXPORTED, event, format="csv")
+    db.session.commit()  # the log entry is the one write of this GET: who took the data
     lines = csv_lines(export_rows(db.session, event), delimiter=";" if semicolon else ",",
                       bom=True)
     return Response(

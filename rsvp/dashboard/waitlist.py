@@ -5,7 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from rsvp.dashboard.blueprint import Permission, bp, load_event
+from rsvp.audit.models import AuditAction
+from rsvp.audit.web import audit
+from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
 from rsvp.mailing.dispatch import dispatch
@@ -27,6 +29,7 @@ def waitlist_promote(slug: str, invitee_id: int):  # type: ignore[no-untyped-def
         db.session.rollback()
         flash(_("This person is no longer on the waiting list."), "error")
     else:
+        audit(AuditAction.PLACE_GIVEN, event, load_invitee(event, invitee_id))
         db.session.commit()
         dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
         flash(_("The invitee has been given a place and is being told by email."), "success")

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from rsvp.audit.services import forget_invitee
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.responses.models import ResponseChange
@@ -79,6 +80,7 @@ def erase_invitee(session: Session, invitee: Invitee) -> Erasure:
         .values(invitee_id=None, old_comment=None, new_comment="")
         .execution_options(synchronize_session=False)
     ).rowcount
+    forget_invitee(session, invitee.id)
     session.delete(invitee)
     session.flush()
     return Erasure(messages_anonymised=messages or 0, history_rows_kept=history or 0)

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from rsvp.audit.services import anonymise_event
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.events.stats import event_stats
@@ -87,6 +88,7 @@ def _purge_event(session: Session, event: Event, now: datetime, *,
         update(ResponseChange).where(_personal_history(event.id))
         .values(invitee_id=None, old_comment=None, new_comment="")
         .execution_options(synchronize_session=False))
+    anonymise_event(session, event.id)
     ids = select(Invitee.id).where(Invitee.event_id == event.id).scalar_subquery()
     session.execute(delete(InviteeTag).where(InviteeTag.invitee_id.in_(ids)))
     session.execute(delete(Response).where(Response.event_id == event.id))
