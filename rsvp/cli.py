@@ -868,10 +868,64 @@ def _print_check_in(event: Event, outcome: CheckInOutcome, *, undo: bool) -> Non
     raise click.ClickException(f"Refused: {reason}.")
 
 
+
+@click.command("participants")
+@click.argument("slug")
+@click.option("-o", "--output", "path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .pdf or .xlsx (the format follows the suffix).")
+@click.option("--column", "columns", multiple=True,
+              help="A column beside the name (repeat it): title, organisation, guests, email, "
+                   "checked_in. Default: title, organisation, guests.")
+@click.option("--signature", is_flag=True, help="Add a signature column: a sign-in sheet.")
+@click.option("--consented", is_flag=True,
+              help="Only those who agreed to be named (the event's consent question).")
+def participants(slug: str, path: Path, columns: tuple[str, ...], signature: bool,
+                 consented: bool) -> None:
+    """Write the participant list (accepted, sorted by last name) as PDF or Excel."""
+    from flask_babel import force_locale
+
+    from rsvp.checkin.participant_list import list_sheet, participants_pdf, participants_xlsx
+    from rsvp.checkin.participants import list_options
+    from rsvp.checkin.participants import participants as accepted_people
+    from rsvp.extensions import db
+
+    if path.suffix.lower() not in (".pdf", ".xlsx"):
+        raise click.BadParameter("the file must end in .pdf or .xlsx", param_hint="-o")
+    event = _event(slug)
+    options = list_options(columns or None, signature=signature, consented_only=consented)
+    with force_locale(event.language):
+        sheet = list_sheet(event, accepted_people(db.session, event), options, event.language)
+        content = (participants_xlsx(event, sheet) if path.suffix.lower() == ".xlsx" else
+                   participants_pdf(event, sheet, options, event.language,
+                                    current_app.config["PDF_FONT_DIR"]))
+    path.write_bytes(content)
+    click.echo(f"{len(sheet.rows)} participants written to {path}")
+
+
+@click.command("badges")
+@click.argument("slug")
+@click.option("-o", "--output", "path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The PDF file to write.")
+@click.option("--layout", type=click.Choice(["labels", "a6"]), default="labels",
+              show_default=True,
+              help="labels: A4 sheets of 2 x 4 labels of 90 x 54 mm; a6: one A6 page each.")
+def badges(slug: str, path: Path, layout: str) -> None:
+    """Write a name badge with check-in QR code for every accepted person, as PDF."""
+    from rsvp.checkin.badges import LAYOUTS, badges_of, badges_pdf
+    from rsvp.checkin.participants import participants as accepted_people
+    from rsvp.extensions import db
+
+    event = _event(slug)
+    found = list(badges_of(accepted_people(db.session, event)))
+    path.write_bytes(badges_pdf(event.title, found, LAYOUTS[layout],
+                                current_app.config["PDF_FONT_DIR"]))
+    click.echo(f"{len(found)} badges written to {path}")
+
 #: The commands of `rsvp` itself, on the `rsvp` group and on every app's ``app.cli``.
 COMMANDS = (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
             mailcatcher, worker, template_cli, purge, answers_cli, bounces_cli, checkin,
-            schedule_cli, tick)
+            schedule_cli, tick, participants, badges)
 
 
 def register_commands(app: Flask) -> None:

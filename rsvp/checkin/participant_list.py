@@ -1,0 +1,179 @@
+"""The participant list as an A4 PDF (header with the event, page numbers, a sign-in column
+on request) and as an Excel workbook, from the same rows and columns."""
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from rsvp.checkin.participants import COLUMNS, ListOptions, Participant, cell
+from rsvp.events.models import Event
+from rsvp.i18n import format_event_when, format_local_time
+from rsvp.pdf_fonts import BOLD, REGULAR, register_fonts
+
+MARGIN = 15 * mm
+HEADER = 24 * mm
+SIGNATURE_WIDTH = 45 * mm
+
+
+@dataclass(frozen=True)
+class ListSheet:
+    """The table of the list: headings, and one row of texts per person."""
+
+    headings: list[str]
+    rows: list[list[str]]
+
+
+def list_sheet(event: Event, people: Sequence[Participant], options: ListOptions,
+               language: str, labels: dict[str, str] | None = None) -> ListSheet:
+    """Number, name, the chosen columns (and an empty signature column) per person."""
+    names = {key: str(label) for key, label in COLUMNS.items()} | (labels or {})
+    headings = ["#", _("Name"), *(names.get(key, key) for key in options.columns)]
+    rows = [[str(n), person.sort_name,
+             *(cell(person, key, _when(person, event, language)) for key in options.columns)]
+            for n, person in enumerate(people, 1)]
+    if options.signature:
+        headings.append(_("Signature"))
+        for row in rows:
+            row.append("")
+    return ListSheet(headings, rows)
+
+
+def _when(person: Participant, event: Event, language: str) -> str:
+    moment = person.checked_in_at
+    return format_local_time(moment, event, language) if moment else ""
+
+
+def participants_pdf(event: Event, sheet: ListSheet, options: ListOptions, language: str,
+                     font_dir: str | None = None) -> bytes:
+    """The list on A4 (landscape beyond five columns), the event on top of every page."""
+    register_fonts(font_dir)
+    size = landscape(A4) if len(sheet.headings) > 5 else A4
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN,
+                                 topMargin=MARGIN + HEADER, bottomMargin=MARGIN + 6 * mm,
+                                 title=f"{_('Participants')}: {event.title}",
+                                 author=event.organiser or "")
+    header = _page_header(event, language, len(sheet.rows))
+    document.build([_table(sheet, options, size[0] - 2 * MARGIN)],
+                   onFirstPage=header, onLaterPages=header, canvasmaker=_numbered_canvas())
+    return buffer.getvalue()
+
+
+def _page_header(event: Event, language: str, count: int) -> Callable[[Canvas, object], None]:
+    venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    when = format_event_when(event, language)
+    title = _("Participants (%(count)d)", count=count)
+
+    def draw(canvas: Canvas, document: object) -> None:
+        width, height = canvas._pagesize
+        top = height - MARGIN
+        canvas.setFont(BOLD, 13)
+        canvas.drawString(MARGIN, top - 13, event.title[:120])
+        canvas.setFont(REGULAR, 9)
+        canvas.drawString(MARGIN, top - 27, when)
+        canvas.drawString(MARGIN, top - 39, venue[:160])
+        canvas.drawRightString(width - MARGIN, top - 13, title)
+        canvas.setStrokeColor(colors.grey)
+        canvas.line(MARGIN, top - HEADER + 6, width - MARGIN, top - HEADER + 6)
+    return draw
+
+
+def _numbered_canvas() -> type[Canvas]:
+    """A canvas that writes 'Page n of m' on each page once all pages are known."""
+    label = _("Page %(page)d of %(pages)d")
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self._pages: list[dict[str, object]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                self.setFont(REGULAR, 8)
+                self.drawRightString(self._pagesize[0] - MARGIN, MARGIN,
+                                     label % {"page": number, "pages": len(self._pages)})
+                super().showPage()
+            super().save()
+    return NumberedCanvas
+
+
+def _table(sheet: ListSheet, options: ListOptions, width: float) -> Table:
+    style = ParagraphStyle("cell", fontName=REGULAR, fontSize=9, leading=11)
+    head = ParagraphStyle("head", parent=style, fontName=BOLD)
+    data = [[Paragraph(escape(text), head) for text in sheet.headings]]
+    data += [[Paragraph(escape(text), style) if text else "" for text in row]
+             for row in sheet.rows]
+    table = Table(data, colWidths=_widths(sheet, options, width), repeatRows=1,
+                  rowHeights=None if not options.signature else
+                  [None] + [12 * mm] * len(sheet.rows))
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
+    ]))
+    return table
+
+
+def _widths(sheet: ListSheet, options: ListOptions, width: float) -> list[float]:
+    """The number narrow, the signature fixed, the rest shared with the name counting double."""
+    signature = SIGNATURE_WIDTH if options.signature else 0
+    number = 10 * mm
+    texts = len(sheet.headings) - 1 - (1 if options.signature else 0)
+    share = (width - number - signature) / (texts + 1)
+    widths = [number, 2 * share, *[share] * (texts - 1)]
+    return [*widths, signature] if options.signature else widths
+
+
+def participants_xlsx(event: Event, sheet: ListSheet) -> bytes:
+    """The same table as a workbook: bold headings, frozen top row, a filter."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(_sheet_title(event.title))
+    worksheet.freeze_panes = "A2"
+    for number in range(len(sheet.headings)):
+        worksheet.column_dimensions[_letter(number)].width = 6 if number == 0 else 28
+    worksheet.append([_text(worksheet, h, bold=True) for h in sheet.headings])
+    for row in sheet.rows:
+        worksheet.append([int(row[0]), *(_text(worksheet, v) for v in row[1:])])
+    worksheet.auto_filter.ref = f"A1:{_letter(len(sheet.headings) - 1)}{len(sheet.rows) + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(worksheet: Worksheet, value: str, *, bold: bool = False) -> WriteOnlyCell:
+    """A cell that is text whatever it starts with: "=..." is no formula here."""
+    result = WriteOnlyCell(worksheet, value=value)
+    result.data_type = "s"
+    if bold:
+        result.font = Font(bold=True)
+    return result
+
+
+def _letter(index: int) -> str:
+    return get_column_letter(index + 1)
+
+
+def _sheet_title(title: str) -> str:
+    """Excel's sheet names: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()
+    return cleaned[:31] or "Participants"

@@ -1,0 +1,126 @@
+"""Who takes part: the accepted people in the order a German office files them, and the
+columns an organiser may choose for the printed list and the spreadsheet."""
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from rsvp.checkin.models import CheckIn
+from rsvp.events.models import Event
+from rsvp.invitees.models import Invitee
+from rsvp.responses.models import Answer, Response
+
+
+def german_key(text: str) -> str:
+    """DIN 5007-1 order: umlauts as their base letter (Ä like A), ß as ss, case ignored,
+    accents dropped (é like e); letters without a base (ł, ø) stay as they are."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One accepted person as the list and the badges show them."""
+
+    invitee_id: int
+    #: Signs the check-in code (rsvp.tokens.checkin_code reads ``id`` and ``nonce``).
+    nonce: str
+    title: str
+    first_name: str
+    last_name: str
+    organisation: str
+    email: str
+    guests: int
+    checked_in_at: datetime | None = None
+    #: The names the answer gives for the guests, in order (none: guests only counted).
+    guest_names: tuple[str, ...] = ()
+    #: Further columns by key (the registration questions' answers).
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> int:
+        return self.invitee_id
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.email
+
+    @property
+    def sort_name(self) -> str:
+        """'Potz, Petra' as the list files them."""
+        return ", ".join(p for p in (self.last_name, self.first_name) if p) or self.email
+
+    @property
+    def titled_name(self) -> str:
+        """'Dr. Petra Potz' as the badge greets them."""
+        return " ".join(p for p in (self.title, self.name) if p)
+
+    def sort_key(self) -> tuple[str, str, str, int]:
+        return (german_key(self.last_name or self.email), german_key(self.first_name),
+                self.last_name, self.invitee_id)
+
+
+def participants(session: Session, event: Event) -> list[Participant]:
+    """The event's accepted invitees, sorted by last name, then first name (DIN 5007-1)."""
+    query = (select(Invitee.id, Invitee.nonce, Invitee.academic_title, Invitee.first_name,
+                    Invitee.last_name, Invitee.organisation, Invitee.email, Response.guests,
+                    CheckIn.checked_in_at)
+             .join(Response, Response.invitee_id == Invitee.id)
+             .outerjoin(CheckIn, and_(CheckIn.invitee_id == Invitee.id,
+                                      CheckIn.undone_at.is_(None)))
+             .where(Invitee.event_id == event.id, Response.answer == Answer.ACCEPTED))
+    rows = [Participant(*row) for row in session.execute(query)]
+    return sorted(rows, key=Participant.sort_key)
+
+
+#: The columns beside the name an organiser may choose, in the order they are printed.
+COLUMNS = {
+    "title": _l("Title"),
+    "organisation": _l("Organisation"),
+    "guests": _l("Guests"),
+    "email": _l("Email"),
+    "checked_in": _l("Checked in"),
+}
+DEFAULT_COLUMNS = ("title", "organisation", "guests")
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """What the organiser chose for the printed list."""
+
+    columns: tuple[str, ...] = DEFAULT_COLUMNS
+    #: An empty column to sign in, with taller rows: the sign-in sheet.
+    signature: bool = False
+    #: Only those who agreed to be named on the list (a consent question's yes).
+    consented_only: bool = False
+
+
+def list_options(columns: Iterable[str] | None = None, *, signature: bool = False,
+                 consented_only: bool = False,
+                 available: Iterable[str] = COLUMNS) -> ListOptions:
+    """The chosen columns among those available, in the list's order; None: the default."""
+    chosen = set(DEFAULT_COLUMNS if columns is None else columns)
+    return ListOptions(tuple(key for key in available if key in chosen), signature,
+                       consented_only)
+
+
+def cell(person: Participant, key: str, when: str = "") -> str:
+    """The text of one column for one person; ``when`` is their check-in time, formatted."""
+    match key:
+        case "title":
+            return person.title
+        case "organisation":
+            return person.organisation
+        case "guests":
+            return ", ".join(person.guest_names) if person.guest_names else (
+                str(person.guests) if person.guests else "")
+        case "email":
+            return person.email
+        case "checked_in":
+            return when
+    return person.extra.get(key, "")
