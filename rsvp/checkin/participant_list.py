@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -16,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
@@ -40,13 +42,14 @@ class ListSheet:
 def list_sheet(event: Event, people: Sequence[Participant], options: ListOptions,
                language: str, labels: dict[str, str] | None = None) -> ListSheet:
     """Number, name, the chosen columns (and an empty signature column) per person."""
-    names = {key: str(label) for key, label in COLUMNS.items()} | (labels or {})
-    headings = ["#", _("Name"), *(names.get(key, key) for key in options.columns)]
+    with force_locale(language):
+        names = {key: str(label) for key, label in COLUMNS.items()} | (labels or {})
+        headings = ["#", _("Name"), *(names.get(key, key) for key in options.columns),
+                    *([_("Signature")] if options.signature else [])]
     rows = [[str(n), person.sort_name,
              *(cell(person, key, _when(person, event, language)) for key in options.columns)]
             for n, person in enumerate(people, 1)]
     if options.signature:
-        headings.append(_("Signature"))
         for row in rows:
             row.append("")
     return ListSheet(headings, rows)
@@ -61,6 +64,11 @@ def participants_pdf(event: Event, sheet: ListSheet, options: ListOptions, langu
                      font_dir: str | None = None) -> bytes:
     """The list on A4 (landscape beyond five columns), the event on top of every page."""
     register_fonts(font_dir)
+    with force_locale(language):
+        return _build_pdf(event, sheet, options, language)
+
+
+def _build_pdf(event: Event, sheet: ListSheet, options: ListOptions, language: str) -> bytes:
     size = landscape(A4) if len(sheet.headings) > 5 else A4
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN,
@@ -80,13 +88,15 @@ def _page_header(event: Event, language: str, count: int) -> Callable[[Canvas, o
 
     def draw(canvas: Canvas, document: object) -> None:
         width, height = canvas._pagesize
-        top = height - MARGIN
-        canvas.setFont(BOLD, 13)
-        canvas.drawString(MARGIN, top - 13, event.title[:120])
+        top, room = height - MARGIN, width - 2 * MARGIN
+        # The event's title in one line, smaller if it must (never cut off).
+        size = min(13.0, room / (stringWidth(event.title, BOLD, 1.0) or 1.0))
+        canvas.setFont(BOLD, size)
+        canvas.drawString(MARGIN, top - 13, event.title)
         canvas.setFont(REGULAR, 9)
         canvas.drawString(MARGIN, top - 27, when)
+        canvas.drawRightString(width - MARGIN, top - 27, title)
         canvas.drawString(MARGIN, top - 39, venue[:160])
-        canvas.drawRightString(width - MARGIN, top - 13, title)
         canvas.setStrokeColor(colors.grey)
         canvas.line(MARGIN, top - HEADER + 6, width - MARGIN, top - HEADER + 6)
     return draw
@@ -122,10 +132,12 @@ def _table(sheet: ListSheet, options: ListOptions, width: float) -> Table:
     data = [[Paragraph(escape(text), head) for text in sheet.headings]]
     data += [[Paragraph(escape(text), style) if text else "" for text in row]
              for row in sheet.rows]
-    table = Table(data, colWidths=_widths(sheet, options, width), repeatRows=1,
-                  rowHeights=None if not options.signature else
-                  [None] + [12 * mm] * len(sheet.rows))
+    table = Table(data, colWidths=_widths(options.columns, options, width), repeatRows=1)
+    # A sign-in sheet's rows leave room for a signature: padding, as the text may wrap.
+    pad = 4 * mm if options.signature else 2
     table.setStyle(TableStyle([
+        ("TOPPADDING", (0, 1), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), pad),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
@@ -134,13 +146,18 @@ def _table(sheet: ListSheet, options: ListOptions, width: float) -> Table:
     return table
 
 
-def _widths(sheet: ListSheet, options: ListOptions, width: float) -> list[float]:
-    """The number narrow, the signature fixed, the rest shared with the name counting double."""
+#: How wide a column is beside the others (the name counts 2); unknown keys count 1.2.
+WEIGHTS = {"name": 2.0, "title": 0.6, "organisation": 2.0, "guests": 1.2, "email": 1.6,
+           "checked_in": 0.7}
+
+
+def _widths(keys: Sequence[str], options: ListOptions, width: float) -> list[float]:
+    """The number narrow, the signature fixed, the rest shared out by weight."""
     signature = SIGNATURE_WIDTH if options.signature else 0
     number = 10 * mm
-    texts = len(sheet.headings) - 1 - (1 if options.signature else 0)
-    share = (width - number - signature) / (texts + 1)
-    widths = [number, 2 * share, *[share] * (texts - 1)]
+    weights = [WEIGHTS.get(key, 1.2) for key in ("name", *keys)]
+    unit = (width - number - signature) / sum(weights)
+    widths = [number, *(weight * unit for weight in weights)]
     return [*widths, signature] if options.signature else widths
 
 

@@ -15,11 +15,16 @@ from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
 from rsvp.responses.models import Answer, Response
 
+#: Letters Unicode does not decompose into a base letter and a mark, filed as a German
+#: office files them (Łukasik under L, Ørsted under O).
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae",
+                               "œ": "oe", "þ": "th"})
+
 
 def german_key(text: str) -> str:
     """DIN 5007-1 order: umlauts as their base letter (Ä like A), ß as ss, case ignored,
-    accents dropped (é like e); letters without a base (ł, ø) stay as they are."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    accents dropped (é like e, ł like l)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_UNDECOMPOSED)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
