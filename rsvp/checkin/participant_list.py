@@ -27,7 +27,11 @@ from rsvp.i18n import format_event_when, format_local_time
 from rsvp.pdf_fonts import BOLD, REGULAR, register_fonts
 
 MARGIN = 15 * mm
-HEADER = 24 * mm
+HEADER = 30 * mm
+#: Space left and right of the text in a cell, ReportLab's default.
+PAD = 6
+#: Rows per table (an even number keeps the stripes in step).
+CHUNK = 100
 SIGNATURE_WIDTH = 45 * mm
 
 
@@ -70,36 +74,48 @@ def participants_pdf(event: Event, sheet: ListSheet, options: ListOptions, langu
 
 def _build_pdf(event: Event, sheet: ListSheet, options: ListOptions, language: str) -> bytes:
     size = landscape(A4) if len(sheet.headings) > 5 else A4
+    widths = _widths(options.columns, options, size[0] - 2 * MARGIN)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN,
                                  topMargin=MARGIN + HEADER, bottomMargin=MARGIN + 6 * mm,
                                  title=f"{_('Participants')}: {event.title}",
                                  author=event.organiser or "")
-    header = _page_header(event, language, len(sheet.rows))
-    document.build([_table(sheet, options, size[0] - 2 * MARGIN)],
-                   onFirstPage=header, onLaterPages=header, canvasmaker=_numbered_canvas())
+    header = _page_header(event, language, sheet, widths)
+    document.build(_tables(sheet, options, widths), onFirstPage=header, onLaterPages=header,
+                   canvasmaker=_numbered_canvas())
     return buffer.getvalue()
 
 
-def _page_header(event: Event, language: str, count: int) -> Callable[[Canvas, object], None]:
+def _page_header(event: Event, language: str, sheet: ListSheet,
+                 widths: list[float]) -> Callable[[Canvas, object], None]:
+    """The event (title, date, venue), the count and the column headings, on every page."""
     venue = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
     when = format_event_when(event, language)
-    title = _("Participants (%(count)d)", count=count)
+    title = _("Participants (%(count)d)", count=len(sheet.rows))
 
     def draw(canvas: Canvas, document: object) -> None:
         width, height = canvas._pagesize
-        top, room = height - MARGIN, width - 2 * MARGIN
+        top = height - MARGIN
         # The event's title in one line, smaller if it must (never cut off).
-        size = min(13.0, room / (stringWidth(event.title, BOLD, 1.0) or 1.0))
-        canvas.setFont(BOLD, size)
-        canvas.drawString(MARGIN, top - 13, event.title)
+        _fitted(canvas, event.title, MARGIN, top - 13, width - 2 * MARGIN, BOLD, 13)
         canvas.setFont(REGULAR, 9)
         canvas.drawString(MARGIN, top - 27, when)
         canvas.drawRightString(width - MARGIN, top - 27, title)
         canvas.drawString(MARGIN, top - 39, venue[:160])
-        canvas.setStrokeColor(colors.grey)
-        canvas.line(MARGIN, top - HEADER + 6, width - MARGIN, top - HEADER + 6)
+        x = MARGIN
+        for heading, column in zip(sheet.headings, widths, strict=True):
+            _fitted(canvas, heading, x + PAD, top - HEADER + 8, column - 2 * PAD, BOLD, 9)
+            x += column
+        canvas.setLineWidth(0.8)
+        canvas.line(MARGIN, top - HEADER + 4, width - MARGIN, top - HEADER + 4)
     return draw
+
+
+def _fitted(canvas: Canvas, text: str, x: float, y: float, room: float, font: str,
+            largest: float) -> None:
+    """One line at ``largest`` points, or smaller so that it fits ``room``."""
+    canvas.setFont(font, min(largest, room / (stringWidth(text, font, 1.0) or 1.0)))
+    canvas.drawString(x, y, text)
 
 
 def _numbered_canvas() -> type[Canvas]:
@@ -126,24 +142,30 @@ def _numbered_canvas() -> type[Canvas]:
     return NumberedCanvas
 
 
-def _table(sheet: ListSheet, options: ListOptions, width: float) -> Table:
+def _tables(sheet: ListSheet, options: ListOptions, widths: list[float]) -> list[Table]:
+    """The rows as tables of CHUNK rows: one table of 10,000 rows is split anew on every page
+    (quadratic time); the headings are in the page header instead."""
     style = ParagraphStyle("cell", fontName=REGULAR, fontSize=9, leading=11)
-    head = ParagraphStyle("head", parent=style, fontName=BOLD)
-    data = [[Paragraph(escape(text), head) for text in sheet.headings]]
-    data += [[Paragraph(escape(text), style) if text else "" for text in row]
-             for row in sheet.rows]
-    table = Table(data, colWidths=_widths(options.columns, options, width), repeatRows=1)
+    rooms = [width - 2 * PAD for width in widths]
     # A sign-in sheet's rows leave room for a signature: padding, as the text may wrap.
     pad = 4 * mm if options.signature else 2
-    table.setStyle(TableStyle([
-        ("TOPPADDING", (0, 1), (-1, -1), pad),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), pad),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
-    ]))
-    return table
+    commands = TableStyle([
+        ("FONT", (0, 0), (-1, -1), REGULAR, 9), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("ROWBACKGROUNDS", (0, 0), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
+    ])
+    cells = [[_cell(text, room, style) for text, room in zip(row, rooms, strict=True)]
+             for row in sheet.rows]
+    return [Table(cells[start:start + CHUNK], colWidths=widths, style=commands)
+            for start in range(0, len(cells), CHUNK)]
+
+
+def _cell(text: str, room: float, style: ParagraphStyle) -> str | Paragraph:
+    """Plain text when it fits on one line (fast), else a paragraph that wraps."""
+    if stringWidth(text, REGULAR, 9) <= room:
+        return text
+    return Paragraph(escape(text), style)
 
 
 #: How wide a column is beside the others (the name counts 2); unknown keys count 1.2.
