@@ -6,6 +6,14 @@ from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.content_models import TemplateOverride, UpdateRound, UpdateRoundTranslation
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
+from rsvp.questions.models import (
+    AnswerChange,
+    AnswerOption,
+    GuestName,
+    Question,
+    QuestionAnswer,
+    QuestionOption,
+)
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.schedule.models import PlannedSend, PlanRun
 from rsvp.submissions import FormSubmission
@@ -13,9 +21,12 @@ from rsvp.submissions import FormSubmission
 __all__ = [
     "Actor",
     "Answer",
+    "AnswerChange",
+    "AnswerOption",
     "CheckIn",
     "Event",
     "FormSubmission",
+    "GuestName",
     "Invitee",
     "InviteeTag",
     "Message",
@@ -24,6 +35,9 @@ __all__ = [
     "Organiser",
     "PlanRun",
     "PlannedSend",
+    "Question",
+    "QuestionAnswer",
+    "QuestionOption",
     "Response",
     "ResponseChange",
     "SentTest",

@@ -5,7 +5,7 @@ from itertools import count
 
 from rsvp.auth.services import create_organiser
 from rsvp.events.models import Event
-from rsvp.events.services import create_event
+from rsvp.events.operations import create_event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 

@@ -2,11 +2,13 @@
 
 import enum
 
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rsvp.checkin.models import CheckIn
 from rsvp.invitees.models import Invitee
+from rsvp.questions.queries import door_answers
 from rsvp.responses.models import Answer
 
 
@@ -47,14 +49,17 @@ def standing_check_in(session: Session, invitee_id: int) -> CheckIn | None:
                                                 CheckIn.undone_at.is_(None)))
 
 
-def door_answers_of(session: Session, invitee: Invitee) -> list[tuple[str, str]]:
+def door_answers_of(session: Session, invitee: Invitee,
+                    language: str | None = None) -> list[tuple[str, str]]:
     """The invitee's answers to questions marked ``show_at_checkin`` (question, answer).
 
-    The one call site of the registration questions' ``door_answers(session, invitee)``
-    (issue #15, built beside this): the page and `rsvp checkin` both read them from here.
-    Until that module is merged there are none to show.
+    The page and `rsvp checkin` both read them from here, in ``language`` (the page's, else
+    the event's).
     """
-    return []
+    if language is None:
+        locale = get_locale()
+        language = locale.language if locale is not None else invitee.event.language
+    return door_answers(session, invitee, language)
 
 
 def checked_in_by(check_in: CheckIn) -> str | None:

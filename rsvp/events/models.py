@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rsvp.dbtypes import UTCDateTime, utcnow
@@ -76,6 +76,8 @@ class Event(db.Model):
                                              server_default="personal")
     #: Set when the event was called off: answers close and calendars drop the entry.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Ask for each accompanying person's name; the number of guests follows from the names.
+    guest_names: Mapped[bool] = mapped_column(default=False, server_default=false())
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

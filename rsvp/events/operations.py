@@ -13,6 +13,7 @@ from rsvp.events.models import Event
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.services import queue_messages, queue_promotions
 from rsvp.outcome import SYSTEM, Agent, Outcome
+from rsvp.questions.services import add_questions, questions_from_file
 from rsvp.responses.waitlist import fill_free_places
 from rsvp.schedule.operations import plan_send
 from rsvp.schedule.services import cancel_all_planned, plan_spec
@@ -20,7 +21,7 @@ from rsvp.schedule.services import cancel_all_planned, plan_spec
 
 def create_event(session: Session, raw: Mapping[str, Any], *, by: Agent = SYSTEM,
                  owner_id: int | None = None) -> Event:
-    """Create an event with the planned sends of its file's `[[schedule]]` entries.
+    """Create an event with its file's `[[questions]]` and the planned sends of `[[schedule]]`.
 
     Raises EventError or ScheduleError (naming the entry); nothing is kept then.
     """
@@ -28,7 +29,9 @@ def create_event(session: Session, raw: Mapping[str, Any], *, by: Agent = SYSTEM
     entries = values.pop("schedule", None) or []
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise services.EventError("schedule: a list of [[schedule]] tables")
+    questions = questions_from_file(values.pop("questions", None))
     event = services.create_event(session, values, owner_id=owner_id)
+    add_questions(session, event, questions)
     for entry in entries:
         plan_send(session, event, plan_spec(entry, event.zone), by=by)
     return event

@@ -34,7 +34,7 @@ TEXT_FIELDS = {
 }
 TIME_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
 KNOWN_FIELDS = {"slug", "timezone", "capacity", "max_guests", "language", "retention_days",
-                "link_policy", "registration_opens", *TEXT_FIELDS, *TIME_FIELDS}
+                "link_policy", "registration_opens", "guest_names", *TEXT_FIELDS, *TIME_FIELDS}
 
 
 _Date = TypeVar("_Date", date, datetime)
@@ -82,7 +82,18 @@ def event_values(raw: dict[str, Any]) -> dict[str, Any]:
     values.update(_numbers(raw))
     values["language"] = _choice(raw, "language", "de", LANGUAGES)
     values["link_policy"] = _choice(raw, "link_policy", "personal", LINK_POLICIES)
+    values["guest_names"] = _flag(raw, "guest_names")
     return values
+
+
+def _flag(raw: dict[str, Any], name: str) -> bool:
+    """A true/false field; absent is false."""
+    value = raw.get(name)
+    if value in (None, ""):
+        return False
+    if not isinstance(value, bool):
+        raise EventError(_l("true or false"), field=name)
+    return value
 
 
 def _check_keys(raw: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ from rsvp.mailing.css_inlining import inline_css
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.templates_custom import PLACEHOLDERS, get_template_override, render_custom
 from rsvp.qrcodes import qr_png
+from rsvp.questions.queries import guest_names_of, restated_answers
 from rsvp.responses.models import Answer, Response, ResponseChange
 from rsvp.responses.waitlist import waitlist_position
 from rsvp.tokens import checkin_code, rsvp_url
@@ -169,7 +170,16 @@ def mail_context(invitee: Invitee, kind: MessageKind,
                                            locale=locale_for(language))
                                if event.registration_opens else ""),
         "show_contact": True,
+        **_answers_context(invitee, kind, language),
     }
+
+
+def _answers_context(invitee: Invitee, kind: MessageKind, language: str) -> dict[str, object]:
+    """A confirmation restates the registration questions' answers and the guests' names."""
+    if kind is not MessageKind.CONFIRMATION:
+        return {"question_answers": [], "guest_names": []}
+    return {"question_answers": restated_answers(db.session, invitee, language),
+            "guest_names": guest_names_of(db.session, invitee)}
 
 
 def render_mail(invitee: Invitee, kind: MessageKind, *, change: ResponseChange | None = None,

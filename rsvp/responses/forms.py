@@ -1,5 +1,8 @@
 """The invitee's answer form."""
 
+import re
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
@@ -31,3 +34,15 @@ class AnswerForm(FlaskForm):
     substitute_name = StringField(_l("Your name"), validators=[Optional(), Length(max=200)])
     substitute_email = StringField(_l("Your email address"),
                                    validators=[Optional(), Length(max=320)])
+
+
+#: The questions' fields: ``q_KEY``, a guest's ``guest_N_q_KEY`` and ``guest_N_name``.
+QUESTION_FIELD = re.compile(r"^(?:q_\w{1,40}|guest_\d{1,3}_(?:q_\w{1,40}|name))$")
+
+
+def question_fields(formdata: Mapping[str, object]) -> dict[str, list[str]]:
+    """The questions' fields as posted, every value kept (a multichoice sends several);
+    their rules are rsvp.questions.rules."""
+    getlist = getattr(formdata, "getlist", None)
+    return {name: [str(v) for v in getlist(name)] if getlist else [str(formdata[name])]
+            for name in formdata if QUESTION_FIELD.match(name)}

@@ -20,7 +20,9 @@ from rsvp.i18n import format_event_when, format_local_datetime, salutation
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dispatch import dispatch
 from rsvp.qrcodes import qr_svg
-from rsvp.responses.forms import AnswerForm
+from rsvp.questions.queries import form_values, full_options, questions_of
+from rsvp.questions.rules import field_name
+from rsvp.responses.forms import AnswerForm, question_fields
 from rsvp.responses.models import Answer
 from rsvp.responses.models import Response as AnswerResponse
 from rsvp.responses.operations import answer_by_link
@@ -42,11 +44,14 @@ def _load(token: str) -> Invitee:
     return invitee
 
 
-def _render(invitee: Invitee, form: AnswerForm, status: int = 200) -> tuple[str, int]:
+def _render(invitee: Invitee, form: AnswerForm, status: int = 200,
+            values: dict[str, list[str]] | None = None,
+            errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
     event = invitee.event
     language = g.language
     page = render_template(
         "invitee/page.html", invitee=invitee, event=event, form=form, token=form.token,
+        **_questions(invitee, values, errors or {}),
         when=format_event_when(event, language),
         deadline=(format_local_datetime(event.rsvp_deadline, event, language)
                   if event.rsvp_deadline else None),
@@ -58,6 +63,18 @@ def _render(invitee: Invitee, form: AnswerForm, status: int = 200) -> tuple[str,
                             language=language),
     )
     return page, status
+
+
+def _questions(invitee: Invitee, values: dict[str, list[str]] | None,
+               errors: dict[str, list[str]]) -> dict[str, object]:
+    """The questions to show, what their fields hold (as typed, else as stored), their errors
+    and the options without places left."""
+    questions = questions_of(db.session, invitee.event)
+    if values is None:
+        values = form_values(db.session, invitee)
+    return {"questions": questions, "values": values, "question_errors": errors,
+            "full_options": full_options(db.session, questions, invitee),
+            "field_name": field_name, "language": g.language}
 
 
 def _door_code(invitee: Invitee) -> tuple[str, Markup] | None:
@@ -105,24 +122,41 @@ def answer(token: str):  # type: ignore[no-untyped-def]
     invitee = _load(token)
     form = AnswerForm()
     form.token = token
+    values = question_fields(request.form)
     if invitee.event.deadline_passed() or invitee.event.cancelled:
-        return _render(invitee, form, 403)
+        return _render(invitee, form, 403, values)
     if not form.validate():
-        return _render(invitee, form, 400)
+        return _render(invitee, form, 400, values)
     try:
         outcome = answer_by_link(db.session, invitee, form.response.data or "",
                                  guests=form.guests.data or 0, comment=form.comment.data or "",
-                                 substitute=_substitute(invitee, form))
+                                 substitute=_substitute(invitee, form), questions=values)
     except DeadlinePassed:
-        return _render(invitee, form, 403)
+        return _render(invitee, form, 403, values)
     except AnswerError as exc:
         db.session.rollback()
-        form[exc.field].errors = [exc.for_invitee]
-        return _render(invitee, form, 409 if isinstance(exc, NoRoomForGuests) else 400)
+        full = isinstance(exc, NoRoomForGuests) or exc.code == "option_full"
+        return _render(invitee, form, 409 if full else 400, values,
+                       _place_errors(invitee, form, exc))
     if _committed():
         dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash("saved")
     return redirect(url_for("responses.page", token=token), 303)
+
+
+def _place_errors(invitee: Invitee, form: AnswerForm,
+                  exc: AnswerError) -> dict[str, list[str]]:
+    """Put each rule's words at its field: the form's own, else a question's (returned)."""
+    errors: dict[str, list[str]] = {}
+    for error in getattr(exc, "errors", [exc]):
+        name = error.field
+        if name == "guests" and invitee.event.guest_names:
+            name = "guest_1_name"
+        if name in form:
+            form[name].errors = [error.for_invitee]
+        else:
+            errors.setdefault(name, []).append(str(error.for_invitee))
+    return errors
 
 
 def _committed() -> bool:
