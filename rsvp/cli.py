@@ -876,31 +876,55 @@ def _print_check_in(event: Event, outcome: CheckInOutcome, *, undo: bool) -> Non
               help="The file to write: .pdf or .xlsx (the format follows the suffix).")
 @click.option("--column", "columns", multiple=True,
               help="A column beside the name (repeat it): title, organisation, guests, email, "
-                   "checked_in. Default: title, organisation, guests.")
+                   "checked_in, or q_KEY for a question's answers. Default: title, "
+                   "organisation, guests.")
 @click.option("--signature", is_flag=True, help="Add a signature column: a sign-in sheet.")
-@click.option("--consented", is_flag=True,
-              help="Only those who agreed to be named (the event's consent question).")
+@click.option("--consent", metavar="KEY",
+              help="Only those who agreed to this consent question (its key).")
 def participants(slug: str, path: Path, columns: tuple[str, ...], signature: bool,
-                 consented: bool) -> None:
+                 consent: str | None) -> None:
     """Write the participant list (accepted, sorted by last name) as PDF or Excel."""
-    from flask_babel import force_locale
-
-    from rsvp.checkin.participant_list import list_sheet, participants_pdf, participants_xlsx
-    from rsvp.checkin.participants import list_options
-    from rsvp.checkin.participants import participants as accepted_people
-    from rsvp.extensions import db
+    from rsvp.checkin.participant_list import participants_pdf, participants_xlsx
 
     if path.suffix.lower() not in (".pdf", ".xlsx"):
         raise click.BadParameter("the file must end in .pdf or .xlsx", param_hint="-o")
     event = _event(slug)
-    options = list_options(columns or None, signature=signature, consented_only=consented)
-    with force_locale(event.language):
-        sheet = list_sheet(event, accepted_people(db.session, event), options, event.language)
-        content = (participants_xlsx(event, sheet) if path.suffix.lower() == ".xlsx" else
-                   participants_pdf(event, sheet, options, event.language,
-                                    current_app.config["PDF_FONT_DIR"]))
+    sheet, options = _participant_sheet(event, columns, signature, consent)
+    content = (participants_xlsx(event, sheet) if path.suffix.lower() == ".xlsx" else
+               participants_pdf(event, sheet, options, event.language,
+                                current_app.config["PDF_FONT_DIR"]))
     path.write_bytes(content)
     click.echo(f"{len(sheet.rows)} participants written to {path}")
+
+
+def _participant_sheet(event: Event, columns: tuple[str, ...], signature: bool,
+                       consent: str | None):  # type: ignore[no-untyped-def]
+    from rsvp.checkin.participant_list import list_sheet
+    from rsvp.checkin.participants import (
+        COLUMNS,
+        chosen_questions,
+        consent_questions,
+        list_options,
+        question_columns,
+    )
+    from rsvp.checkin.participants import participants as accepted_people
+    from rsvp.extensions import db
+
+    language = event.language
+    asked = question_columns(db.session, event, language)
+    available = [*COLUMNS, *asked]
+    unknown = sorted(set(columns) - set(available))
+    if unknown:
+        raise click.BadParameter(f"no such column: {', '.join(unknown)}; there are "
+                                 f"{', '.join(available)}", param_hint="--column")
+    if consent is not None and consent not in consent_questions(db.session, event, language):
+        raise click.BadParameter(f"{consent} is no consent question of {event.slug}",
+                                 param_hint="--consent")
+    options = list_options(columns or None, signature=signature, consent=consent,
+                           available=available)
+    people = accepted_people(db.session, event, consent=options.consent, language=language,
+                             questions=chosen_questions(db.session, event, options))
+    return list_sheet(event, people, options, language, labels=asked), options
 
 
 @click.command("badges")
@@ -911,13 +935,14 @@ def participants(slug: str, path: Path, columns: tuple[str, ...], signature: boo
               show_default=True,
               help="labels: A4 sheets of 2 x 4 labels of 90 x 54 mm; a6: one A6 page each.")
 def badges(slug: str, path: Path, layout: str) -> None:
-    """Write a name badge with check-in QR code for every accepted person, as PDF."""
+    """Write a name badge for every accepted person (with their check-in QR code) and every
+    guest named in an answer, as PDF."""
     from rsvp.checkin.badges import LAYOUTS, badges_of, badges_pdf
     from rsvp.checkin.participants import participants as accepted_people
     from rsvp.extensions import db
 
     event = _event(slug)
-    found = list(badges_of(accepted_people(db.session, event)))
+    found = list(badges_of(accepted_people(db.session, event), event.language))
     path.write_bytes(badges_pdf(event.title, found, LAYOUTS[layout],
                                 current_app.config["PDF_FONT_DIR"]))
     click.echo(f"{len(found)} badges written to {path}")

@@ -9,6 +9,8 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
@@ -36,6 +38,7 @@ class Badge:
 
     name: str
     organisation: str
+    #: The check-in code its QR code carries; empty for a guest's badge (no QR code).
     code: str
 
 
@@ -102,11 +105,16 @@ A6_PAGES = BadgeLayout(
 LAYOUTS = {layout.key: layout for layout in (LABELS, A6_PAGES)}
 
 
-def badges_of(people: Iterable[Participant]) -> Iterator[Badge]:
-    """One badge per accepted person, with their own check-in code."""
-    for person in people:
-        yield Badge(person.titled_name, person.organisation,
-                    checkin_code_of(person.invitee_id, person.nonce))
+def badges_of(people: Iterable[Participant], language: str = "de") -> Iterator[Badge]:
+    """One badge per accepted person, with their own check-in code, then one per guest named
+    in their answer: the guest's name and whom they come with, without a code (the code is
+    the invitee's, and the door finds a guest by the invitee). Unnamed guests get none."""
+    with force_locale(language):
+        for person in people:
+            yield Badge(person.titled_name, person.organisation,
+                        checkin_code_of(person.invitee_id, person.nonce))
+            for name in person.guest_names:
+                yield Badge(name, _("Guest of %(name)s", name=person.titled_name), "")
 
 
 def badges_pdf(event_title: str, badges: Sequence[Badge], layout: BadgeLayout = LABELS,
@@ -148,7 +156,8 @@ def _draw_badge(canvas: Canvas, layout: BadgeLayout, badge: Badge, event_text: F
         _draw_text(canvas, style, fit_text(badge.organisation, style.font, style.box,
                                            largest=style.largest, readable=style.readable,
                                            max_lines=style.max_lines))
-    _draw_qr(canvas, qr_matrix(badge.code), layout.qr)
+    if badge.code:
+        _draw_qr(canvas, qr_matrix(badge.code), layout.qr)
 
 
 def _draw_text(canvas: Canvas, style: TextStyle, text: FittedText, *,

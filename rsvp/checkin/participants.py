@@ -2,17 +2,20 @@
 columns an organiser may choose for the printed list and the spreadsheet."""
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from rsvp.checkin.models import CheckIn
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
+from rsvp.questions.models import AnswerOption, GuestName, Question, QuestionAnswer
+from rsvp.questions.queries import invitee_ids_answering, questions_of, shown_value
 from rsvp.responses.models import Answer, Response
 
 #: Letters Unicode does not decompose into a base letter and a mark, filed as a German
@@ -70,8 +73,13 @@ class Participant:
                 self.last_name, self.invitee_id)
 
 
-def participants(session: Session, event: Event) -> list[Participant]:
-    """The event's accepted invitees, sorted by last name, then first name (DIN 5007-1)."""
+def participants(session: Session, event: Event, *, consent: str | None = None,
+                 questions: Sequence[Question] = (), language: str = "de") -> list[Participant]:
+    """The event's accepted invitees, sorted by last name, then first name (DIN 5007-1), with
+    their guests' names and their answers to ``questions`` (in ``language``).
+
+    ``consent``: only those who agreed to the consent question with that key.
+    """
     query = (select(Invitee.id, Invitee.nonce, Invitee.academic_title, Invitee.first_name,
                     Invitee.last_name, Invitee.organisation, Invitee.email, Response.guests,
                     CheckIn.checked_in_at)
@@ -79,8 +87,69 @@ def participants(session: Session, event: Event) -> list[Participant]:
              .outerjoin(CheckIn, and_(CheckIn.invitee_id == Invitee.id,
                                       CheckIn.undone_at.is_(None)))
              .where(Invitee.event_id == event.id, Response.answer == Answer.ACCEPTED))
-    rows = [Participant(*row) for row in session.execute(query)]
+    if consent is not None:
+        query = query.where(Invitee.id.in_(invitee_ids_answering(session, event, consent, "yes")))
+    names = _guest_names(session, event)
+    answers = _answers(session, questions, names, language)
+    rows = [Participant(*row, guest_names=tuple(names.get(row[0], ())),
+                        extra=answers.get(row[0], {}))
+            for row in session.execute(query)]
     return sorted(rows, key=Participant.sort_key)
+
+
+def _guest_names(session: Session, event: Event) -> dict[int, list[str]]:
+    """Every invitee's guests' names, first guest first (one query for the whole event)."""
+    names: dict[int, list[str]] = {}
+    for invitee_id, name in session.execute(
+            select(GuestName.invitee_id, GuestName.name).join(Invitee)
+            .where(Invitee.event_id == event.id)
+            .order_by(GuestName.invitee_id, GuestName.position)):
+        names.setdefault(invitee_id, []).append(name)
+    return names
+
+
+def _answers(session: Session, questions: Sequence[Question], names: dict[int, list[str]],
+             language: str) -> dict[int, dict[str, str]]:
+    """The answers to these questions by invitee and column key ("q_<key>"), as people read
+    them (the questions module's shown_value); a guest's answer follows, marked by name."""
+    found: dict[int, dict[str, str]] = {}
+    if not questions:
+        return found
+    query = (select(QuestionAnswer)
+             .where(QuestionAnswer.question_id.in_([q.id for q in questions]))
+             .options(selectinload(QuestionAnswer.chosen).selectinload(AnswerOption.option),
+                      selectinload(QuestionAnswer.question))
+             .order_by(QuestionAnswer.invitee_id, QuestionAnswer.person))
+    with force_locale(language):
+        for answer in session.scalars(query):
+            value = shown_value(answer, language)
+            if not value:
+                continue
+            if answer.person:
+                guests = names.get(answer.invitee_id, [])
+                who = guests[answer.person - 1] if answer.person <= len(guests) else ""
+                value = f"{who or answer.person}: {value}"
+            row = found.setdefault(answer.invitee_id, {})
+            key = f"q_{answer.question.key}"
+            row[key] = f"{row[key]}; {value}" if key in row else value
+    return found
+
+
+def question_columns(session: Session, event: Event, language: str) -> dict[str, str]:
+    """The event's questions as columns the list may show: "q_<key>" and the label."""
+    return {f"q_{q.key}": q.label(language) for q in questions_of(session, event)}
+
+
+def consent_questions(session: Session, event: Event, language: str) -> dict[str, str]:
+    """The event's consent questions (key and label): each can restrict the list."""
+    return {q.key: q.label(language) for q in questions_of(session, event)
+            if q.type == "consent"}
+
+
+def chosen_questions(session: Session, event: Event, options: "ListOptions") -> list[Question]:
+    """The questions whose answers the chosen columns show."""
+    keys = {key.removeprefix("q_") for key in options.columns if key.startswith("q_")}
+    return [q for q in questions_of(session, event) if q.key in keys]
 
 
 #: The columns beside the name an organiser may choose, in the order they are printed.
@@ -101,17 +170,20 @@ class ListOptions:
     columns: tuple[str, ...] = DEFAULT_COLUMNS
     #: An empty column to sign in, with taller rows: the sign-in sheet.
     signature: bool = False
-    #: Only those who agreed to be named on the list (a consent question's yes).
-    consented_only: bool = False
+    #: Only those who agreed to be named on the list: the key of that consent question.
+    consent: str | None = None
 
 
 def list_options(columns: Iterable[str] | None = None, *, signature: bool = False,
-                 consented_only: bool = False,
+                 consent: str | None = None,
                  available: Iterable[str] = COLUMNS) -> ListOptions:
-    """The chosen columns among those available, in the list's order; None: the default."""
+    """The chosen columns among those available, in the list's order; None: the default.
+
+    ``available``: the fixed columns and the event's question columns (question_columns).
+    """
     chosen = set(DEFAULT_COLUMNS if columns is None else columns)
     return ListOptions(tuple(key for key in available if key in chosen), signature,
-                       consented_only)
+                       consent or None)
 
 
 def cell(person: Participant, key: str, when: str = "") -> str:

@@ -10,8 +10,21 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from rsvp.checkin.badges import LABELS, LAYOUTS, badges_of, badges_pdf
-from rsvp.checkin.participant_list import list_sheet, participants_pdf, participants_xlsx
-from rsvp.checkin.participants import COLUMNS, DEFAULT_COLUMNS, ListOptions, list_options
+from rsvp.checkin.participant_list import (
+    ListSheet,
+    list_sheet,
+    participants_pdf,
+    participants_xlsx,
+)
+from rsvp.checkin.participants import (
+    COLUMNS,
+    DEFAULT_COLUMNS,
+    ListOptions,
+    chosen_questions,
+    consent_questions,
+    list_options,
+    question_columns,
+)
 from rsvp.checkin.participants import participants as accepted_people
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.events.models import Event
@@ -20,11 +33,13 @@ from rsvp.extensions import db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def options_from(args: MultiDict[str, str]) -> ListOptions:
+def options_from(args: MultiDict[str, str], available: dict[str, str],
+                 consents: dict[str, str]) -> ListOptions:
     """The form's choices; a link without them gets the default columns."""
     columns = args.getlist("column") if "chosen" in args else None
+    consent = args.get("consent", "")
     return list_options(columns, signature=args.get("signature") == "1",
-                        consented_only=args.get("consented") == "1")
+                        consent=consent if consent in consents else None, available=available)
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> BaseResponse:
@@ -34,26 +49,44 @@ def _download(content: bytes, mimetype: str, filename: str) -> BaseResponse:
         "Cache-Control": "no-store"})
 
 
+def _language() -> str:
+    return str(get_locale())
+
+
+def _columns(event: Event) -> tuple[dict[str, str], dict[str, str]]:
+    """The columns the list may show (fixed ones, then the questions) and the consents."""
+    language = _language()
+    fixed = {key: str(label) for key, label in COLUMNS.items()}
+    return (fixed | question_columns(db.session, event, language),
+            consent_questions(db.session, event, language))
+
+
 @bp.get("/events/<slug>/lists")
 def lists(slug: str) -> str:
     """Choose the list's columns and the badges' layout, then download."""
     event = load_event(slug, needs=Permission.EXPORT)
-    return render_template("dashboard/lists.html", event=event, columns=COLUMNS,
-                           default_columns=DEFAULT_COLUMNS, layouts=LAYOUTS.values(),
+    columns, consents = _columns(event)
+    return render_template("dashboard/lists.html", event=event, columns=columns,
+                           consents=consents, default_columns=DEFAULT_COLUMNS,
+                           layouts=LAYOUTS.values(),
                            count=len(accepted_people(db.session, event)))
 
 
-def _sheet(event: Event, options: ListOptions):  # type: ignore[no-untyped-def]
-    people = accepted_people(db.session, event)
-    return list_sheet(event, people, options, str(get_locale()))
+def _sheet(event: Event) -> tuple[ListSheet, ListOptions]:
+    columns, consents = _columns(event)
+    options = options_from(request.args, columns, consents)
+    people = accepted_people(db.session, event, consent=options.consent,
+                             questions=chosen_questions(db.session, event, options),
+                             language=_language())
+    return list_sheet(event, people, options, _language(), labels=columns), options
 
 
 @bp.get("/events/<slug>/participants.pdf")
 def participants_pdf_file(slug: str) -> BaseResponse:
     """The participant list as an A4 PDF, with the chosen columns."""
     event = load_event(slug, needs=Permission.EXPORT)
-    options = options_from(request.args)
-    content = participants_pdf(event, _sheet(event, options), options, str(get_locale()),
+    sheet, options = _sheet(event)
+    content = participants_pdf(event, sheet, options, _language(),
                                current_app.config["PDF_FONT_DIR"])
     return _download(content, "application/pdf", f"{event.slug}-participants.pdf")
 
@@ -62,15 +95,15 @@ def participants_pdf_file(slug: str) -> BaseResponse:
 def participants_xlsx_file(slug: str) -> BaseResponse:
     """The participant list as an Excel workbook, with the chosen columns."""
     event = load_event(slug, needs=Permission.EXPORT)
-    content = participants_xlsx(event, _sheet(event, options_from(request.args)))
+    content = participants_xlsx(event, _sheet(event)[0])
     return _download(content, XLSX, f"{event.slug}-participants.xlsx")
 
 
 @bp.get("/events/<slug>/badges.pdf")
 def badges_pdf_file(slug: str) -> BaseResponse:
-    """Name badges for every accepted person, on label sheets or A6 pages."""
+    """Name badges for every accepted person and named guest, on label sheets or A6 pages."""
     event = load_event(slug, needs=Permission.EXPORT)
     layout = LAYOUTS.get(request.args.get("layout", ""), LABELS)
-    badges = list(badges_of(accepted_people(db.session, event)))
+    badges = list(badges_of(accepted_people(db.session, event), event.language))
     content = badges_pdf(event.title, badges, layout, current_app.config["PDF_FONT_DIR"])
     return _download(content, "application/pdf", f"{event.slug}-badges-{layout.key}.pdf")
