@@ -36,7 +36,7 @@ class Participant:
     """One accepted person as the list and the badges show them."""
 
     invitee_id: int
-    #: Signs the check-in code (rsvp.tokens.checkin_code reads ``id`` and ``nonce``).
+    #: With the id, what the check-in code signs (rsvp.tokens.checkin_code_of).
     nonce: str
     title: str
     first_name: str
@@ -49,10 +49,6 @@ class Participant:
     guest_names: tuple[str, ...] = ()
     #: Further columns by key (the registration questions' answers).
     extra: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def id(self) -> int:
-        return self.invitee_id
 
     @property
     def name(self) -> str:
