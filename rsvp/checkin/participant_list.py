@@ -50,13 +50,21 @@ def list_sheet(event: Event, people: Sequence[Participant], options: ListOptions
         names = {key: str(label) for key, label in COLUMNS.items()} | (labels or {})
         headings = ["#", _("Name"), *(names.get(key, key) for key in options.columns),
                     *([_("Signature")] if options.signature else [])]
-    rows = [[str(n), person.sort_name,
+    rows = [[str(n), _name(person, language),
              *(cell(person, key, _when(person, event, language)) for key in options.columns)]
             for n, person in enumerate(people, 1)]
     if options.signature:
         for row in rows:
             row.append("")
     return ListSheet(headings, rows)
+
+
+def _name(person: Participant, language: str) -> str:
+    """'Potz, Petra', and whom a substitute stands in for."""
+    if not person.instead_of:
+        return person.sort_name
+    with force_locale(language):
+        return f"{person.sort_name} ({_('in place of %(name)s', name=person.instead_of)})"
 
 
 def _when(person: Participant, event: Event, language: str) -> str:

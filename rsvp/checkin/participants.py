@@ -3,7 +3,7 @@ columns an organiser may choose for the printed list and the spreadsheet."""
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import force_locale
@@ -49,6 +49,9 @@ class Participant:
     guest_names: tuple[str, ...] = ()
     #: Further columns by key (the registration questions' answers).
     extra: dict[str, str] = field(default_factory=dict)
+    #: Who was invited, when someone else comes in their place (a transferable link's
+    #: substitute): then the names above are the substitute's.
+    instead_of: str = ""
 
     @property
     def name(self) -> str:
@@ -78,7 +81,7 @@ def participants(session: Session, event: Event, *, consent: str | None = None,
     """
     query = (select(Invitee.id, Invitee.nonce, Invitee.academic_title, Invitee.first_name,
                     Invitee.last_name, Invitee.organisation, Invitee.email, Response.guests,
-                    CheckIn.checked_in_at)
+                    CheckIn.checked_in_at, Response.substitute_name, Response.substitute_email)
              .join(Response, Response.invitee_id == Invitee.id)
              .outerjoin(CheckIn, and_(CheckIn.invitee_id == Invitee.id,
                                       CheckIn.undone_at.is_(None)))
@@ -87,10 +90,21 @@ def participants(session: Session, event: Event, *, consent: str | None = None,
         query = query.where(Invitee.id.in_(invitee_ids_answering(session, event, consent, "yes")))
     names = _guest_names(session, event)
     answers = _answers(session, questions, names, language)
-    rows = [Participant(*row, guest_names=tuple(names.get(row[0], ())),
-                        extra=answers.get(row[0], {}))
-            for row in session.execute(query)]
+    rows = [_participant(tuple(row), names, answers) for row in session.execute(query)]
     return sorted(rows, key=Participant.sort_key)
+
+
+def _participant(row: tuple, names: dict[int, list[str]],  # type: ignore[type-arg]
+                 answers: dict[int, dict[str, str]]) -> Participant:
+    """One row of the query as a participant; a substitute takes the invitee's place."""
+    *invited, substitute, substitute_email = row
+    person = Participant(*invited, guest_names=tuple(names.get(row[0], ())),
+                         extra=answers.get(row[0], {}))
+    if not substitute:
+        return person
+    first, _, last = substitute.strip().rpartition(" ")
+    return replace(person, title="", first_name=first, last_name=last,
+                   email=substitute_email or person.email, instead_of=person.titled_name)
 
 
 def _guest_names(session: Session, event: Event) -> dict[int, list[str]]:

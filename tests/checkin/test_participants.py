@@ -6,9 +6,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from rsvp.checkin.badges import badges_of
 from rsvp.checkin.participant_list import list_sheet, participants_pdf, participants_xlsx
 from rsvp.checkin.participants import german_key, list_options, participants
 from rsvp.extensions import db
+from rsvp.responses.services import Substitute, record_answer
 from tests import factories
 from tests.checkin.conftest import answer
 from tests.dashboard.conftest import log_in
@@ -139,3 +141,15 @@ def test_the_dashboard_offers_the_columns_and_downloads_the_chosen_ones(client, 
     assert download.headers["Cache-Control"] == "no-store"
     header = next(load_workbook(io.BytesIO(download.data)).active.values)
     assert header == ("#", "Name", "E-Mail")
+
+
+def test_a_substitute_is_listed_and_badged_in_the_invitees_place(app):  # type: ignore[no-untyped-def]
+    event = factories.make_event(capacity=None, link_policy="transferable")
+    boss = factories.make_invitee(event, first_name="Petra", last_name="Potz")
+    record_answer(db.session, boss, "accepted",
+                  substitute=Substitute("Max Vertreter", "max@example.org"))
+    db.session.commit()
+    text = text_of(pdf_of(event))
+    assert "Vertreter, Max (in Vertretung von Dr. Petra Potz)" in " ".join(text.split())
+    badge = next(badges_of(participants(db.session, event)))
+    assert (badge.name, badge.organisation) == ("Max Vertreter", "location³ – Wissenstransfer")
