@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python -m bench.bench_import
 	$(BIN)/python -m bench.bench_dashboard
 	$(BIN)/python -m bench.bench_checkin
+	$(BIN)/python -m bench.bench_badges
 	$(BIN)/python -m bench.bench_pages
 	$(BIN)/python -m bench.bench_rate
 	$(BIN)/python -m bench.bench_token_timing

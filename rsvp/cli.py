@@ -1009,10 +1009,94 @@ def audit(slug: str | None, as_json: bool) -> None:
                    f"{entry.action}\t{details}\t{entry.via} {entry.remote_addr or ''}".rstrip())
 
 
+@click.command("participants")
+@click.argument("slug")
+@click.option("-o", "--output", "path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .pdf or .xlsx (the format follows the suffix).")
+@click.option("--column", "columns", multiple=True,
+              help="A column beside the name (repeat it): title, organisation, guests, email, "
+                   "checked_in, or q_KEY for a question's answers. Default: title, "
+                   "organisation, guests.")
+@click.option("--signature", is_flag=True, help="Add a signature column: a sign-in sheet.")
+@click.option("--consent", metavar="KEY",
+              help="Only those who agreed to this consent question (its key).")
+def participants(slug: str, path: Path, columns: tuple[str, ...], signature: bool,
+                 consent: str | None) -> None:
+    """Write the participant list (accepted, sorted by last name) as PDF or Excel."""
+    from rsvp.checkin.participant_list import participants_pdf, participants_xlsx
+    from rsvp.extensions import db
+
+    if path.suffix.lower() not in (".pdf", ".xlsx"):
+        raise click.BadParameter("the file must end in .pdf or .xlsx", param_hint="-o")
+    event = _event(slug)
+    sheet, options = _participant_sheet(event, columns, signature, consent)
+    content = (participants_xlsx(event, sheet) if path.suffix.lower() == ".xlsx" else
+               participants_pdf(event, sheet, options, event.language,
+                                current_app.config["PDF_FONT_DIR"]))
+    path.write_bytes(content)
+    _audit("exported", event, format=f"participants{path.suffix.lower()}",
+           people=len(sheet.rows))
+    db.session.commit()
+    click.echo(f"{len(sheet.rows)} participants written to {path}")
+
+
+def _participant_sheet(event: Event, columns: tuple[str, ...], signature: bool,
+                       consent: str | None):  # type: ignore[no-untyped-def]
+    from rsvp.checkin.participant_list import list_sheet
+    from rsvp.checkin.participants import (
+        COLUMNS,
+        chosen_questions,
+        consent_questions,
+        list_options,
+        question_columns,
+    )
+    from rsvp.checkin.participants import participants as accepted_people
+    from rsvp.extensions import db
+
+    language = event.language
+    asked = question_columns(db.session, event, language)
+    available = [*COLUMNS, *asked]
+    unknown = sorted(set(columns) - set(available))
+    if unknown:
+        raise click.BadParameter(f"no such column: {', '.join(unknown)}; there are "
+                                 f"{', '.join(available)}", param_hint="--column")
+    if consent is not None and consent not in consent_questions(db.session, event, language):
+        raise click.BadParameter(f"{consent} is no consent question of {event.slug}",
+                                 param_hint="--consent")
+    options = list_options(columns or None, signature=signature, consent=consent,
+                           available=available)
+    people = accepted_people(db.session, event, consent=options.consent, language=language,
+                             questions=chosen_questions(db.session, event, options))
+    return list_sheet(event, people, options, language, labels=asked), options
+
+
+@click.command("badges")
+@click.argument("slug")
+@click.option("-o", "--output", "path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The PDF file to write.")
+@click.option("--layout", type=click.Choice(["labels", "a6"]), default="labels",
+              show_default=True,
+              help="labels: A4 sheets of 2 x 4 labels of 90 x 54 mm; a6: one A6 page each.")
+def badges(slug: str, path: Path, layout: str) -> None:
+    """Write a name badge for every accepted person (with their check-in QR code) and every
+    guest named in an answer, as PDF."""
+    from rsvp.checkin.badges import LAYOUTS, badges_of, badges_pdf
+    from rsvp.checkin.participants import participants as accepted_people
+    from rsvp.extensions import db
+
+    event = _event(slug)
+    found = list(badges_of(accepted_people(db.session, event), event.language))
+    path.write_bytes(badges_pdf(event.title, found, LAYOUTS[layout],
+                                current_app.config["PDF_FONT_DIR"]))
+    _audit("exported", event, format=f"badges-{layout}.pdf", badges=len(found))
+    db.session.commit()
+    click.echo(f"{len(found)} badges written to {path}")
+
 #: The commands of `rsvp` itself, on the `rsvp` group and on every app's ``app.cli``.
 COMMANDS = (organiser_cli, event_cli, invitees_cli, send, link, stats, export, demo,
             mailcatcher, worker, template_cli, purge, answers_cli, bounces_cli, checkin,
-            schedule_cli, tick, audit)
+            schedule_cli, tick, audit, participants, badges)
 
 
 def register_commands(app: Flask) -> None:

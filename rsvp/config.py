@@ -33,6 +33,9 @@ DEFAULTS: dict[str, object] = {
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "Konferenzbüro <einladung@rsvp.localhost>",
     "MAIL_TIMEOUT": 30,
+    #: A directory with DejaVuSans.ttf and DejaVuSans-Bold.ttf for the list and the badges;
+    #: unset: the system's (Debian: fonts-dejavu-core), else ReportLab's own Vera.
+    "PDF_FONT_DIR": None,
     #: Where bounces go (envelope sender, with "+<message>.<signature>" added per message).
     #: Empty: the sender's own address, so its mailbox must accept plus-addressing.
     "MAIL_BOUNCE_ADDRESS": "",

@@ -27,6 +27,7 @@ from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
     checkin,
     imports,
     invitees,
+    lists,
     mail_texts,
     previews,
     render_failures,

@@ -67,6 +67,23 @@ def test_a_viewer_reads_the_event_pages_but_not_the_export(
     assert statuses["dashboard.invitee_data_download"] == 403
 
 
+PRINTS = ("dashboard.lists", "dashboard.participants_pdf_file",
+          "dashboard.participants_xlsx_file", "dashboard.badges_pdf_file")
+
+
+def test_a_viewer_may_not_print_the_participant_list_or_the_badges(
+        app, organiser_client, organiser, shared):
+    _join(shared, organiser, "viewer")
+    statuses = _statuses(app, organiser_client, shared, "GET")
+    assert {statuses[endpoint] for endpoint in PRINTS} == {403}
+
+
+def test_a_checkin_member_may_not_print_them_either(app, organiser_client, organiser, shared):
+    _join(shared, organiser, "checkin")
+    statuses = _statuses(app, organiser_client, shared, "GET")
+    assert {statuses[endpoint] for endpoint in PRINTS} == {403}
+
+
 def test_an_editor_is_refused_only_the_team_page(app, organiser_client, organiser, shared):
     _join(shared, organiser, "editor")
     statuses = _statuses(app, organiser_client, shared, "GET")
