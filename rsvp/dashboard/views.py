@@ -26,6 +26,7 @@ from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
     invitees,
     mail_texts,
     previews,
+    questions,
     render_failures,
     schedule,
     sending,

@@ -6,8 +6,10 @@ from sqlalchemy import func, select
 
 from rsvp.extensions import db
 from rsvp.mailing.models import Message
+from rsvp.questions.services import add_questions, questions_from_file
 from rsvp.responses.models import ResponseChange
 from tests.conftest import csrf_token
+from tests.test_route_walk import SOME_QUESTION
 
 
 @pytest.fixture
@@ -16,12 +18,14 @@ def foreign(runner, create_event, create_invitee, create_organiser, smtp_server)
     event = create_event()
     event.owner_id = create_organiser("fremd@example.org").id
     invitee = create_invitee(event, email="fremd-gast@example.org")
+    question = add_questions(db.session, event, questions_from_file([SOME_QUESTION]))[0]
     db.session.commit()
     assert runner.invoke(args=["send", event.slug]).exit_code == 0
     message = db.session.scalar(select(Message))
     smtp_server.clear()
     return {"slug": event.slug, "invitee_id": invitee.id, "message_id": message.id,
-            "kind": "invitation", "language": "de", "plan_id": 1, "round_id": 1}
+            "kind": "invitation", "language": "de", "plan_id": 1, "round_id": 1,
+            "question_id": question.id}
 
 
 def dashboard_urls(app, values):

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from rsvp.events.models import EventMember
 from rsvp.extensions import db
 from rsvp.mailing.models import Message
+from rsvp.questions.services import add_questions, questions_from_file
 from tests.conftest import csrf_token
+from tests.test_route_walk import SOME_QUESTION
 
 
 @pytest.fixture
@@ -17,13 +19,14 @@ def shared(runner, create_event, create_invitee, create_organiser, smtp_server):
     event = create_event()
     event.owner_id = create_organiser("fremd@example.org").id
     invitee = create_invitee(event, email="gast@example.org")
+    question = add_questions(db.session, event, questions_from_file([SOME_QUESTION]))[0]
     db.session.commit()
     assert runner.invoke(args=["send", event.slug]).exit_code == 0
     message = db.session.scalar(select(Message))
     smtp_server.clear()
     return {"event_id": event.id, "slug": event.slug, "invitee_id": invitee.id,
             "message_id": message.id, "kind": "invitation", "language": "de", "plan_id": 1,
-            "round_id": 1}
+            "round_id": 1, "question_id": question.id}
 
 
 def dashboard_urls(app, values):  # type: ignore[no-untyped-def]
