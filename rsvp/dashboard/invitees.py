@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -21,6 +22,7 @@ from rsvp.dashboard.forms import InviteeForm, PhoneAnswerForm
 from rsvp.dashboard.queries import (
     InviteeFilter,
     answer_history,
+    counted_questions,
     event_tags,
     invitee_messages,
     invitee_page,
@@ -46,7 +48,9 @@ def invitees(slug: str) -> str:
     flt = InviteeFilter.from_args(request.args)
     return render_template("dashboard/invitees.html", event=event, flt=flt,
                            page=invitee_page(db.session, event, flt),
-                           tags=event_tags(db.session, event))
+                           tags=event_tags(db.session, event),
+                           counted=counted_questions(db.session, event),
+                           chosen=dict(flt.answers), language=get_locale().language)
 
 
 @bp.route("/events/<slug>/invitees/new", methods=["GET", "POST"])
