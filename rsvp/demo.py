@@ -13,6 +13,7 @@ from rsvp.events.models import Event
 from rsvp.events.services import create_event
 from rsvp.invitees.services import import_invitees
 from rsvp.outcome import SYSTEM
+from rsvp.questions.services import add_questions, questions_from_file
 from rsvp.schedule.operations import plan_send
 from rsvp.schedule.services import plan_spec
 
@@ -51,8 +52,30 @@ DEMO_EVENT = {
     "registration_opens": date(2027, 9, 1),
     "capacity": 150,
     "max_guests": 1,
+    "guest_names": True,
     "language": "de",
 }
+
+#: What the conference office asks when someone accepts (and, the next day, always).
+DEMO_QUESTIONS = [
+    {"key": "verpflegung", "type": "choice", "required": True, "per_person": True,
+     "label": {"de": "Verpflegung", "en": "Catering"},
+     "options": [{"key": "keine", "de": "Keine Einschränkung", "en": "No restriction"},
+                 {"key": "vegetarisch", "de": "Vegetarisch", "en": "Vegetarian"},
+                 {"key": "vegan", "de": "Vegan", "en": "Vegan"}]},
+    {"key": "barrierefreiheit", "type": "textarea", "show_at_checkin": True, "max_length": 500,
+     "label": {"de": "Barrierefreiheit", "en": "Accessibility"},
+     "help": {"de": "Benötigen Sie z. B. einen rollstuhlgerechten Platz oder Gebärdensprache?",
+              "en": "Do you need, for instance, a wheelchair space or sign language?"}},
+    {"key": "folgetag", "type": "yesno",
+     "label": {"de": "Teilnahme am Bundeskongress am Folgetag (23. November)",
+               "en": "Attending the federal congress the next day (23 November)"}},
+    {"key": "teilnehmerliste", "type": "consent", "required": True,
+     "label": {"de": "Einwilligung Teilnehmerliste", "en": "Consent to the list of participants"},
+     "consent": {"de": "Ich bin einverstanden, mit Name und Organisation in der Teilnehmerliste "
+                       "genannt zu werden.",
+                 "en": "I agree to be named with my organisation in the list of participants."}},
+]
 
 #: Mail that goes by itself (`make run` ticks beside the app): a reminder a week before the
 #: deadline to whoever has not answered by then.
@@ -72,6 +95,7 @@ def load_demo(session: Session) -> tuple[Event, int]:
     event = session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
     if event is None:
         event = create_event(session, DEMO_EVENT)
+        add_questions(session, event, questions_from_file(DEMO_QUESTIONS))
         for entry in DEMO_SCHEDULE:
             plan_send(session, event, plan_spec(entry, event.zone), by=SYSTEM)
     report = import_invitees(session, event, DEMO_INVITEES.encode())

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from rsvp.extensions import db
 from rsvp.questions.models import AnswerChange, QuestionAnswer
 from rsvp.questions.queries import answers_of, counts, stored_value
+from tests.conftest import csrf_token
 from tests.questions.conftest import GOOD
 from tests.responses.links import answer, link_of
 
@@ -109,3 +110,41 @@ def test_counts_count_accepted_people_per_option(client, questions_event, create
     answer(client, create_invitee(questions_event), **GOOD, response="declined")
     assert counts(db.session, questions_event)["diet"] == {"any": 0, "vegetarian": 1, "vegan": 1}
     assert counts(db.session, questions_event)["next_day"] == {"yes": 0, "no": 2}
+
+
+def test_answers_cannot_be_changed_after_the_deadline(client, create_event, create_invitee):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.questions.conftest import QUESTIONS
+    event = create_event(questions=QUESTIONS)
+    invitee = create_invitee(event)
+    answer(client, invitee, **GOOD)
+    token = csrf_token(client.get(link_of(invitee)).text)
+    event.rsvp_deadline = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    late = client.post(link_of(invitee), data=GOOD | {"q_diet": "vegan", "csrf_token": token,
+                                                      "response": "accepted"})
+    assert late.status_code == 403
+    assert stored(invitee)[("diet", 0)] == "vegetarian"
+
+
+def test_a_hidden_question_is_neither_shown_nor_stored(client, questions_event, create_invitee):
+    from rsvp.questions.queries import questions_of
+    [access] = [q for q in questions_of(db.session, questions_event) if q.key == "access"]
+    access.hidden = True
+    db.session.commit()
+    invitee = create_invitee(questions_event)
+    assert 'name="q_access"' not in client.get(link_of(invitee)).text
+    answer(client, invitee, **GOOD, q_access="Rollstuhl")
+    assert ("access", 0) not in stored(invitee)
+
+
+def test_without_names_a_per_person_question_is_asked_for_the_guests_coming(
+        client, create_event, create_invitee):
+    from tests.questions.conftest import QUESTIONS
+    event = create_event(questions=[{**QUESTIONS[0], "per_person": True}], max_guests=2)
+    invitee = create_invitee(event)
+    response = answer(client, invitee, q_diet="any", guests="1", guest_1_q_diet="vegan",
+                      guest_2_q_diet="vegetarian")
+    assert response.status_code == 303
+    assert stored(invitee) == {("diet", 0): "any", ("diet", 1): "vegan"}
