@@ -28,7 +28,7 @@ from rsvp.invitees.models import SQLITE_SEARCH_EXPRESSION, Invitee, InviteeTag, 
 from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from rsvp.mailing.services import due_condition
-from rsvp.questions.models import COUNTED_TYPES, Question
+from rsvp.questions.models import COUNTED_TYPES, AnswerChange, Question
 from rsvp.questions.queries import invitee_ids_answering, questions_of
 from rsvp.responses.models import Answer, Response, ResponseChange
 
@@ -401,3 +401,13 @@ def counted_questions(session: Session, event: Event) -> list[Question]:
     """The questions counted per answer on the overview (choice, multichoice, yes/no), in page
     order; hidden ones too, since their answers stay."""
     return [q for q in questions_of(session, event, hidden=True) if q.type in COUNTED_TYPES]
+
+
+def answer_changes(session: Session, invitee: Invitee) -> dict[int, list[AnswerChange]]:
+    """The questions' old and new values per change of the invitee's answer (history rows)."""
+    changes: dict[int, list[AnswerChange]] = {}
+    for change in session.scalars(
+            select(AnswerChange).join(ResponseChange, ResponseChange.id == AnswerChange.change_id)
+            .where(ResponseChange.invitee_id == invitee.id).order_by(AnswerChange.id)):
+        changes.setdefault(change.change_id, []).append(change)
+    return changes
