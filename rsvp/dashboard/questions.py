@@ -40,10 +40,9 @@ def questions(slug: str) -> str:
     """The event's questions in page order, with how many answered each."""
     event = load_event(slug)
     listed = questions_of(db.session, event, hidden=True)
-    return render_template(
-        "dashboard/questions.html", event=event, questions=listed,
-        answers={q.id: answer_count(db.session, q) for q in listed},
-        language=get_locale().language, action_form=FlaskForm())
+    return render_template("dashboard/questions.html", event=event, questions=listed,
+                           answers={q.id: answer_count(db.session, q) for q in listed},
+                           language=get_locale().language, action_form=FlaskForm())
 
 
 @bp.route("/events/<slug>/questions/new", methods=["GET", "POST"])
@@ -64,16 +63,10 @@ def question_edit(slug: str, question_id: int):  # type: ignore[no-untyped-def]
 
 def _question_form(event: Event, question: Question | None, form: QuestionForm):  # type: ignore[no-untyped-def]
     """Save a valid form (a new question when ``question`` is None), else show it again."""
-    others = [q for q in questions_of(db.session, event, hidden=True) if q is not question]
-    form.show_if_question.choices = [("", _("always")), *(
-        (q.key, q.label(get_locale().language)) for q in others
-        if q.type in ("choice", "multichoice", "yesno"))]
+    form.show_if_question.choices = _show_if_choices(event, question)
     if form.validate_on_submit():
         try:
-            if question is None:
-                add_question(db.session, event, form.raw())
-            else:
-                update_question(db.session, question, form.raw())
+            _save(event, question, form)
         except EventError as exc:
             db.session.rollback()
             _attach(form, exc)
@@ -83,6 +76,20 @@ def _question_form(event: Event, question: Question | None, form: QuestionForm):
             return _to_list(event)
     return render_template("dashboard/question_form.html", event=event, form=form,
                            question=question), 400 if form.errors else 200
+
+
+def _show_if_choices(event: Event, question: Question | None) -> list[tuple[str, str]]:
+    """The questions another may depend on: the choices and yes/no questions but itself."""
+    others = [q for q in questions_of(db.session, event, hidden=True) if q is not question]
+    return [("", _("always")), *((q.key, q.label(get_locale().language)) for q in others
+                                 if q.type in ("choice", "multichoice", "yesno"))]
+
+
+def _save(event: Event, question: Question | None, form: QuestionForm) -> None:
+    if question is None:
+        add_question(db.session, event, form.raw())
+    else:
+        update_question(db.session, question, form.raw())
 
 
 def _attach(form: QuestionForm, error: EventError) -> None:

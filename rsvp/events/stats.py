@@ -88,9 +88,13 @@ def question_counts(session: Session, event: Event) -> dict[str, dict[str, int]]
     kept = (event.purged_counts or {}).get("questions") or {}
     for key, numbers in kept.items():
         if key in figures:
-            for answer, number in numbers.items():
-                figures[key][answer] = figures[key].get(answer, 0) + number
+            _add(figures[key], numbers)
     return figures
+
+
+def _add(figures: dict[str, int], more: dict[str, int]) -> None:
+    for answer, number in more.items():
+        figures[answer] = figures.get(answer, 0) + number
 
 
 def _failed_by_kind(session: Session, event: Event) -> dict[str, int]:

@@ -85,13 +85,15 @@ def question_columns(session: Session, event: Event) -> list[str]:
     """The questions' columns: every question (hidden ones too: their answers stay), then
     each possible guest's name (where asked) and answers to the per-person questions."""
     questions = questions_of(session, event, hidden=True)
-    columns = [field_name(q) for q in questions]
     per_person = [q for q in questions if q.per_person]
-    for person in range(1, event.max_guests + 1):
-        if event.guest_names:
-            columns.append(f"guest_{person}_name")
-        columns += [field_name(q, person) for q in per_person]
-    return columns
+    return [field_name(q) for q in questions] + [
+        column for person in range(1, event.max_guests + 1)
+        for column in _guest_columns(event, per_person, person)]
+
+
+def _guest_columns(event: Event, per_person: list[Question], person: int) -> list[str]:
+    names = [f"guest_{person}_name"] if event.guest_names else []
+    return names + [field_name(q, person) for q in per_person]
 
 
 def answer_cells(session: Session, invitee_ids: list[int]) -> dict[int, dict[str, str]]:

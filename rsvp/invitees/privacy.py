@@ -64,11 +64,9 @@ def invitee_data(session: Session, invitee: Invitee) -> dict[str, Any]:
 def _answers_data(session: Session, invitee: Invitee) -> dict[str, Any]:
     """The answers to the registration questions (person 0 the invitee, n the n-th guest)
     as stored, and the guests' names."""
-    return {
-        "questions": [{"question": a.question.key, "person": a.person, "value": stored_value(a)}
-                      for a in answers_of(session, invitee)],
-        "guest_names": guest_names_of(session, invitee),
-    }
+    return {"questions": [{"question": a.question.key, "person": a.person,
+                           "value": stored_value(a)} for a in answers_of(session, invitee)],
+            "guest_names": guest_names_of(session, invitee)}
 
 
 def _changed(session: Session, change: ResponseChange) -> list[dict[str, Any]]:

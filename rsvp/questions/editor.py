@@ -110,11 +110,13 @@ def move_question(session: Session, question: Question, step: int) -> None:
     for position, each in enumerate(order, start=1):
         each.position = position
     index = order.index(question)
-    other = index + step
-    if 0 <= other < len(order):
-        order[index].position, order[other].position = order[other].position, \
-            order[index].position
+    if 0 <= index + step < len(order):
+        _swap(order[index], order[index + step])
     session.flush()
+
+
+def _swap(one: Question, other: Question) -> None:
+    one.position, other.position = other.position, one.position
 
 
 def set_hidden(session: Session, question: Question, hidden: bool) -> None:
