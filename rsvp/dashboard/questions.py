@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from rsvp.dashboard.blueprint import Permission, bp, load_event
-from rsvp.dashboard.question_form import ERROR_FIELDS, QuestionForm, form_data
+from rsvp.dashboard.question_form import ERROR_FIELDS, TYPE_CHOICES, QuestionForm, form_data
 from rsvp.events.models import Event
 from rsvp.events.services import EventError
 from rsvp.extensions import db
@@ -42,7 +42,8 @@ def questions(slug: str) -> str:
     listed = questions_of(db.session, event, hidden=True)
     return render_template("dashboard/questions.html", event=event, questions=listed,
                            answers={q.id: answer_count(db.session, q) for q in listed},
-                           language=get_locale().language, action_form=FlaskForm())
+                           language=get_locale().language, action_form=FlaskForm(),
+                           type_names={c.value: c.label for c in TYPE_CHOICES})
 
 
 @bp.route("/events/<slug>/questions/new", methods=["GET", "POST"])
