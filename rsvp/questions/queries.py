@@ -58,6 +58,11 @@ def _accepted() -> Select:
     return select(Response.invitee_id).where(Response.answer == Answer.ACCEPTED)
 
 
+def _coming() -> Select:
+    return select(Response.invitee_id).where(
+        Response.answer.in_((Answer.ACCEPTED, Answer.WAITLISTED)))
+
+
 def counts(session: Session, event: Event) -> dict[str, dict[str, int]]:
     """Accepted people per answer of each choice, multichoice and yes/no question, by keys:
     ``{"diet": {"any": 80, "vegan": 4}, "next_day": {"yes": 30, "no": 50}}``; zeros included."""
@@ -101,13 +106,15 @@ def labelled_counts(session: Session, event: Event,
 
 def places_taken(session: Session, option_ids: Iterable[int], *,
                  besides: int | None = None) -> dict[int, int]:
-    """Accepted people holding each option (guests included), leaving out invitee ``besides``."""
+    """People holding each option (guests included), leaving out invitee ``besides``: the
+    accepted and those waiting for a place, so moving someone up never overbooks an option."""
     ids = list(option_ids)
     if not ids:
         return {}
     query = (select(AnswerOption.option_id, func.count())
              .join(QuestionAnswer, QuestionAnswer.id == AnswerOption.answer_id)
-             .where(AnswerOption.option_id.in_(ids), QuestionAnswer.invitee_id.in_(_accepted()))
+             .where(AnswerOption.option_id.in_(ids),
+                    QuestionAnswer.invitee_id.in_(_coming()))
              .group_by(AnswerOption.option_id))
     if besides is not None:
         query = query.where(QuestionAnswer.invitee_id != besides)

@@ -246,31 +246,35 @@ class PreparedAnswers:
 
 
 def prepare_answers(session: Session, invitee: Invitee, form: Mapping[str, list[str]], *,
-                    answer: str, guests: int) -> PreparedAnswers:
+                    answer: str, guests: int) -> PreparedAnswers | None:
     """Check the questions' fields of one answer (``q_KEY``, ``guest_N_name`` ...).
 
     Where the event asks for names the guests are the names given; a decline has none.
-    Raises QuestionErrors (an AnswerError) naming each bad field; stores nothing.
+    None for an event that asks nothing. Raises QuestionErrors (an AnswerError) naming each
+    bad field; stores nothing.
     """
     event = invitee.event
+    questions = questions_of(session, event)
+    if not questions and not event.guest_names:
+        return None
     accepting = answer == Answer.ACCEPTED.value
     names = None
     if event.guest_names:
         names = check_guest_names(form, event.max_guests) if accepting else []
         guests = len(names)
-    questions = questions_of(session, event)
     given = check_answers(questions, form, accepting=accepting, guests=guests if accepting else 0)
     return PreparedAnswers(given, names, guests)
 
 
 def store_answers(session: Session, invitee: Invitee, prepared: PreparedAnswers, *,
-                  accepted: bool) -> list[AnswerChange]:
+                  coming: bool) -> list[AnswerChange]:
     """Write the checked answers and names; returns the history of what changed (unsaved).
 
-    Call with the event locked (record_answer locks it): a limited option's last place is
-    then taken once. Answers of guests no longer coming are removed.
+    ``coming``: accepted or waiting for a place, so holding the options chosen. Call with the
+    event locked (record_answer locks it): a limited option's last place is then taken once.
+    Answers of guests no longer coming are removed.
     """
-    if accepted:
+    if coming:
         limited = {o.id for g in prepared.given for o in g.options if o.limit is not None}
         check_places(prepared.given, places_taken(session, limited, besides=invitee.id))
     current = {(a.question_id, a.person): a for a in answers_of(session, invitee)}

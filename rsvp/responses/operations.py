@@ -76,8 +76,8 @@ def _with_answers(session: Session, invitee: Invitee, result: AnswerResult,
     answers changed alone make a history row of their own, so they are confirmed too."""
     if prepared is None:
         return result
-    accepted = result.response.answer is Answer.ACCEPTED
-    changes = store_answers(session, invitee, prepared, accepted=accepted)
+    coming = result.response.answer in (Answer.ACCEPTED, Answer.WAITLISTED)
+    changes = store_answers(session, invitee, prepared, coming=coming)
     if not changes:
         return result
     change = result.change

@@ -70,10 +70,11 @@ def _questions(invitee: Invitee, values: dict[str, list[str]] | None,
     """The questions to show, what their fields hold (as typed, else as stored), their errors
     and the options without places left."""
     questions = questions_of(db.session, invitee.event)
+    asks = bool(questions) or invitee.event.guest_names
     if values is None:
-        values = form_values(db.session, invitee)
+        values = form_values(db.session, invitee) if asks else {}
     return {"questions": questions, "values": values, "question_errors": errors,
-            "full_options": full_options(db.session, questions, invitee),
+            "full_options": full_options(db.session, questions, invitee) if asks else set(),
             "field_name": field_name, "language": g.language}
 
 

@@ -125,3 +125,25 @@ def test_the_door_shows_the_answers_marked_for_it(client, questions_event, creat
     answer(client, invitee, **GOOD, q_access="Rollstuhl")
     db.session.expire_all()
     assert door_answers_of(db.session, invitee, "de") == [("Barrierefreiheit", "Rollstuhl")]
+
+
+def test_the_door_answers_outside_a_request_are_in_the_events_language(
+        client, questions_event, create_invitee):
+    invitee = create_invitee(questions_event)
+    answer(client, invitee, **GOOD, q_access="Rollstuhl")
+    db.session.expire_all()
+    assert door_answers_of(db.session, invitee) == [("Barrierefreiheit", "Rollstuhl")]
+
+
+def test_who_waits_for_a_place_holds_their_option_so_moving_up_never_overbooks_it(
+        client, create_event, create_invitee):
+    event = create_event(questions=QUESTIONS, max_guests=0, capacity=1)
+    answer(client, create_invitee(event), **GOOD)
+    waiting = create_invitee(event)
+    assert answer(client, waiting, **(GOOD | {"q_diet": "vegan"})).status_code == 303
+    db.session.expire_all()
+    assert waiting.response.answer is Answer.WAITLISTED
+    answer(client, create_invitee(event), **(GOOD | {"q_diet": "vegan"}))
+    late = answer(client, create_invitee(event), **(GOOD | {"q_diet": "vegan"}))
+    assert late.status_code == 409
+    assert counts(db.session, event)["diet"]["vegan"] == 0
