@@ -85,3 +85,8 @@ def test_the_guests_names_columns_set_the_names_and_the_number(organiser_client,
     dora = person(event, "dora")
     assert guest_names_of(db.session, dora) == ["Hans Gast", "Grete Gast"]
     assert db.session.scalar(select(Response.guests).where(Response.invitee_id == dora.id)) == 2
+
+
+def test_the_upload_page_names_the_question_columns(organiser_client, event):
+    page = organiser_client.get(f"/events/{event.slug}/answers/import").text
+    assert "q_diet;q_workshops;" in page and "Jede Registrierungsfrage" in page
