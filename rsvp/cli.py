@@ -720,6 +720,12 @@ def stats(slug: str, as_json: bool) -> None:
         click.echo(json.dumps(figures.as_dict()))
         return
     for name, value in figures.as_dict().items():
+        if name == "questions":
+            # Per answer: "diet vegan 4".
+            for key, numbers in value.items():
+                for answer, number in numbers.items():
+                    click.echo(f"{key} {answer:20} {number}")
+            continue
         if isinstance(value, dict):
             # Per kind: "failed reminder 1".
             for kind, number in value.items():

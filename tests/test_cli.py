@@ -99,7 +99,8 @@ def test_stats_counts_guests_into_the_headcount(runner, client, create_event, cr
     figures = json.loads(runner.invoke(args=["stats", event.slug, "--json"]).output)
     assert figures == {"invited": 4, "sent": 0, "failed": 0, "accepted": 2, "declined": 1,
                        "waitlisted": 0, "no_response": 1, "guests": 2, "headcount": 4,
-                       "capacity": 10, "undeliverable": 0, "failed_by_kind": {}}
+                       "capacity": 10, "undeliverable": 0, "failed_by_kind": {},
+                       "questions": {}}
 
 
 def test_the_demo_can_be_loaded_twice_without_duplicates(runner):

@@ -63,7 +63,7 @@ def test_import_send_answer_change_stats_and_export(runner, client, smtp_server,
         "invited": 3, "sent": 3, "failed": 0, "accepted": 0, "declined": 1, "waitlisted": 0,
         "no_response": 2,
         "guests": 0, "headcount": 0, "capacity": None, "undeliverable": 0,
-        "failed_by_kind": {}}
+        "failed_by_kind": {}, "questions": {}}
 
     out = tmp_path / "export.csv"
     exported = runner.invoke(args=["export", event.slug, "-o", str(out)])

@@ -12,10 +12,12 @@ from werkzeug.routing import Rule
 from rsvp.extensions import db
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.services import queue_messages
+from rsvp.questions.services import add_questions, questions_from_file
 from rsvp.responses.services import record_answer
 from rsvp.tokens import make_token
 from tests.dashboard.conftest import (  # noqa: F401  (a fresh g per request, as in a server)
     PASSWORD,
+    SOME_QUESTION,
     event_member_id,
     fill_url,
     fresh_g_per_request,
@@ -34,7 +36,10 @@ FORM_FIELDS = ["guests", "capacity", "max_guests", "retention_days", "invitee", 
                "translated_subject", "translated_body", "upload", "slug", "title", "starts_at",
                "ends_at", "rsvp_deadline", "registration_opens", "timezone", "language",
                "link_policy", "contact_email", "email", "salutation", "first_name", "last_name",
-               "text", "html", "substitute_name", "substitute_email", "page", "lang", "password"]
+               "text", "html", "substitute_name", "substitute_email", "page", "lang", "password",
+               "key", "type", "label_de", "options", "minimum", "maximum", "max_length",
+               "direction", "hidden", "q_diet", "guest_1_name"]
+#: A question on the walked event, for the question editor's routes.
 #: Walked last: logging out ends the walk's session.
 LAST = {"auth.logout"}
 
@@ -52,13 +57,15 @@ def walker(client: FlaskClient, create_organiser, create_event, create_invitee):
     event = create_event(owner=organiser.email)
     person = create_invitee(event, email="gast@example.org")
     record_answer(db.session, person, "accepted")
+    question = add_questions(db.session, event, questions_from_file([SOME_QUESTION]))[0]
     queue_messages(db.session, event, MessageKind.INVITATION)
     db.session.commit()
     assert log_in(client, organiser.email).status_code == 303
     good = {"slug": event.slug, "invitee_id": str(person.id), "message_id": "1",
             "kind": "invitation", "language": "de", "token": make_token(person),
             "filename": "style.css", "plan_id": "1", "organiser_id": str(organiser.id),
-            "member_id": str(event_member_id(event.id))}
+            "member_id": str(event_member_id(event.id)),
+            "question_id": str(question.id)}
     return client, good
 
 

@@ -58,6 +58,10 @@ class AuditAction(StrEnum):
     MEMBER_ADDED = "member_added"
     MEMBER_ROLE_CHANGED = "member_role_changed"
     MEMBER_REMOVED = "member_removed"
+    QUESTION_SAVED = "question_saved"
+    QUESTION_MOVED = "question_moved"
+    QUESTION_HIDDEN = "question_hidden"
+    QUESTION_REMOVED = "question_removed"
 
 
 class AuditEntry(db.Model):

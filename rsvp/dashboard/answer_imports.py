@@ -12,10 +12,12 @@ from rsvp.audit.models import AuditAction
 from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
+from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.mailing.dispatch import dispatch
-from rsvp.responses.imports import import_answers
+from rsvp.questions.queries import questions_of
+from rsvp.responses.imports import import_answers, question_columns
 from rsvp.responses.services import EventCancelled
 
 
@@ -27,8 +29,14 @@ class AnswerUploadForm(FlaskForm):
 @bp.get("/events/<slug>/answers/import")
 def answers_upload(slug: str) -> str:
     """The upload form for answers, with what the file may contain."""
-    return render_template("dashboard/answers_import.html", event=load_event(slug),
-                           form=AnswerUploadForm(), report=None)
+    event = load_event(slug)
+    return render_template("dashboard/answers_import.html", event=event,
+                           form=AnswerUploadForm(), report=None, columns=_columns(event))
+
+
+def _columns(event: Event) -> list[str]:
+    """The questions' columns an answers file of this event may have."""
+    return list(question_columns(questions_of(db.session, event), event.max_guests))
 
 
 @bp.post("/events/<slug>/answers/import")

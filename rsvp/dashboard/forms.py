@@ -46,7 +46,7 @@ REQUIRED = _l("Please fill in this field.")
 EVENT_FIELDS = ("slug", "title", "subtitle", "description", "starts_at", "ends_at", "timezone",
                 "rsvp_deadline", "venue_name", "venue_address", "organiser", "contact_name",
                 "contact_email", "contact_phone", "capacity", "max_guests", "language",
-                "link_policy", "retention_days", "registration_opens")
+                "link_policy", "retention_days", "registration_opens", "guest_names")
 
 
 def _local_time(form: FlaskForm, field: StringField) -> None:
@@ -105,6 +105,8 @@ class EventForm(FlaskForm):
         InputRequired(message=REQUIRED),
         NumberRange(min=0, max=MAX_GUESTS, message=_l("Please enter a number from 0 to 100."))])
     language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES, default="de")
+    #: Then one name field per guest on the page, and the number of guests follows the names.
+    guest_names = BooleanField(_l("Ask for the names of accompanying persons"))
     link_policy = SelectField(_l("Forwarded invitation links"), default="personal", choices=[
         SelectChoice("personal", _l("Personal: answers always count for the invitee")),
         SelectChoice("transferable", _l("Transferable: the reader may attend instead"))])

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -22,7 +23,9 @@ from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee, l
 from rsvp.dashboard.forms import InviteeForm, PhoneAnswerForm
 from rsvp.dashboard.queries import (
     InviteeFilter,
+    answer_changes,
     answer_history,
+    counted_questions,
     event_tags,
     invitee_messages,
     invitee_page,
@@ -36,6 +39,16 @@ from rsvp.invitees.privacy import invitee_data
 from rsvp.invitees.services import InviteeError, save_invitee
 from rsvp.mailing.dispatch import dispatch
 from rsvp.outcome import Agent
+from rsvp.questions.queries import (
+    form_values,
+    full_options,
+    guest_names_of,
+    questions_of,
+    restated_answers,
+)
+from rsvp.questions.rules import field_name
+from rsvp.responses.forms import question_fields
+from rsvp.responses.models import Answer
 from rsvp.responses.operations import answer_for_invitee
 from rsvp.responses.services import AnswerError
 from rsvp.tokens import rsvp_url
@@ -48,7 +61,9 @@ def invitees(slug: str) -> str:
     flt = InviteeFilter.from_args(request.args)
     return render_template("dashboard/invitees.html", event=event, flt=flt,
                            page=invitee_page(db.session, event, flt),
-                           tags=event_tags(db.session, event))
+                           tags=event_tags(db.session, event),
+                           counted=counted_questions(db.session, event),
+                           chosen=dict(flt.answers), language=get_locale().language)
 
 
 @bp.route("/events/<slug>/invitees/new", methods=["GET", "POST"])
@@ -62,18 +77,34 @@ def invitee_new(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/events/<slug>/invitees/<id:invitee_id>")
 def invitee(slug: str, invitee_id: int) -> str:
-    """An invitee's details, emails, answer history and actions."""
+    """An invitee's details, answers, emails, answer history and actions."""
     event = load_event(slug)
     person = load_invitee(event, invitee_id)
-    return _invitee_page(event, person, PhoneAnswerForm(formdata=None))
+    response = person.response
+    # The form starts from the current answer, so changing one answer to a question is a
+    # matter of changing that field.
+    current = {} if response is None or response.answer is Answer.WAITLISTED else {
+        "response": response.answer.value, "guests": response.guests,
+        "comment": response.comment}
+    return _invitee_page(event, person, PhoneAnswerForm(formdata=None, data=current or None))
 
 
-def _invitee_page(event: Event, person: Invitee, answer_form: PhoneAnswerForm) -> str:
+def _invitee_page(event: Event, person: Invitee, answer_form: PhoneAnswerForm,
+                  values: dict[str, list[str]] | None = None,
+                  errors: dict[str, list[str]] | None = None) -> str:
+    language = get_locale().language
+    questions = questions_of(db.session, event)
     return render_template(
         "dashboard/invitee.html", event=event, invitee=person, link=rsvp_url(person),
         messages=invitee_messages(db.session, person),
         history=answer_history(db.session, person), answer_form=answer_form,
-        action_form=FlaskForm(),
+        action_form=FlaskForm(), questions=questions, language=language,
+        values=form_values(db.session, person) if values is None else values,
+        question_errors=errors or {}, field_name=field_name,
+        full_options=full_options(db.session, questions, person),
+        given=restated_answers(db.session, person, language),
+        guest_names=guest_names_of(db.session, person),
+        answer_changes=answer_changes(db.session, person),
     )
 
 
@@ -185,23 +216,46 @@ def invitee_answer(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     event = load_event(slug, needs=Permission.EDIT)
     person = load_invitee(event, invitee_id)
     form = PhoneAnswerForm()
+    values = _question_values(event)
     if not form.validate_on_submit():
-        return _invitee_page(event, person, form), 400
+        return _invitee_page(event, person, form, values), 400
     try:
         outcome = answer_for_invitee(
             db.session, person, form.response.data or "", by=_organiser(),
             channel=form.channel.data or "phone", guests=form.guests.data or 0,
-            comment=form.comment.data or "", confirm=form.confirm.data)
+            comment=form.comment.data or "", confirm=form.confirm.data, questions=values)
     except AnswerError as exc:
         db.session.rollback()
-        form[exc.field if exc.field in form else "response"].errors = [exc.message]
-        return _invitee_page(event, person, form), 400
+        return _invitee_page(event, person, form, values, _place_errors(event, form, exc)), 400
     audit(AuditAction.ANSWER_RECORDED, event, person, response=form.response.data,
           channel=form.channel.data, queued=outcome.queued)
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(_("The answer has been recorded."), "success")
     return _to_invitee(event, person)
+
+
+def _question_values(event: Event) -> dict[str, list[str]] | None:
+    """The questions' fields posted with an answer; None where the event asks none."""
+    if not event.guest_names and not questions_of(db.session, event):
+        return None
+    return question_fields(request.form)
+
+
+def _place_errors(event: Event, form: PhoneAnswerForm, exc: AnswerError) -> dict[str, list[str]]:
+    """Each rule's words at its field: the form's own, else a question's (returned)."""
+    errors: dict[str, list[str]] = {}
+    for error in getattr(exc, "errors", [exc]):
+        name = error.field
+        if name == "guests" and event.guest_names:
+            name = "guest_1_name"
+        if name in form:
+            form[name].errors = [*form[name].errors, error.message]
+        elif name.startswith(("q_", "guest_")):
+            errors.setdefault(name, []).append(str(error.message))
+        else:
+            form.response.errors = [*form.response.errors, error.message]
+    return errors
 
 
 @bp.get("/events/<slug>/messages/<id:message_id>")

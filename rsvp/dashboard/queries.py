@@ -1,6 +1,7 @@
 """What the organiser's pages show, counted and paged in the database."""
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +28,8 @@ from rsvp.invitees.models import SQLITE_SEARCH_EXPRESSION, Invitee, InviteeTag, 
 from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from rsvp.mailing.services import due_condition
+from rsvp.questions.models import COUNTED_TYPES, AnswerChange, Question
+from rsvp.questions.queries import invitee_ids_answering, questions_of
 from rsvp.responses.models import Answer, Response, ResponseChange
 
 PER_PAGE = 50
@@ -36,6 +39,8 @@ DELIVERY_FILTERS = ("sent", "failed", "queued", "not_sent", "undeliverable")
 #: Filter values renamed, still understood in links people saved.
 OLD_FILTER_NAMES = {"bounced": "undeliverable"}
 SORTS = ("name", "email", "organisation", "answered", "added")
+#: An answer filter's argument: ``q_KEY=VALUE`` (an option key, yes/no, a text or a number).
+ANSWER_ARGUMENT = re.compile(r"^q_([A-Za-z0-9_]{1,40})$")
 
 
 def visible_to(organiser_id: int):  # type: ignore[no-untyped-def]
@@ -68,6 +73,8 @@ class InviteeFilter:
     tag: str = ""
     sort: str = "name"
     page: int = 1
+    #: (question key, answer) pairs from ``?q_diet=vegan``: all must hold.
+    answers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_args(cls, args: Any) -> "InviteeFilter":
@@ -80,13 +87,26 @@ class InviteeFilter:
             tag=str(args.get("tag", "")).strip()[:100],
             sort=_one_of(args.get("sort"), SORTS) or "name",
             page=int(page) if is_id(page) and int(page) < 1_000_000 else 1,
+            answers=_answer_args(args),
         )
 
     def args(self, **changes: object) -> dict[str, object]:
         """Query-string arguments for a link to this list with some changes (e.g. page)."""
         values = {"q": self.q, "answer": self.answer, "delivery": self.delivery, "tag": self.tag,
-                  "sort": self.sort, "page": self.page, **changes}
+                  "sort": self.sort, "page": self.page,
+                  **{f"q_{key}": value for key, value in self.answers}, **changes}
         return {k: v for k, v in values.items() if v not in ("", None, 1) or k == "sort"}
+
+
+def _answer_args(args: Any) -> tuple[tuple[str, str], ...]:
+    """The answer filters of the query string, at most ten, each value bounded."""
+    found = []
+    for name in list(args)[:200]:
+        match = ANSWER_ARGUMENT.match(str(name))
+        value = " ".join(str(args.get(name, "")).split())[:200]
+        if match and value and len(found) < 10:
+            found.append((match.group(1), value))
+    return tuple(found)
 
 
 def _one_of(value: object, allowed: tuple[str, ...]) -> str:
@@ -142,10 +162,12 @@ def invitee_page(session: Session, event: Event, flt: InviteeFilter,
         # SQLite's planner would pick for the whole query. The matches then lead the count.
         scope = Invitee.id.in_(_sqlite_search(event.id, flt.q.split()))
         counted = replace(flt, q="")
+    answered = [Invitee.id.in_(invitee_ids_answering(session, event, key, value))
+                for key, value in flt.answers]
     total = session.scalar(_filtered(
         select(func.count()).select_from(Invitee), counted, invitation,
         join_response=bool(flt.answer), join_invitation=bool(flt.delivery), sqlite=sqlite,
-    ).where(scope)) or 0
+    ).where(scope, *answered)) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(flt.page, pages)
     query = _filtered(
@@ -153,7 +175,7 @@ def invitee_page(session: Session, event: Event, flt: InviteeFilter,
                Invitee.organisation, Response.answer, Response.guests, Response.answered_at,
                invitation.status, Invitee.bounced_at, Invitee.bounce_reason),
         flt, invitation, join_response=True, join_invitation=True, sqlite=sqlite,
-    ).where(Invitee.event_id == event.id)
+    ).where(Invitee.event_id == event.id, *answered)
     ordered = _sorted(query, flt.sort).limit(per_page).offset((page - 1) * per_page)
     rows = [
         InviteeRow(id=i, email=email, name=" ".join(p for p in (first, last) if p),
@@ -372,3 +394,19 @@ def _as_date(value: object) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+def counted_questions(session: Session, event: Event) -> list[Question]:
+    """The questions counted per answer on the overview (choice, multichoice, yes/no), in page
+    order; hidden ones too, since their answers stay."""
+    return [q for q in questions_of(session, event, hidden=True) if q.type in COUNTED_TYPES]
+
+
+def answer_changes(session: Session, invitee: Invitee) -> dict[int, list[AnswerChange]]:
+    """The questions' old and new values per change of the invitee's answer (history rows)."""
+    changes: dict[int, list[AnswerChange]] = {}
+    for change in session.scalars(
+            select(AnswerChange).join(ResponseChange, ResponseChange.id == AnswerChange.change_id)
+            .where(ResponseChange.invitee_id == invitee.id).order_by(AnswerChange.id)):
+        changes.setdefault(change.change_id, []).append(change)
+    return changes

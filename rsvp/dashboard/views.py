@@ -30,6 +30,7 @@ from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
     lists,
     mail_texts,
     previews,
+    questions,
     render_failures,
     schedule,
     sending,
@@ -39,7 +40,12 @@ from rsvp.dashboard import (  # noqa: F401  (their routes join bp)
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.chart import answer_chart
 from rsvp.dashboard.forms import EVENT_FIELDS, EventForm
-from rsvp.dashboard.queries import answers_over_time, event_overview, message_counts
+from rsvp.dashboard.queries import (
+    answers_over_time,
+    counted_questions,
+    event_overview,
+    message_counts,
+)
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
 from rsvp.events.operations import update_event
@@ -145,6 +151,7 @@ def event(slug: str) -> str:
         invitations=message_counts(db.session, event, MessageKind.INVITATION),
         waiting=waiting_list(db.session, event), action_form=FlaskForm(),
         arrivals=arrivals(db.session, event.id),
+        counted=counted_questions(db.session, event), language=get_locale().language,
         purge_date=format_local_date(event.purged_at or event.purge_due_at, event,
                                      get_locale().language),
     )

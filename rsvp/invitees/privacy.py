@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from rsvp.audit.services import forget_invitee
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
+from rsvp.questions.models import AnswerChange, GuestName, QuestionAnswer
+from rsvp.questions.queries import answers_of, guest_names_of, stored_value
 from rsvp.responses.models import ResponseChange
 
 
@@ -16,6 +18,8 @@ from rsvp.responses.models import ResponseChange
 class Erasure:
     messages_anonymised: int
     history_rows_kept: int
+    #: Answers to the registration questions and guests' names removed.
+    answers_removed: int = 0
 
 
 def _iso(value: Any) -> Any:
@@ -47,13 +51,42 @@ def invitee_data(session: Session, invitee: Invitee) -> dict[str, Any]:
             "comment": response.comment, "answered_at": _iso(response.answered_at),
             "substitute_name": response.substitute_name,
             "substitute_email": response.substitute_email},
+        **_answers_data(session, invitee),
         "history": [{"when": _iso(h.changed_at), "by": h.actor.value, "channel": h.channel,
                      "old_answer": h.old_answer and h.old_answer.value,
                      "new_answer": h.new_answer.value, "new_guests": h.new_guests,
-                     "new_comment": h.new_comment} for h in history],
+                     "new_comment": h.new_comment, "answers": _changed(session, h)}
+                    for h in history],
         "messages": [{"kind": m.kind.value, "status": m.status.value, "subject": m.subject,
                       "sent_at": _iso(m.sent_at), "text": m.body_text} for m in messages],
     }
+
+
+def _answers_data(session: Session, invitee: Invitee) -> dict[str, Any]:
+    """The answers to the registration questions (person 0 the invitee, n the n-th guest)
+    as stored, and the guests' names."""
+    return {"questions": [{"question": a.question.key, "person": a.person,
+                           "value": stored_value(a)} for a in answers_of(session, invitee)],
+            "guest_names": guest_names_of(session, invitee)}
+
+
+def _changed(session: Session, change: ResponseChange) -> list[dict[str, Any]]:
+    """The questions' old and new values within one change of the answer."""
+    return [{"question": c.key, "person": c.person, "old": c.old_value, "new": c.new_value}
+            for c in session.scalars(select(AnswerChange).where(
+                AnswerChange.change_id == change.id).order_by(AnswerChange.id))]
+
+
+def _erase_answers(session: Session, invitee: Invitee) -> int:
+    """Remove the answers, the guests' names and the values in the answer's history."""
+    changes = select(ResponseChange.id).where(ResponseChange.invitee_id == invitee.id)
+    session.execute(delete(AnswerChange).where(AnswerChange.change_id.in_(
+        changes.scalar_subquery())).execution_options(synchronize_session=False))
+    removed = 0
+    for model in (QuestionAnswer, GuestName):
+        removed += session.execute(delete(model).where(model.invitee_id == invitee.id)
+                                   .execution_options(synchronize_session=False)).rowcount or 0
+    return removed
 
 
 def erase_invitee(session: Session, invitee: Invitee) -> Erasure:
@@ -75,6 +108,7 @@ def erase_invitee(session: Session, invitee: Invitee) -> Erasure:
                 message_id="", last_error="")
         .execution_options(synchronize_session=False)
     ).rowcount
+    answers = _erase_answers(session, invitee)
     history = session.execute(
         update(ResponseChange).where(ResponseChange.invitee_id == invitee.id)
         .values(invitee_id=None, old_comment=None, new_comment="")
@@ -83,4 +117,5 @@ def erase_invitee(session: Session, invitee: Invitee) -> Erasure:
     forget_invitee(session, invitee.id)
     session.delete(invitee)
     session.flush()
-    return Erasure(messages_anonymised=messages or 0, history_rows_kept=history or 0)
+    return Erasure(messages_anonymised=messages or 0, history_rows_kept=history or 0,
+                   answers_removed=answers)

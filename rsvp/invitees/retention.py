@@ -7,6 +7,7 @@ same rules as erasing one invitee on request (rsvp.invitees.privacy), done for a
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from rsvp.events.models import Event
 from rsvp.events.stats import event_stats
 from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.models import Message
+from rsvp.questions.models import AnswerChange, GuestName, QuestionAnswer
 from rsvp.responses.models import Response, ResponseChange
 
 #: The counts kept when the people behind them are removed.
@@ -32,6 +34,8 @@ class Purge:
     invitees: int
     messages: int
     history_rows: int
+    #: Answers to the registration questions, guests' names and their history's values.
+    answers: int = 0
 
 
 def purge_due(session: Session, *, now: datetime | None = None,
@@ -64,6 +68,13 @@ def _personal_history(event_id: int):  # type: ignore[no-untyped-def]
         ResponseChange.old_comment.is_not(None))
 
 
+def _answer_history(event_id: int):  # type: ignore[no-untyped-def]
+    """The old and new values of answers in the event's history: personal (a guest's name,
+    a text), and meaningless without the person; the counts are kept on the event."""
+    changes = select(ResponseChange.id).where(ResponseChange.event_id == event_id)
+    return AnswerChange.change_id.in_(changes.scalar_subquery())
+
+
 def _count(session: Session, model: type, condition) -> int:  # type: ignore[no-untyped-def]
     return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
 
@@ -73,9 +84,10 @@ def _purge_event(session: Session, event: Event, now: datetime, *,
     invitees = _count(session, Invitee, Invitee.event_id == event.id)
     messages = _count(session, Message, _personal_messages(event.id))
     history = _count(session, ResponseChange, _personal_history(event.id))
-    if not (invitees or messages or history):
+    answers = _count(session, AnswerChange, _answer_history(event.id))
+    if not (invitees or messages or history or answers):
         return None
-    purge = Purge(event.slug, event.purge_due_at, invitees, messages, history)
+    purge = Purge(event.slug, event.purge_due_at, invitees, messages, history, answers)
     if dry_run:
         return purge
     _keep_counts(session, event)
@@ -90,6 +102,9 @@ def _purge_event(session: Session, event: Event, now: datetime, *,
         .execution_options(synchronize_session=False))
     anonymise_event(session, event.id)
     ids = select(Invitee.id).where(Invitee.event_id == event.id).scalar_subquery()
+    session.execute(delete(AnswerChange).where(_answer_history(event.id)))
+    session.execute(delete(QuestionAnswer).where(QuestionAnswer.invitee_id.in_(ids)))
+    session.execute(delete(GuestName).where(GuestName.invitee_id.in_(ids)))
     session.execute(delete(InviteeTag).where(InviteeTag.invitee_id.in_(ids)))
     session.execute(delete(Response).where(Response.event_id == event.id))
     session.execute(delete(Invitee).where(Invitee.event_id == event.id))
@@ -101,5 +116,9 @@ def _purge_event(session: Session, event: Event, now: datetime, *,
 
 def _keep_counts(session: Session, event: Event) -> None:
     """Add the invitees about to go to the event's anonymous counts (stats include them)."""
-    figures = event_stats(session, event).as_dict()
-    event.purged_counts = {name: int(figures[name] or 0) for name in KEPT_COUNTS}
+    stats = event_stats(session, event)
+    figures = stats.as_dict()
+    kept: dict[str, Any] = {name: int(figures[name] or 0) for name in KEPT_COUNTS}
+    # The counts per answer of the registration questions (those kept before included).
+    kept["questions"] = stats.questions
+    event.purged_counts = kept  # type: ignore[assignment]

@@ -7,13 +7,18 @@ row is reported with its line and reason and never stops its neighbours.
 
 from dataclasses import dataclass, field
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
 from rsvp.invitees.csvfile import HEADER_ALIASES, CsvFileError, decode, read_rows
+from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import invitee_by_email
 from rsvp.outcome import Agent, Outcome
+from rsvp.questions.models import Question
+from rsvp.questions.queries import form_values, questions_of
+from rsvp.questions.rules import QuestionError, QuestionErrors, field_name
 from rsvp.responses.models import Answer
 from rsvp.responses.operations import AnswerOutcome, answer_for_invitee
 from rsvp.responses.services import AnswerError, EventCancelled
@@ -64,7 +69,8 @@ def import_answers(session: Session, event: Event, data: bytes, *, organiser_id:
     """
     if event.cancelled:
         raise EventCancelled()
-    rows = read_rows(decode(data), ANSWER_COLUMNS)
+    columns = question_columns(questions_of(session, event), event.max_guests)
+    rows = read_rows(decode(data), {**ANSWER_COLUMNS, **columns})
     report = AnswerImportReport(event.id)
     for row in rows:
         if row.values is None:
@@ -96,8 +102,43 @@ def _record_row(session: Session, event: Event, values: dict[str, str], by: Agen
     with session.begin_nested():
         outcome = answer_for_invitee(session, invitee, answer.value, by=by, channel="import",
                                      guests=int(guests_text), comment=values.get("comment", ""),
-                                     confirm=confirm)
+                                     confirm=confirm,
+                                     questions=_question_fields(session, invitee, values))
     _count(report, outcome)
+
+
+def question_columns(questions: list[Question], max_guests: int) -> dict[str, set[str]]:
+    """The questions' columns of an answers file, named as the export names them (``q_diet``,
+    ``guest_1_name``, ``guest_1_q_diet``); a question's own key (``diet``) is understood too
+    where no other column has that name."""
+    taken = {alias for names in ANSWER_COLUMNS.values() for alias in names}
+    columns: dict[str, set[str]] = {}
+    for question in questions:
+        name = field_name(question)
+        columns[name] = {name.lower()} | ({question.key.lower()} - taken)
+    for person in range(1, max_guests + 1):
+        columns[f"guest_{person}_name"] = {f"guest_{person}_name"}
+        for question in questions:
+            if question.per_person:
+                columns[field_name(question, person)] = {field_name(question, person).lower()}
+    return columns
+
+
+def _question_fields(session: Session, invitee: Invitee,
+                     values: dict[str, str]) -> dict[str, list[str]] | None:
+    """The questions' fields of a row over the invitee's stored answers: a column left out
+    keeps the stored answer, an empty cell clears it; None when the file has no such column."""
+    given = {name: value for name, value in values.items()
+             if name.startswith(("q_", "guest_"))}
+    if not given:
+        return None
+    fields = form_values(session, invitee)
+    several = {field_name(q, person) for q in questions_of(session, invitee.event)
+               if q.type == "multichoice" for person in range(invitee.event.max_guests + 1)}
+    for name, value in given.items():
+        parts = value.split("|") if name in several else [value]
+        fields[name] = [v.strip() for v in parts if v.strip()]
+    return fields
 
 
 def _count(report: AnswerImportReport, outcome: AnswerOutcome) -> None:
@@ -114,11 +155,19 @@ def _count(report: AnswerImportReport, outcome: AnswerOutcome) -> None:
 
 def _reason(error: Exception) -> object:
     """Why a row was refused, as a lazy string shown in the reader's language."""
+    if isinstance(error, QuestionError | QuestionErrors):
+        return _each_field(error)
     if isinstance(error, AnswerError):
         return error.message
     if isinstance(error, LookupError):
         return _l("no invitee with this address in the event")
     return error.args[0] if error.args else str(error)
+
+
+def _each_field(error: QuestionError | QuestionErrors) -> LazyString:
+    """Every refused answer with its column: "q_diet: Please choose one of the options."."""
+    errors = getattr(error, "errors", [error])
+    return LazyString(lambda: "; ".join(f"{e.field}: {e.message}" for e in errors))
 
 
 __all__ = ["AnswerImportReport", "CsvFileError", "RejectedAnswer", "import_answers"]

@@ -27,6 +27,7 @@ from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.templates_custom import save_template_override
 from rsvp.outcome import SYSTEM, Agent
+from rsvp.questions.services import add_questions, questions_from_file
 from rsvp.responses.services import record_answer
 from rsvp.schedule.operations import plan_send
 from rsvp.schedule.services import plan_spec
@@ -178,6 +179,23 @@ def _team_remove(w: World):  # type: ignore[no-untyped-def]
     return w.client.post(f"{w.base}/team/{member_id}/remove")
 
 
+def _question(w: World) -> int:
+    from tests.dashboard.conftest import SOME_QUESTION
+
+    question = add_questions(db.session, w.event, questions_from_file([SOME_QUESTION]))[0]
+    db.session.commit()
+    return question.id
+
+
+def _question_post(w: World, action: str, **data: str):  # type: ignore[no-untyped-def]
+    return w.client.post(f"{w.base}/questions/{_question(w)}/{action}", data=data)
+
+
+QUESTION_FIELDS = {"key": "diet", "type": "choice", "label_de": "Verpflegung",
+                   "options": "vegan | Vegan | Vegan", "ask": "accepted",
+                   "show_if_question": ""}
+
+
 def _account(w: World, action: str):  # type: ignore[no-untyped-def]
     return w.client.post(f"/admin/accounts/{w.colleague.id}/{action}")
 
@@ -261,6 +279,17 @@ RECIPES: dict[str, tuple[Callable[[World], object], AuditAction]] = {
         "code": checkin_code(w.guest)}), AuditAction.CHECKED_IN),
     "dashboard.checkin_scan": (lambda w: w.client.post(f"{w.base}/checkin/scan", json={
         "code": checkin_code(w.guest)}), AuditAction.CHECKED_IN),
+    "dashboard.question_new": (lambda w: w.client.post(f"{w.base}/questions/new",
+                                                       data=QUESTION_FIELDS),
+                               AuditAction.QUESTION_SAVED),
+    "dashboard.question_edit": (lambda w: _question_post(w, "edit", **QUESTION_FIELDS),
+                                AuditAction.QUESTION_SAVED),
+    "dashboard.question_move": (lambda w: _question_post(w, "move", direction="up"),
+                                AuditAction.QUESTION_MOVED),
+    "dashboard.question_hide": (lambda w: _question_post(w, "hide"),
+                                AuditAction.QUESTION_HIDDEN),
+    "dashboard.question_remove": (lambda w: _question_post(w, "remove"),
+                                  AuditAction.QUESTION_REMOVED),
     "dashboard.team_add": (lambda w: w.client.post(f"{w.base}/team", data={
         "email": "mitglied@example.org", "role": "editor"}), AuditAction.MEMBER_ADDED),
     "dashboard.team_role": (_team_role, AuditAction.MEMBER_ROLE_CHANGED),

@@ -11,7 +11,12 @@ from sqlalchemy import select
 
 from rsvp.extensions import db
 from rsvp.mailing.models import Message
+from rsvp.questions.services import add_questions, questions_from_file
 from tests.conftest import csrf_token
+
+#: A question for the URLs of the question editor's pages.
+SOME_QUESTION = {"key": "diet", "type": "choice", "label": "Verpflegung",
+                 "options": [{"key": "vegan", "de": "Vegan", "en": "Vegan"}]}
 
 PASSWORD = "ein-langes-passwort"
 
@@ -92,6 +97,7 @@ def foreign(runner, create_event, create_invitee, create_organiser, smtp_server)
     dashboard URLs are filled with."""
     event = create_event(owner="fremd@example.org")
     invitee = create_invitee(event, email="fremd-gast@example.org")
+    question = add_questions(db.session, event, questions_from_file([SOME_QUESTION]))[0]
     db.session.commit()
     assert runner.invoke(args=["send", event.slug]).exit_code == 0
     message = db.session.scalar(select(Message))
@@ -99,7 +105,7 @@ def foreign(runner, create_event, create_invitee, create_organiser, smtp_server)
     owner = event_member_id(event.id)
     return {"event_id": event.id, "slug": event.slug, "invitee_id": invitee.id,
             "message_id": message.id, "kind": "invitation", "language": "de", "plan_id": 1,
-            "round_id": 1, "member_id": owner}
+            "round_id": 1, "member_id": owner, "question_id": question.id}
 
 
 def event_member_id(event_id: int) -> int:
