@@ -2,7 +2,7 @@
 
 from rsvp.auth.models import Organiser
 from rsvp.checkin.models import CheckIn
-from rsvp.events.models import Event
+from rsvp.events.models import Event, EventText
 from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.content_models import TemplateOverride, UpdateRound, UpdateRoundTranslation
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
@@ -15,6 +15,7 @@ __all__ = [
     "Answer",
     "CheckIn",
     "Event",
+    "EventText",
     "FormSubmission",
     "Invitee",
     "InviteeTag",

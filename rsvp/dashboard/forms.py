@@ -46,7 +46,9 @@ REQUIRED = _l("Please fill in this field.")
 EVENT_FIELDS = ("slug", "title", "subtitle", "description", "starts_at", "ends_at", "timezone",
                 "rsvp_deadline", "venue_name", "venue_address", "organiser", "contact_name",
                 "contact_email", "contact_phone", "capacity", "max_guests", "language",
-                "link_policy", "retention_days", "registration_opens")
+                "link_policy", "retention_days", "registration_opens", *(
+                    f"{name}_{language}" for language in ("de", "en")
+                    for name in ("title", "subtitle", "description")))
 
 
 def _local_time(form: FlaskForm, field: StringField) -> None:
@@ -115,6 +117,18 @@ class EventForm(FlaskForm):
         validators=[Optional(),
                     NumberRange(min=0, max=MAX_RETENTION_DAYS, message=_l(
                         "Please enter a number from 0 to 3650."))])
+
+    # The texts in the languages other than the event's own: empty ones show its own text.
+    title_de = StringField(_l("Title"), validators=[Length(max=300)])
+    subtitle_de = StringField(_l("Subtitle"), validators=[Length(max=300)])
+    description_de = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    title_en = StringField(_l("Title"), validators=[Length(max=300)])
+    subtitle_en = StringField(_l("Subtitle"), validators=[Length(max=300)])
+    description_en = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+
+    def other_languages(self) -> list[SelectChoice]:
+        """The languages the form offers texts in besides the event's own."""
+        return [choice for choice in LANGUAGE_CHOICES if choice.value != self.language.data]
 
     def validate_ends_at(self, field: StringField) -> None:
         if self.starts_at.errors or not self.starts_at.data or not field.data:

@@ -46,7 +46,8 @@ def _render(invitee: Invitee, form: AnswerForm, status: int = 200) -> tuple[str,
     event = invitee.event
     language = g.language
     page = render_template(
-        "invitee/page.html", invitee=invitee, event=event, form=form, token=form.token,
+        "invitee/page.html", invitee=invitee, event=event.in_language(language), form=form,
+        token=form.token,
         when=format_event_when(event, language),
         deadline=(format_local_datetime(event.rsvp_deadline, event, language)
                   if event.rsvp_deadline else None),

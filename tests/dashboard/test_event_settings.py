@@ -38,3 +38,14 @@ def test_raising_the_capacity_in_the_form_gives_the_waiting_their_places(
     assert waiting.response.answer is Answer.ACCEPTED
     [mail] = wait_until(lambda: smtp_server.to("waiting@example.org"))
     assert mail["Subject"].startswith("Ein Platz ist frei geworden")
+
+
+def test_the_form_takes_and_shows_the_texts_in_the_other_language(organiser_client):
+    result = post_form(organiser_client, "/events/new", **EVENT_FIELDS,
+                       title_en="Annual Conference 2027", description_en="In English.")
+    assert result.status_code == 303
+    event = db.session.query(Event).one()
+    assert event.texts_in("en").description == "In English."
+    form = organiser_client.get(f"/events/{event.slug}/edit")
+    assert 'id="texts-en"' in form.text and 'id="texts-de"' not in form.text
+    assert 'value="Annual Conference 2027"' in form.text
