@@ -57,7 +57,8 @@ def walker(client: FlaskClient, create_organiser, create_event, create_invitee):
     assert log_in(client, organiser.email).status_code == 303
     good = {"slug": event.slug, "invitee_id": str(person.id), "message_id": "1",
             "kind": "invitation", "language": "de", "token": make_token(person),
-            "filename": "style.css", "plan_id": "1", "organiser_id": str(organiser.id)}
+            "filename": "style.css", "plan_id": "1", "organiser_id": str(organiser.id),
+            "round_id": "1"}
     return client, good
 
 

@@ -26,7 +26,7 @@ from rsvp.events.models import Event, EventMember
 from rsvp.invitees.models import SQLITE_SEARCH_EXPRESSION, Invitee, InviteeTag, search_text
 from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
-from rsvp.mailing.services import due_condition
+from rsvp.mailing.services import Audience, due_condition
 from rsvp.responses.models import Answer, Response, ResponseChange
 
 PER_PAGE = 50
@@ -292,14 +292,19 @@ def message_counts(session: Session, event: Event, kind: MessageKind, *,
 
 
 def latest_round_id(session: Session, event: Event) -> int | None:
-    """The event's most recent message to a group, the one a progress page follows."""
-    return session.scalar(select(func.max(UpdateRound.id)).where(UpdateRound.event_id == event.id))
+    """The event's most recent message to a group sent, the one a progress page follows; a
+    draft only previewed on the announce page has no messages and is not it."""
+    return session.scalar(select(func.max(Message.update_round_id)).where(
+        Message.event_id == event.id, Message.kind == MessageKind.UPDATE))
 
 
-def due_count(session: Session, event: Event, kind: MessageKind) -> int:
-    """How many invitees a send of ``kind`` would write to now."""
+def due_count(session: Session, event: Event, kind: MessageKind,
+              update: UpdateRound | None = None) -> int:
+    """How many invitees a send of ``kind`` (of ``update``, a round's group) would write to now."""
+    condition = (due_condition(kind, Audience(update.audience), update.tag or None, update.id)
+                 if update is not None else due_condition(kind))
     return session.scalar(select(func.count()).select_from(Invitee).where(
-        Invitee.event_id == event.id, due_condition(kind))) or 0
+        Invitee.event_id == event.id, condition)) or 0
 
 
 def recent_tests(session: Session, event: Event, limit: int = 10) -> list[SentTest]:

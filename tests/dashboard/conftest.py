@@ -80,3 +80,25 @@ def wait_until(condition, timeout: float = 10.0):  # type: ignore[no-untyped-def
             return result
         time.sleep(0.05)
     raise AssertionError("timed out waiting")
+
+
+def form_data(html: str, action: str) -> dict[str, str]:
+    """The hidden and filled-in values of the form on a page posting to ``action``."""
+    import re
+    forms = re.findall(r"<form([^>]*)>(.*?)</form>", html, re.S)
+    body = next((b for attrs, b in forms if f'action="{action}"' in attrs), None)
+    assert body, f"no form posting to {action}"
+    return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', body))
+
+
+def preview_announcement(client: FlaskClient, slug: str, **fields: object) -> str:
+    """Write a message to a group and show its preview: the draft page's address."""
+    result = post_form(client, f"/events/{slug}/announce", **fields)
+    assert result.status_code == 303, result.text
+    return result.headers["Location"]
+
+
+def send_announcement(client: FlaskClient, slug: str, **fields: object):  # type: ignore[no-untyped-def]
+    """Write, preview and send a message to a group, as the announce page's two steps do."""
+    draft = preview_announcement(client, slug, **fields)
+    return client.post(f"{draft}/send", data=form_data(client.get(draft).text, f"{draft}/send"))

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from rsvp.events.models import EventMember
 from rsvp.extensions import db
+from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.models import Message
 from tests.conftest import csrf_token
 
@@ -17,13 +18,16 @@ def shared(runner, create_event, create_invitee, create_organiser, smtp_server):
     event = create_event()
     event.owner_id = create_organiser("fremd@example.org").id
     invitee = create_invitee(event, email="gast@example.org")
+    # A message to a group, previewed and not sent: the announce draft pages' round_id.
+    draft = UpdateRound(event_id=event.id, subject="Neu", body="Text", audience="all")
+    db.session.add(draft)
     db.session.commit()
     assert runner.invoke(args=["send", event.slug]).exit_code == 0
     message = db.session.scalar(select(Message))
     smtp_server.clear()
     return {"event_id": event.id, "slug": event.slug, "invitee_id": invitee.id,
             "message_id": message.id, "kind": "invitation", "language": "de", "plan_id": 1,
-            "round_id": 1}
+            "round_id": draft.id}
 
 
 def dashboard_urls(app, values):  # type: ignore[no-untyped-def]
