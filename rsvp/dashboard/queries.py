@@ -279,16 +279,25 @@ def event_tags(session: Session, event: Event) -> list[str]:
 
 
 def message_counts(session: Session, event: Event, kind: MessageKind, *,
-                   update_round_id: int | None = None) -> dict[str, int]:
-    """How many messages of ``kind`` (of one update round, if given) are in each state."""
+                   update_round_id: int | None = None,
+                   after_id: int | None = None) -> dict[str, int]:
+    """How many messages of ``kind`` are in each state: of one update round, if given, and
+    only those queued after message ``after_id`` (one send's, not the earlier ones)."""
     counts = {status.value: 0 for status in MessageStatus}
     query = select(Message.status, func.count()).where(Message.event_id == event.id,
                                                        Message.kind == kind)
     if update_round_id is not None:
         query = query.where(Message.update_round_id == update_round_id)
+    if after_id is not None:
+        query = query.where(Message.id > after_id)
     for status, number in session.execute(query.group_by(Message.status)):
         counts[status.value] = number
     return counts
+
+
+def last_message_id(session: Session, event: Event) -> int:
+    """The id of the event's latest message so far (0 for none): where a new send begins."""
+    return session.scalar(select(func.max(Message.id)).where(Message.event_id == event.id)) or 0
 
 
 def latest_round_id(session: Session, event: Event) -> int | None:

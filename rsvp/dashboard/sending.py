@@ -6,9 +6,16 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import ColumnElement, select
 
+from rsvp.converters import is_id
 from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.dashboard.forms import SendForm
-from rsvp.dashboard.queries import due_count, latest_round_id, message_counts, recent_tests
+from rsvp.dashboard.queries import (
+    due_count,
+    last_message_id,
+    latest_round_id,
+    message_counts,
+    recent_tests,
+)
 from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
@@ -115,12 +122,15 @@ def send(slug: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         abort(400)
     kind = kind_or_404(form.kind.data)
+    # The progress page counts this send's messages alone, not those of earlier sends.
+    since = last_message_id(db.session, event)
     outcome = send_kind(db.session, event, kind, by=Agent.organiser(current_user.id))
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(ngettext("%(num)d message queued.", "%(num)d messages queued.", outcome.queued),
           "success")
-    return redirect(url_for("dashboard.progress", slug=event.slug, kind=kind.value), 303)
+    return redirect(url_for("dashboard.progress", slug=event.slug, kind=kind.value,
+                            since=since), 303)
 
 
 @bp.get("/events/<slug>/send/<kind>")
@@ -131,7 +141,9 @@ def progress(slug: str, kind: str) -> str:
     # A message to a group is followed round by round: earlier rounds are done and not counted.
     round_id = (latest_round_id(db.session, event) if message_kind is MessageKind.UPDATE
                 else None)
-    counts = message_counts(db.session, event, message_kind, update_round_id=round_id)
+    since = request.args.get("since", "")
+    counts = message_counts(db.session, event, message_kind, update_round_id=round_id,
+                            after_id=int(since) if since == "0" or is_id(since) else None)
     pending = counts[MessageStatus.QUEUED.value] + counts[MessageStatus.SENDING.value]
     return render_template("dashboard/progress.html", event=event, kind=message_kind,
                            counts=counts, pending=pending, total=sum(counts.values()))
