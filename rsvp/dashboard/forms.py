@@ -119,12 +119,12 @@ class EventForm(FlaskForm):
                         "Please enter a number from 0 to 3650."))])
 
     # The texts in the languages other than the event's own: empty ones show its own text.
-    title_de = StringField(_l("Title"), validators=[Length(max=300)])
-    subtitle_de = StringField(_l("Subtitle"), validators=[Length(max=300)])
-    description_de = TextAreaField(_l("Description"), validators=[Length(max=20000)])
-    title_en = StringField(_l("Title"), validators=[Length(max=300)])
-    subtitle_en = StringField(_l("Subtitle"), validators=[Length(max=300)])
-    description_en = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    title_de = StringField(_l("Title in German"), validators=[Length(max=300)])
+    subtitle_de = StringField(_l("Subtitle in German"), validators=[Length(max=300)])
+    description_de = TextAreaField(_l("Description in German"), validators=[Length(max=20000)])
+    title_en = StringField(_l("Title in English"), validators=[Length(max=300)])
+    subtitle_en = StringField(_l("Subtitle in English"), validators=[Length(max=300)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Length(max=20000)])
 
     #: The language the main texts were written in: the event's when the form was first
     #: shown. A change of language moves them to that language, not into the new one.
