@@ -58,11 +58,13 @@ def event_ics(event: Event, *, invitee: Invitee | None = None, method: str = PUB
         sequence = personal_sequence(event, attendee or invitee)
     # The event's part is the same for every invitee: built once per event state and method
     # (it was most of each invitation's cost); only the personal lines are built per file.
-    head, tail = _event_part(_event_values(event, sequence), method)
+    person = invitee or attendee
+    language = person.effective_language() if person is not None else event.language
+    head, tail = _event_part(_event_values(event, sequence, language), method)
     # The UTC form of RFC 5545 written directly: icalendar's vDatetime looked up time zone
     # aliases for it, a tenth of each invitation's file.
     lines = [b"DTSTAMP:" + utcnow().strftime("%Y%m%dT%H%M%SZ").encode("ascii") + b"\r\n",
-             _line("DESCRIPTION", vText(_description(event, invitee)))]
+             _line("DESCRIPTION", vText(_description(event, invitee, language)))]
     if invitee is not None:
         lines.append(_line("URL", vUri(rsvp_url(invitee))))
     if method != PUBLISH and attendee is not None:
@@ -104,10 +106,10 @@ def fold(line: bytes, limit: int = 75) -> bytes:
     return b"\r\n ".join(pieces)
 
 
-def _event_values(event: Event, sequence: int) -> tuple[object, ...]:
+def _event_values(event: Event, sequence: int, language: str) -> tuple[object, ...]:
     """Everything the event's part of the file depends on: its cache key."""
     return (event_uid(event), event.starts_at, event.ends_at, event.timezone,
-            event.title, sequence, event.updated_at, event_location(event),
+            event.texts_in(language).title, sequence, event.updated_at, event_location(event),
             event.contact_email, event.contact_name, event.organiser, sender_address())
 
 
@@ -163,10 +165,11 @@ def _attendee(person: Invitee, attending: bool) -> vCalAddress:
     return attendee
 
 
-def _description(event: Event, invitee: Invitee | None) -> str:
-    parts = [event.subtitle, event.organiser, event.description]
+def _description(event: Event, invitee: Invitee | None, language: str) -> str:
+    texts = event.texts_in(language)
+    parts = [texts.subtitle, event.organiser, texts.description]
     if invitee is not None:
-        label = "Ihre Antwort" if invitee.effective_language() == "de" else "Your reply"
+        label = "Ihre Antwort" if language == "de" else "Your reply"
         parts.append(f"{label}: {rsvp_url(invitee)}")
     contact = ", ".join(p for p in (event.contact_name, event.contact_phone,
                                     event.contact_email) if p)

@@ -37,6 +37,15 @@ DEMO_EVENT = {
         "Städtebauförderprogramm zu ziehen und über neue Perspektiven in den Quartieren zu "
         "diskutieren."
     ),
+    # English invitees read these; a text not given in English would be the German one.
+    "title_en": "Federal Conference “Community Work in the Social City”",
+    "subtitle_en": "Discussing the study's findings",
+    "description_en": (
+        "Preserving and strengthening social cohesion and participation is a task for society "
+        "as a whole. How can municipalities and neighbourhoods anchor community work and "
+        "area-based action in their structures, especially in disadvantaged neighbourhoods? "
+        "We would like to discuss the study's findings with you."
+    ),
     "starts_at": datetime(2027, 11, 22, 12, 0),
     "ends_at": datetime(2027, 11, 22, 17, 0),
     "timezone": "Europe/Berlin",

@@ -20,7 +20,8 @@ def register_error_handlers(app: Flask) -> None:
         event = invitee.event if invitee is not None else None
         if invitee is not None:
             g.language = invitee.effective_language()
-        return render_template("invitee/invalid_link.html", event=event), 404
+        shown = event.in_language(g.language) if event is not None else None
+        return render_template("invitee/invalid_link.html", event=shown), 404
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]

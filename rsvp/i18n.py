@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from functools import lru_cache
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 
 from rsvp.events.models import Event
 
@@ -56,6 +56,12 @@ def format_local_datetime(moment: datetime, event: Event, language: str) -> str:
 def format_short_date(day: date, language: str) -> str:
     """'22.11.2027' / '22 Nov 2027': dates in lists, tables and chart axes."""
     return format_date(day, "medium", locale=locale_for(language))
+
+
+def format_axis_day(day: date, language: str) -> str:
+    """'22.11.' / '22 Nov': a day on a chart's time axis, where the year would crowd it."""
+    return format_skeleton("dM" if language == "de" else "MMMd", day,
+                           locale=locale_for(language))
 
 
 def format_short_datetime(moment: datetime, event: Event, language: str) -> str:

@@ -3,7 +3,7 @@
 from rsvp.audit.models import AuditEntry
 from rsvp.auth.models import Organiser
 from rsvp.checkin.models import CheckIn
-from rsvp.events.models import Event
+from rsvp.events.models import Event, EventText
 from rsvp.invitees.models import Invitee, InviteeTag
 from rsvp.mailing.content_models import TemplateOverride, UpdateRound, UpdateRoundTranslation
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
@@ -27,6 +27,7 @@ __all__ = [
     "AuditEntry",
     "CheckIn",
     "Event",
+    "EventText",
     "FormSubmission",
     "GuestName",
     "Invitee",

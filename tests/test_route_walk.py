@@ -65,7 +65,7 @@ def walker(client: FlaskClient, create_organiser, create_event, create_invitee):
             "kind": "invitation", "language": "de", "token": make_token(person),
             "filename": "style.css", "plan_id": "1", "organiser_id": str(organiser.id),
             "member_id": str(event_member_id(event.id)),
-            "question_id": str(question.id)}
+            "question_id": str(question.id), "round_id": "1"}
     return client, good
 
 

@@ -44,6 +44,7 @@ class AuditAction(StrEnum):
     MAIL_SENT = "mail_sent"
     TEST_SENT = "test_sent"
     GROUP_MESSAGE_SENT = "group_message_sent"
+    GROUP_MESSAGE_DRAFTED = "group_message_drafted"
     FAILED_RESENT = "failed_resent"
     SEND_PLANNED = "send_planned"
     SEND_UNPLANNED = "send_unplanned"

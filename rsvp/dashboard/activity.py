@@ -47,6 +47,7 @@ ACTION_LABELS = {
     AuditAction.MEMBER_ADDED: _l("Added a team member"),
     AuditAction.MEMBER_ROLE_CHANGED: _l("Changed a team member's role"),
     AuditAction.MEMBER_REMOVED: _l("Removed a team member"),
+    AuditAction.GROUP_MESSAGE_DRAFTED: _l("Wrote a message to a group (not sent yet)"),
     AuditAction.QUESTION_SAVED: _l("Saved a question"),
     AuditAction.QUESTION_MOVED: _l("Moved a question"),
     AuditAction.QUESTION_HIDDEN: _l("Hid or showed a question"),

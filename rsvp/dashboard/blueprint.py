@@ -13,7 +13,7 @@ from rsvp.dashboard.queries import visible_to
 from rsvp.events.models import Event, EventMember
 from rsvp.events.services import SLUG_PATTERN
 from rsvp.extensions import db
-from rsvp.i18n import format_short_date, format_short_datetime
+from rsvp.i18n import format_axis_day, format_short_date, format_short_datetime
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.models import Message
 
@@ -35,6 +35,12 @@ def local_datetime(moment: datetime | None, event: Event) -> str:
 @bp.app_template_filter("local_date")
 def local_date(day: date) -> str:
     return format_short_date(day, str(get_locale()))
+
+
+@bp.app_template_filter("axis_date")
+def axis_date(day: date) -> str:
+    """A day on a chart's time axis in the page's language: '22.11.' / '22 Nov'."""
+    return format_axis_day(day, str(get_locale()))
 
 
 class Permission(Enum):

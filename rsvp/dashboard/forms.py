@@ -46,7 +46,9 @@ REQUIRED = _l("Please fill in this field.")
 EVENT_FIELDS = ("slug", "title", "subtitle", "description", "starts_at", "ends_at", "timezone",
                 "rsvp_deadline", "venue_name", "venue_address", "organiser", "contact_name",
                 "contact_email", "contact_phone", "capacity", "max_guests", "language",
-                "link_policy", "retention_days", "registration_opens", "guest_names")
+                "link_policy", "retention_days", "registration_opens", "guest_names", *(
+                    f"{name}_{language}" for language in ("de", "en")
+                    for name in ("title", "subtitle", "description")))
 
 
 def _local_time(form: FlaskForm, field: StringField) -> None:
@@ -118,6 +120,27 @@ class EventForm(FlaskForm):
                     NumberRange(min=0, max=MAX_RETENTION_DAYS, message=_l(
                         "Please enter a number from 0 to 3650."))])
 
+    # The texts in the languages other than the event's own: empty ones show its own text.
+    title_de = StringField(_l("Title in German"), validators=[Length(max=300)])
+    subtitle_de = StringField(_l("Subtitle in German"), validators=[Length(max=300)])
+    description_de = TextAreaField(_l("Description in German"), validators=[Length(max=20000)])
+    title_en = StringField(_l("Title in English"), validators=[Length(max=300)])
+    subtitle_en = StringField(_l("Subtitle in English"), validators=[Length(max=300)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Length(max=20000)])
+
+    #: The language the main texts were written in: the event's when the form was first
+    #: shown. A change of language moves them to that language, not into the new one.
+    written_in = HiddenField()
+
+    def texts_language(self) -> str:
+        """The language of the title, subtitle and description fields on this form."""
+        shown = self.written_in.data
+        return shown if shown in ("de", "en") else str(self.language.data)
+
+    def other_languages(self) -> list[SelectChoice]:
+        """The languages the form offers texts in besides the event's own."""
+        return [choice for choice in LANGUAGE_CHOICES if choice.value != self.texts_language()]
+
     def validate_ends_at(self, field: StringField) -> None:
         if self.starts_at.errors or not self.starts_at.data or not field.data:
             return
@@ -129,8 +152,18 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("The end must not be before the start."))
 
     def raw(self) -> dict[str, object]:
-        """The values as the event services take them; local times are read in the zone."""
-        return {name: self[name].data for name in EVENT_FIELDS}
+        """The values as the event services take them; local times are read in the zone.
+
+        When the event's language changed, its texts in the new language become its own and
+        the main fields' texts those of the language they were written in.
+        """
+        values = {name: self[name].data for name in EVENT_FIELDS}
+        old, new = self.texts_language(), values["language"]
+        if old != new:
+            for name in ("title", "subtitle", "description"):
+                values[f"{name}_{old}"] = values[name]
+                values[name], values[f"{name}_{new}"] = values[f"{name}_{new}"], ""
+        return values
 
 
 class InviteeForm(FlaskForm):

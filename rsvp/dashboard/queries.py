@@ -27,7 +27,7 @@ from rsvp.events.models import Event, EventMember
 from rsvp.invitees.models import SQLITE_SEARCH_EXPRESSION, Invitee, InviteeTag, search_text
 from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
-from rsvp.mailing.services import due_condition
+from rsvp.mailing.services import Audience, due_condition
 from rsvp.questions.models import COUNTED_TYPES, AnswerChange, Question
 from rsvp.questions.queries import invitee_ids_answering, questions_of
 from rsvp.responses.models import Answer, Response, ResponseChange
@@ -300,27 +300,41 @@ def event_tags(session: Session, event: Event) -> list[str]:
 
 
 def message_counts(session: Session, event: Event, kind: MessageKind, *,
-                   update_round_id: int | None = None) -> dict[str, int]:
-    """How many messages of ``kind`` (of one update round, if given) are in each state."""
+                   update_round_id: int | None = None,
+                   after_id: int | None = None) -> dict[str, int]:
+    """How many messages of ``kind`` are in each state: of one update round, if given, and
+    only those queued after message ``after_id`` (one send's, not the earlier ones)."""
     counts = {status.value: 0 for status in MessageStatus}
     query = select(Message.status, func.count()).where(Message.event_id == event.id,
                                                        Message.kind == kind)
     if update_round_id is not None:
         query = query.where(Message.update_round_id == update_round_id)
+    if after_id is not None:
+        query = query.where(Message.id > after_id)
     for status, number in session.execute(query.group_by(Message.status)):
         counts[status.value] = number
     return counts
 
 
+def last_message_id(session: Session, event: Event) -> int:
+    """The id of the event's latest message so far (0 for none): where a new send begins."""
+    return session.scalar(select(func.max(Message.id)).where(Message.event_id == event.id)) or 0
+
+
 def latest_round_id(session: Session, event: Event) -> int | None:
-    """The event's most recent message to a group, the one a progress page follows."""
-    return session.scalar(select(func.max(UpdateRound.id)).where(UpdateRound.event_id == event.id))
+    """The event's most recent message to a group sent, the one a progress page follows; a
+    draft only previewed on the announce page has no messages and is not it."""
+    return session.scalar(select(func.max(Message.update_round_id)).where(
+        Message.event_id == event.id, Message.kind == MessageKind.UPDATE))
 
 
-def due_count(session: Session, event: Event, kind: MessageKind) -> int:
-    """How many invitees a send of ``kind`` would write to now."""
+def due_count(session: Session, event: Event, kind: MessageKind,
+              update: UpdateRound | None = None) -> int:
+    """How many invitees a send of ``kind`` (of ``update``, a round's group) would write to now."""
+    condition = (due_condition(kind, Audience(update.audience), update.tag or None, update.id)
+                 if update is not None else due_condition(kind))
     return session.scalar(select(func.count()).select_from(Invitee).where(
-        Invitee.event_id == event.id, due_condition(kind))) or 0
+        Invitee.event_id == event.id, condition)) or 0
 
 
 def recent_tests(session: Session, event: Event, limit: int = 10) -> list[SentTest]:

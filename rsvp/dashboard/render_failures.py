@@ -14,6 +14,7 @@ from rsvp.dashboard.forms import SendForm
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
+from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.models import MessageKind
 from rsvp.mailing.operations import resend_render_failures
@@ -52,10 +53,12 @@ def mail_error(last_error: str) -> str:
     return last_error if failure is None else describe_failure(failure)
 
 
-def preview(invitee: Invitee, kind: MessageKind) -> tuple[RenderedMail | None, str]:
-    """The mail ``invitee`` would get, or None and why it cannot be rendered."""
+def preview(invitee: Invitee, kind: MessageKind,
+            update_round: UpdateRound | None = None) -> tuple[RenderedMail | None, str]:
+    """The mail ``invitee`` would get (of ``update_round``, for an update), or None and why it
+    cannot be rendered."""
     try:
-        return render_mail(invitee, kind), ""
+        return render_mail(invitee, kind, update_round=update_round), ""
     except TemplateOverrideError as exc:
         return None, describe_failure(RenderFailure.of(exc, kind, invitee.effective_language()))
 

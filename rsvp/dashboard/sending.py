@@ -4,19 +4,27 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from rsvp.audit.models import AuditAction
 from rsvp.audit.web import audit
+from rsvp.converters import is_id
 from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.dashboard.forms import SendForm
-from rsvp.dashboard.queries import due_count, latest_round_id, message_counts, recent_tests
+from rsvp.dashboard.queries import (
+    due_count,
+    last_message_id,
+    latest_round_id,
+    message_counts,
+    recent_tests,
+)
 from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import invitee_by_email
+from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.models import MessageKind, MessageStatus
 from rsvp.mailing.operations import send_kind
@@ -45,16 +53,33 @@ def kind_or_404(value: str | None,
     return kind
 
 
-def _sample(event: Event, kind: MessageKind, email: str) -> Invitee | None:
-    """The invitee to preview: the one asked for, else the first one due, else the first."""
+def sample_invitee(event: Event, email: str,
+                   due: ColumnElement[bool]) -> Invitee | None:
+    """The invitee to preview: the one asked for, else the first one ``due``, else the first."""
     if email:
         try:
             return invitee_by_email(db.session, event, email)
         except LookupError:
             flash(_("No invitee with the address %(email)s.", email=email), "error")
     base = select(Invitee).where(Invitee.event_id == event.id).order_by(Invitee.id).limit(1)
-    return (db.session.scalar(base.where(due_condition(kind)))
-            or db.session.scalar(base))
+    return db.session.scalar(base.where(due)) or db.session.scalar(base)
+
+
+def send_test_to_self(sample: Invitee, kind: MessageKind,
+                 update_round: UpdateRound | None = None) -> None:
+    """Send ``sample``'s mail to the organiser's own address, kept as a test; say how it went."""
+    rendered, preview_error = preview(sample, kind, update_round)
+    if rendered is None:
+        flash(_("The test could not be sent: %(error)s", error=preview_error), "error")
+        return
+    test = send_test_mail(db.session, sample, kind, by=Agent.organiser(current_user.id),
+                          to=current_user.email, update_round=update_round)
+    audit(AuditAction.TEST_SENT, sample.event, sample, kind=kind.value, sent=not test.error)
+    db.session.commit()
+    if test.error:
+        flash(_("The test could not be sent: %(error)s", error=test.error), "error")
+    else:
+        flash(_("A test has been sent to %(email)s.", email=current_user.email), "success")
 
 
 @bp.get("/events/<slug>/send")
@@ -63,7 +88,7 @@ def compose(slug: str) -> str:
     event = load_event(slug)
     kind = kind_or_404(request.args.get("kind"))
     email = request.args.get("invitee", "").strip()[:320]
-    sample = _sample(event, kind, email)
+    sample = sample_invitee(event, email, due_condition(kind))
     rendered, preview_error = preview(sample, kind) if sample else (None, "")
     return render_template(
         "dashboard/compose.html", event=event, kind=kind, kinds=COMPOSED_KINDS, sample=sample,
@@ -86,19 +111,7 @@ def send_test(slug: str):  # type: ignore[no-untyped-def]
         abort(400)
     kind = kind_or_404(form.kind.data)
     sample = load_invitee(event, int(form.invitee.data or 0))
-    rendered, preview_error = preview(sample, kind)
-    if rendered is None:
-        flash(_("The test could not be sent: %(error)s", error=preview_error), "error")
-        return redirect(url_for("dashboard.compose", slug=event.slug, kind=kind.value,
-                                invitee=sample.email), 303)
-    test = send_test_mail(db.session, sample, kind, by=Agent.organiser(current_user.id),
-                          to=current_user.email)
-    audit(AuditAction.TEST_SENT, event, sample, kind=kind.value, sent=not test.error)
-    db.session.commit()
-    if test.error:
-        flash(_("The test could not be sent: %(error)s", error=test.error), "error")
-    else:
-        flash(_("A test has been sent to %(email)s.", email=current_user.email), "success")
+    send_test_to_self(sample, kind)
     return redirect(url_for("dashboard.compose", slug=event.slug, kind=kind.value,
                             invitee=sample.email), 303)
 
@@ -112,13 +125,16 @@ def send(slug: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         abort(400)
     kind = kind_or_404(form.kind.data)
+    # The progress page counts this send's messages alone, not those of earlier sends.
+    since = last_message_id(db.session, event)
     outcome = send_kind(db.session, event, kind, by=Agent.organiser(current_user.id))
     audit(AuditAction.MAIL_SENT, event, kind=kind.value, queued=outcome.queued)
     db.session.commit()
     dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash(ngettext("%(num)d message queued.", "%(num)d messages queued.", outcome.queued),
           "success")
-    return redirect(url_for("dashboard.progress", slug=event.slug, kind=kind.value), 303)
+    return redirect(url_for("dashboard.progress", slug=event.slug, kind=kind.value,
+                            since=since), 303)
 
 
 @bp.get("/events/<slug>/send/<kind>")
@@ -129,7 +145,9 @@ def progress(slug: str, kind: str) -> str:
     # A message to a group is followed round by round: earlier rounds are done and not counted.
     round_id = (latest_round_id(db.session, event) if message_kind is MessageKind.UPDATE
                 else None)
-    counts = message_counts(db.session, event, message_kind, update_round_id=round_id)
+    since = request.args.get("since", "")
+    counts = message_counts(db.session, event, message_kind, update_round_id=round_id,
+                            after_id=int(since) if since == "0" or is_id(since) else None)
     pending = counts[MessageStatus.QUEUED.value] + counts[MessageStatus.SENDING.value]
     return render_template("dashboard/progress.html", event=event, kind=message_kind,
                            counts=counts, pending=pending, total=sum(counts.values()))

@@ -47,7 +47,7 @@ from rsvp.dashboard.queries import (
     message_counts,
 )
 from rsvp.dashboard.submissions import once
-from rsvp.events.models import Event
+from rsvp.events.models import LOCALISED_FIELDS, Event
 from rsvp.events.operations import update_event
 from rsvp.events.services import EventError, create_event
 from rsvp.events.stats import event_stats
@@ -124,7 +124,10 @@ def _status(form: EventForm) -> int:
 
 def _form_data(event: Event) -> dict[str, object]:
     """The event's values as the form shows them: times local to the event's zone."""
-    data: dict[str, object] = {name: getattr(event, name) for name in EVENT_FIELDS}
+    data: dict[str, object] = {name: getattr(event, name) for name in EVENT_FIELDS
+                               if hasattr(Event, name)}
+    for row in event.translations:
+        data |= {f"{name}_{row.language}": getattr(row, name) for name in LOCALISED_FIELDS}
     for name in ("starts_at", "ends_at", "rsvp_deadline"):
         moment = getattr(event, name)
         data[name] = moment.astimezone(event.zone).strftime("%Y-%m-%dT%H:%M") if moment else ""

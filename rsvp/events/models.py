@@ -1,10 +1,12 @@
 """Events: what invitees are invited to."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
@@ -21,6 +23,17 @@ MAX_CAPACITY = 100_000
 MAX_GUESTS = 100
 MAX_RETENTION_DAYS = 3650
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+#: What an event may say in each language; the event's own columns hold its language's text.
+LOCALISED_FIELDS = ("title", "subtitle", "description")
+
+
+@dataclass(frozen=True)
+class EventTexts:
+    """An event's title, subtitle and description in one language."""
+
+    title: str
+    subtitle: str
+    description: str
 
 
 class Event(db.Model):
@@ -82,6 +95,21 @@ class Event(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: The texts in languages other than the event's own, at most one row per language.
+    translations: Mapped[list["EventText"]] = relationship(
+        cascade="all, delete-orphan", order_by="EventText.language", back_populates="event")
+
+    def texts_in(self, language: str) -> EventTexts:
+        """The event's texts in ``language``: each one not given there is the event's own."""
+        row = next((t for t in self.translations if t.language == language), None)
+        if language == self.language or row is None:
+            return EventTexts(self.title, self.subtitle, self.description)
+        return EventTexts(row.title or self.title, row.subtitle or self.subtitle,
+                          row.description or self.description)
+
+    def in_language(self, language: str) -> "EventInLanguage":
+        """The event as a page or mail in ``language`` shows it."""
+        return EventInLanguage(self, language)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -134,3 +162,46 @@ class EventMember(db.Model):
 
     def __repr__(self) -> str:
         return f"<EventMember {self.organiser_id} {self.role} of {self.event_id}>"
+
+
+class EventText(db.Model):
+    """An event's title, subtitle and description in one language other than its own."""
+
+    __tablename__ = "event_text"
+    __table_args__ = (
+        db.UniqueConstraint("event_id", "language"),
+        CheckConstraint("language IN ('de', 'en')", name="known_language"),
+        CheckConstraint("title <> '' OR subtitle <> '' OR description <> ''", name="not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    #: Empty: the event's own title is shown in this language too (likewise the others).
+    title: Mapped[str] = mapped_column(String(300), default="")
+    subtitle: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    event: Mapped[Event] = relationship(back_populates="translations")
+
+    def __repr__(self) -> str:
+        return f"<EventText {self.language} of {self.event_id}>"
+
+
+class EventInLanguage:
+    """An event read in one language: its texts in that language, everything else its own.
+
+    Pages and mails take it where they took the event, so their templates stay as they are.
+    """
+
+    def __init__(self, event: Event, language: str) -> None:
+        self.event = event
+        self.shown_language = language
+        texts = event.texts_in(language)
+        self.title, self.subtitle, self.description = (
+            texts.title, texts.subtitle, texts.description)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.event, name)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.event.slug} in {self.shown_language}>"

@@ -19,11 +19,13 @@ from rsvp.events.models import (
     LANGUAGES,
     LATEST_YEAR,
     LINK_POLICIES,
+    LOCALISED_FIELDS,
     MAX_CAPACITY,
     MAX_GUESTS,
     MAX_RETENTION_DAYS,
     Event,
     EventMember,
+    EventText,
 )
 from rsvp.invitees.emails import InvalidEmail, normalise_email
 
@@ -34,8 +36,14 @@ TEXT_FIELDS = {
     "contact_phone": 50,
 }
 TIME_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
+#: ``title_en``, ``description_de``: one text in one language, beside ``title = {en = ...}``.
+LANGUAGE_FIELDS = {f"{name}_{language}" for name in LOCALISED_FIELDS for language in LANGUAGES}
 KNOWN_FIELDS = {"slug", "timezone", "capacity", "max_guests", "language", "retention_days",
-                "link_policy", "registration_opens", "guest_names", *TEXT_FIELDS, *TIME_FIELDS}
+                "link_policy", "registration_opens", "guest_names", *TEXT_FIELDS, *TIME_FIELDS,
+                *LANGUAGE_FIELDS}
+#: What event_values returns besides columns: {language: {"title": ..., ...}} for the
+#: languages other than the event's own that have any text.
+TRANSLATIONS = "translations"
 
 
 _Date = TypeVar("_Date", date, datetime)
@@ -72,7 +80,10 @@ def event_values(raw: dict[str, Any]) -> dict[str, Any]:
     _check_keys(raw)
     slug = _slug(raw)
     zone_name, zone = _zone(raw)
-    values: dict[str, Any] = {"slug": slug, "timezone": zone_name, **_texts(raw)}
+    language = _choice(raw, "language", "de", LANGUAGES)
+    own, translations = _localised_texts(raw, language)
+    values: dict[str, Any] = {"slug": slug, "timezone": zone_name, **_texts(raw), **own,
+                              "language": language, TRANSLATIONS: translations}
     values["contact_email"] = _address(values["contact_email"], "contact_email")
     for name in TIME_FIELDS:
         values[name] = _instant(raw.get(name), zone, name)
@@ -81,7 +92,6 @@ def event_values(raw: dict[str, Any]) -> dict[str, Any]:
     values["registration_opens"] = _calendar_date(raw.get("registration_opens"),
                                                   "registration_opens")
     values.update(_numbers(raw))
-    values["language"] = _choice(raw, "language", "de", LANGUAGES)
     values["link_policy"] = _choice(raw, "link_policy", "personal", LINK_POLICIES)
     values["guest_names"] = _flag(raw, "guest_names")
     return values
@@ -102,7 +112,7 @@ def _check_keys(raw: dict[str, Any]) -> None:
     unknown = sorted(set(raw) - KNOWN_FIELDS)
     if unknown:
         raise EventError(_l("unknown keys: %(keys)s", keys=", ".join(unknown)))
-    for required in ("slug", "title", "starts_at", "ends_at"):
+    for required in ("slug", "starts_at", "ends_at"):
         if raw.get(required) in (None, ""):
             raise EventError(_l("%(field)s is required", field=required))
 
@@ -130,11 +140,55 @@ def _texts(raw: dict[str, Any]) -> dict[str, str]:
     """The text fields stripped, each within its length limit."""
     texts = {}
     for name, limit in TEXT_FIELDS.items():
+        if name in LOCALISED_FIELDS:
+            continue
         text = str(raw.get(name) or "").strip()
         if len(text) > limit:
             raise EventError(_l("at most %(limit)d characters", limit=limit), field=name)
         texts[name] = text
     return texts
+
+
+def _localised_texts(raw: dict[str, Any],
+                     language: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Title, subtitle and description in the event's ``language``, and in the others given."""
+    per_language: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    for name in LOCALISED_FIELDS:
+        for lang, text in _versions(raw, name, language).items():
+            if len(text) > TEXT_FIELDS[name]:
+                raise EventError(_l("at most %(limit)d characters", limit=TEXT_FIELDS[name]),
+                                 field=name if lang == language else f"{name}_{lang}")
+            per_language[lang][name] = text
+    given = per_language.pop(language)
+    own = {name: given.get(name, "") for name in LOCALISED_FIELDS}
+    if not own["title"]:
+        if any(texts.get("title") for texts in per_language.values()):
+            raise EventError(_l("a title in the event's language (%(language)s) is required",
+                                language=language), field="title")
+        raise EventError(_l("%(field)s is required", field="title"))
+    others = {lang: {name: texts.get(name, "") for name in LOCALISED_FIELDS}
+              for lang, texts in per_language.items() if any(texts.values())}
+    return own, others
+
+
+def _versions(raw: dict[str, Any], name: str, language: str) -> dict[str, str]:
+    """One text per language: ``name = {de = ...}``, ``name_en = ...``, or a plain ``name``
+    in the event's ``language``."""
+    value = raw.get(name)
+    if isinstance(value, dict):
+        if not set(value) <= set(LANGUAGES):
+            raise EventError(_l("one of %(choices)s", choices=", ".join(LANGUAGES)), field=name)
+        versions = {lang: str(text or "").strip() for lang, text in value.items()}
+    else:
+        versions = {language: str(value or "").strip()}
+    for lang in LANGUAGES:
+        text = str(raw.get(f"{name}_{lang}") or "").strip()
+        if text and versions.get(lang) and versions[lang] != text:
+            raise EventError(_l("given twice, differently: here and in %(other)s",
+                                other=name), field=f"{name}_{lang}")
+        if text:
+            versions[lang] = text
+    return versions
 
 
 def _numbers(raw: dict[str, Any]) -> dict[str, int | None]:
@@ -164,13 +218,42 @@ def create_event(session: Session, raw: dict[str, Any], *, owner_id: int | None 
     if session.scalar(select(Event.id).where(Event.slug == values["slug"])) is not None:
         raise EventError(_l("an event %(slug)s exists already", slug=repr(values["slug"])),
                          field="slug")
+    translations = values.pop(TRANSLATIONS)
     event = Event(**values, owner_id=owner_id)
+    _set_translations(event, translations)
     session.add(event)
     session.flush()
     if owner_id is not None:
         session.add(EventMember(event_id=event.id, organiser_id=owner_id, role="owner"))
         session.flush()
     return event
+
+
+def _set_translations(event: Event, translations: dict[str, dict[str, str]]) -> None:
+    """Keep one row per language with texts; a language without any loses its row."""
+    rows = {row.language: row for row in event.translations}
+    for language in LANGUAGES:
+        texts, row = translations.get(language), rows.get(language)
+        if texts is None and row is not None:
+            event.translations.remove(row)
+        elif texts is not None and row is None:
+            event.translations.append(EventText(language=language, **texts))
+        elif texts is not None and row is not None:
+            for name, text in texts.items():
+                setattr(row, name, text)
+
+
+def _stored_raw(event: Event, changes: dict[str, Any]) -> dict[str, Any]:
+    """The event's values as raw data, its other languages as ``title_en`` and so on.
+
+    A text given per language in ``changes`` (``title = {...}``) replaces all stored ones.
+    """
+    raw = {name: getattr(event, name) for name in KNOWN_FIELDS - LANGUAGE_FIELDS}
+    for row in event.translations:
+        for name in LOCALISED_FIELDS:
+            if not isinstance(changes.get(name), dict):
+                raw[f"{name}_{row.language}"] = getattr(row, name)
+    return raw
 
 
 #: Changing any of these moves the event in invitees' calendars: SEQUENCE goes up.
@@ -184,9 +267,10 @@ def update_event(session: Session, event: Event, changes: dict[str, Any]) -> Eve
     """
     if "slug" in changes and changes["slug"] != event.slug:
         raise EventError(_l("cannot be changed, links and files refer to it"), field="slug")
-    raw = {name: getattr(event, name) for name in KNOWN_FIELDS}
+    raw = _stored_raw(event, changes)
     raw.update(changes)
     values = event_values(raw)
+    _set_translations(event, values.pop(TRANSLATIONS))
     moved = any(values[name] != getattr(event, name) for name in CALENDAR_FIELDS)
     for name, value in values.items():
         setattr(event, name, value)

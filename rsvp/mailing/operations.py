@@ -48,7 +48,14 @@ def send_group_message(session: Session, event: Event, *, by: Agent, subject: st
     """
     update = create_update_round(session, event, subject=subject, body=body,
                                  audience=audience.value, tag=tag, translations=translations)
-    queued = send_kind(session, event, MessageKind.UPDATE, by=by, audience=audience, tag=tag,
+    return send_update_round(session, event, update, by=by, limit=limit)
+
+
+def send_update_round(session: Session, event: Event, update: UpdateRound, *, by: Agent,
+                      limit: int | None = None) -> GroupMessageOutcome:
+    """Queue a recorded round (the announce page's previewed draft) for its group."""
+    queued = send_kind(session, event, MessageKind.UPDATE, by=by,
+                       audience=Audience(update.audience), tag=update.tag or None,
                        limit=limit, update_round_id=update.id)
     return GroupMessageOutcome(event.id, kind=queued.kind, bulk=queued.bulk, update=update)
 
@@ -60,13 +67,14 @@ def resend_render_failures(session: Session, event: Event, kind: MessageKind, *,
 
 
 def send_test(session: Session, invitee: Invitee, kind: MessageKind, *, by: Agent,
-              to: str) -> SentTest:
+              to: str, update_round: UpdateRound | None = None) -> SentTest:
     """Send ``invitee``'s mail of ``kind`` to the organiser's address ``to``, now; kept as a test.
 
     The very bytes an invitee gets, but for the subject and the address. It never counts as
-    sent to the invitee; a failure is kept on the row (``error``), not raised.
+    sent to the invitee; a failure is kept on the row (``error``), not raised. An update is
+    the one of ``update_round``.
     """
-    rendered = render_mail(invitee, kind)
+    rendered = render_mail(invitee, kind, update_round=update_round)
     test = replace(rendered, subject=f"[Test] {rendered.subject}")
     outgoing = build_outgoing(invitee, test, ("", to))
     try:

@@ -120,6 +120,7 @@ def placeholders(invitee: Invitee, kind: MessageKind,
     url = rsvp_url(invitee) if linked else ""
     response = (answer or invitee.response) if kind in ANSWER_KINDS else None
     labels = mail_labels(language)
+    texts = event.texts_in(language)
     return {
         "salutation": salutation(
             salutation_code=invitee.salutation, title=invitee.academic_title,
@@ -128,8 +129,8 @@ def placeholders(invitee: Invitee, kind: MessageKind,
         "first_name": invitee.first_name,
         "last_name": invitee.last_name,
         "organisation": invitee.organisation,
-        "event_title": event.title,
-        "event_subtitle": event.subtitle,
+        "event_title": texts.title,
+        "event_subtitle": texts.subtitle,
         "when": format_event_when(event, language),
         "venue": event_location(event),
         "organiser": event.organiser,
@@ -152,7 +153,7 @@ def mail_context(invitee: Invitee, kind: MessageKind,
     language = invitee.effective_language()
     values = placeholders(invitee, kind, answer)
     return values | {
-        "event": event,
+        "event": event.in_language(language),
         "invitee": invitee,
         "language": language,
         "kind": kind,

@@ -3,10 +3,13 @@
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rsvp.converters import is_id
 from rsvp.events.models import LANGUAGES, Event
 from rsvp.mailing.content_models import UpdateRound, UpdateRoundTranslation
+from rsvp.mailing.models import Message
 from rsvp.mailing.templates_custom import TemplateOverrideError, check_template
 
 
@@ -51,3 +54,16 @@ def _checked(subject: str, body: str, language: str) -> tuple[str, str]:
     check_template(subject, "subject" + suffix, languages=languages)
     check_template(body, "body" + suffix, languages=languages)
     return subject, body
+
+
+def discard_draft(session: Session, event: Event, round_id: object) -> None:
+    """Delete the event's round ``round_id`` if nothing was ever queued of it: a previewed
+    draft the organiser has since rewritten. Anything else is left as it is."""
+    if not is_id(round_id):
+        return
+    update = session.get(UpdateRound, int(str(round_id)))
+    sent = session.scalar(select(Message.id).where(Message.update_round_id == update.id)
+                          .limit(1)) if update is not None else None
+    if update is not None and update.event_id == event.id and sent is None:
+        session.delete(update)
+        session.flush()

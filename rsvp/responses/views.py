@@ -50,8 +50,8 @@ def _render(invitee: Invitee, form: AnswerForm, status: int = 200,
     event = invitee.event
     language = g.language
     page = render_template(
-        "invitee/page.html", invitee=invitee, event=event, form=form, token=form.token,
-        **_questions(invitee, values, errors or {}),
+        "invitee/page.html", invitee=invitee, event=event.in_language(language), form=form,
+        token=form.token, **_questions(invitee, values, errors or {}),
         when=format_event_when(event, language),
         deadline=(format_local_datetime(event.rsvp_deadline, event, language)
                   if event.rsvp_deadline else None),

@@ -27,6 +27,14 @@ from rsvp.schedule.models import PLANNABLE_KINDS, Anchor, PlannedSend, PlanRun, 
 TIME_KEYS = {"at": None, "before_deadline": Anchor.DEADLINE, "before_start": Anchor.START,
              "after_end": Anchor.END}
 SPEC_KEYS = {"kind", "to", "tag", "subject", "body", *TIME_KEYS}
+#: Why a planned send can no longer be taken off the plan, a whole sentence per state: the
+#: state's word alone, put into one sentence, stayed English in the German interface.
+SETTLED = {
+    PlanState.RUNNING: _l("This planned send is being sent right now."),
+    PlanState.DONE: _l("This planned send has been sent already."),
+    PlanState.MISSED: _l("This planned send was missed already: its time passed unsent."),
+    PlanState.CANCELLED: _l("This planned send was taken off the plan already."),
+}
 
 
 class ScheduleError(ValueError):
@@ -143,7 +151,7 @@ def cancel_planned(session: Session, event: Event, plan_id: int) -> PlannedSend:
     if plan is None or plan.event_id != event.id:
         raise ScheduleError(_l("No planned send %(id)s for this event.", id=plan_id))
     if plan.state is not PlanState.PLANNED:
-        raise ScheduleError(_l("This planned send is %(state)s already.", state=plan.state))
+        raise ScheduleError(SETTLED[plan.state])
     plan.state, plan.settled_at = PlanState.CANCELLED, utcnow()
     session.flush()
     return plan

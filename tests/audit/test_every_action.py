@@ -196,6 +196,13 @@ QUESTION_FIELDS = {"key": "diet", "type": "choice", "label_de": "Verpflegung",
                    "show_if_question": ""}
 
 
+def _draft(w: World) -> str:
+    """A message to the accepted, previewed and not sent: its draft page's address."""
+    written = w.client.post(f"{w.base}/announce", data={
+        "audience": "accepted", "subject": "Programm", "body": "Es ist online."})
+    return written.headers["Location"].split("?")[0]
+
+
 def _account(w: World, action: str):  # type: ignore[no-untyped-def]
     return w.client.post(f"/admin/accounts/{w.colleague.id}/{action}")
 
@@ -236,6 +243,12 @@ RECIPES: dict[str, tuple[Callable[[World], object], AuditAction]] = {
         "confirm": "yes"}), AuditAction.EVENT_CANCELLED),
     "dashboard.announce_send": (lambda w: w.client.post(f"{w.base}/announce", data={
         "audience": "accepted", "subject": "Programm", "body": "Es ist online."}),
+        AuditAction.GROUP_MESSAGE_DRAFTED),
+    "dashboard.announce_test": (lambda w: w.client.post(
+        f"{_draft(w)}/test", data={"kind": "update", "invitee": str(w.guest.id)}),
+        AuditAction.TEST_SENT),
+    "dashboard.announce_round_send": (lambda w: w.client.post(
+        f"{_draft(w)}/send", data={"kind": "update", "expected": "1"}),
         AuditAction.GROUP_MESSAGE_SENT),
     "dashboard.invitee_new": (lambda w: w.client.post(f"{w.base}/invitees/new", data={
         "email": "neu@example.org", "last_name": "Neu"}), AuditAction.INVITEE_ADDED),

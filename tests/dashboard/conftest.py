@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from rsvp.extensions import db
+from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.models import Message
 from rsvp.questions.services import add_questions, questions_from_file
 from tests.conftest import csrf_token
@@ -98,6 +99,9 @@ def foreign(runner, create_event, create_invitee, create_organiser, smtp_server)
     event = create_event(owner="fremd@example.org")
     invitee = create_invitee(event, email="fremd-gast@example.org")
     question = add_questions(db.session, event, questions_from_file([SOME_QUESTION]))[0]
+    # A message to a group, previewed and not sent: the announce draft pages' round_id.
+    draft = UpdateRound(event_id=event.id, subject="Neu", body="Text", audience="all")
+    db.session.add(draft)
     db.session.commit()
     assert runner.invoke(args=["send", event.slug]).exit_code == 0
     message = db.session.scalar(select(Message))
@@ -105,7 +109,7 @@ def foreign(runner, create_event, create_invitee, create_organiser, smtp_server)
     owner = event_member_id(event.id)
     return {"event_id": event.id, "slug": event.slug, "invitee_id": invitee.id,
             "message_id": message.id, "kind": "invitation", "language": "de", "plan_id": 1,
-            "round_id": 1, "member_id": owner, "question_id": question.id}
+            "round_id": draft.id, "member_id": owner, "question_id": question.id}
 
 
 def event_member_id(event_id: int) -> int:
@@ -125,3 +129,25 @@ def event_urls(app: Flask, values: dict):  # type: ignore[no-untyped-def, type-a
         if rule.endpoint.startswith("dashboard.") and "slug" in rule.arguments:
             yield (rule.endpoint, sorted(rule.methods - {"HEAD", "OPTIONS"}),
                    fill_url(rule.rule, values))
+
+
+def form_data(html: str, action: str) -> dict[str, str]:
+    """The hidden and filled-in values of the form on a page posting to ``action``."""
+    import re
+    forms = re.findall(r"<form([^>]*)>(.*?)</form>", html, re.S)
+    body = next((b for attrs, b in forms if f'action="{action}"' in attrs), None)
+    assert body, f"no form posting to {action}"
+    return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', body))
+
+
+def preview_announcement(client: FlaskClient, slug: str, **fields: object) -> str:
+    """Write a message to a group and show its preview: the draft page's address."""
+    result = post_form(client, f"/events/{slug}/announce", **fields)
+    assert result.status_code == 303, result.text
+    return result.headers["Location"]
+
+
+def send_announcement(client: FlaskClient, slug: str, **fields: object):  # type: ignore[no-untyped-def]
+    """Write, preview and send a message to a group, as the announce page's two steps do."""
+    draft = preview_announcement(client, slug, **fields)
+    return client.post(f"{draft}/send", data=form_data(client.get(draft).text, f"{draft}/send"))

@@ -1,15 +1,22 @@
 """Messages to a group, and calling an event off, from the browser."""
 
 import html
+import re
 
 import pytest
 from sqlalchemy import select
 
 from rsvp.extensions import db
+from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.models import Message, MessageKind
 from rsvp.responses.services import record_answer
 from tests.conftest import csrf_token
-from tests.dashboard.conftest import join_deliveries
+from tests.dashboard.conftest import (
+    form_data,
+    join_deliveries,
+    preview_announcement,
+    send_announcement,
+)
 
 
 def test_a_message_goes_to_those_who_accepted_with_their_salutation(
@@ -22,11 +29,9 @@ def test_a_message_goes_to_those_who_accepted_with_their_salutation(
     create_invitee(event, email="still@example.org")
     db.session.commit()
     smtp_server.clear()
-    page = organiser_client.get(f"/events/{event.slug}/announce")
-    result = organiser_client.post(f"/events/{event.slug}/announce", data={
-        "csrf_token": csrf_token(page.text), "audience": "accepted",
-        "subject": "Das Programm ist online",
-        "body": "das Programm finden Sie unter {{ rsvp_url }}."})
+    result = send_announcement(organiser_client, event.slug, audience="accepted",
+                               subject="Das Programm ist online",
+                               body="das Programm finden Sie unter {{ rsvp_url }}.")
     assert result.status_code == 303
     assert result.headers["Location"] == f"/events/{event.slug}/send/update"
     join_deliveries()
@@ -45,11 +50,11 @@ def test_a_message_with_an_english_version_reaches_english_readers_in_english(
     smtp_server.clear()
     page = organiser_client.get(f"/events/{event.slug}/announce")
     assert "Auf Englisch (optional)" in page.text
-    result = organiser_client.post(f"/events/{event.slug}/announce", data={
-        "csrf_token": csrf_token(page.text), "audience": "all",
-        "subject": "Das Programm ist online", "body": "das Programm steht bereit.",
-        "translated_subject": "The programme is online",
-        "translated_body": "the programme is ready."})
+    result = send_announcement(organiser_client, event.slug, audience="all",
+                               subject="Das Programm ist online",
+                               body="das Programm steht bereit.",
+                               translated_subject="The programme is online",
+                               translated_body="the programme is ready.")
     assert result.status_code == 303
     join_deliveries()
     [german] = smtp_server.to("de@example.org")
@@ -131,10 +136,8 @@ def test_a_message_that_fails_to_render_is_a_form_error_and_nothing_is_sent(
 
 
 def _announce(client, event, audience: str, subject: str):  # type: ignore[no-untyped-def]
-    page = client.get(f"/events/{event.slug}/announce")
-    return client.post(f"/events/{event.slug}/announce", data={
-        "csrf_token": csrf_token(page.text), "audience": audience, "subject": subject,
-        "body": "kurz notiert."})
+    return send_announcement(client, event.slug, audience=audience, subject=subject,
+                             body="kurz notiert.")
 
 
 def test_the_progress_of_a_second_message_counts_only_its_own_round(
@@ -148,3 +151,82 @@ def test_the_progress_of_a_second_message_counts_only_its_own_round(
     join_deliveries()
     progress = organiser_client.get(result.headers["Location"]).text
     assert 'data-status="sent">3<' in progress
+
+
+def _group(create_event, create_invitee):  # type: ignore[no-untyped-def]
+    event = create_event()
+    for number in range(3):
+        record_answer(db.session, create_invitee(event, email=f"kommt{number}@example.org",
+                                                 salutation="mr", academic_title="",
+                                                 last_name=f"Müller{number}"), "accepted")
+    record_answer(db.session, create_invitee(event, email="nicht@example.org"), "declined")
+    db.session.commit()
+    return event
+
+
+NEWS = {"audience": "accepted", "subject": "Das Programm ist online",
+        "body": "das Programm finden Sie unter {{ rsvp_url }}."}
+
+
+def test_writing_a_message_shows_its_preview_and_count_and_sends_nothing(
+        organiser_client, create_event, create_invitee, smtp_server):
+    event = _group(create_event, create_invitee)
+    smtp_server.clear()
+    draft = organiser_client.get(preview_announcement(organiser_client, event.slug, **NEWS))
+    assert 'id="preview-subject">Das Programm ist online<' in draft.text
+    assert "Sehr geehrter Herr Müller0" in draft.text
+    assert "3 eingeladene Personen erhalten diese Nachricht." in html.unescape(draft.text)
+    assert "Jetzt an alle 3 senden" in draft.text
+    join_deliveries()
+    assert smtp_server.messages == []
+    assert db.session.scalar(select(Message).where(Message.kind == MessageKind.UPDATE)) is None
+
+
+def test_the_test_of_a_message_goes_to_the_organiser_alone(
+        organiser_client, create_event, create_invitee, smtp_server):
+    event = _group(create_event, create_invitee)
+    smtp_server.clear()
+    draft = preview_announcement(organiser_client, event.slug, **NEWS)
+    result = organiser_client.post(f"{draft}/test", data=form_data(
+        organiser_client.get(draft).text, f"{draft}/test"))
+    assert result.status_code == 303
+    [test] = smtp_server.messages
+    assert test["To"].addresses[0].addr_spec == "buero@example.org"
+    assert test["Subject"] == "[Test] Das Programm ist online"
+    assert "Sehr geehrter Herr Müller0" in test.get_body(("plain",)).get_content()
+    assert db.session.scalar(select(Message).where(Message.kind == MessageKind.UPDATE)) is None
+
+
+def test_a_group_grown_since_the_preview_is_not_sent_but_counted_again(
+        organiser_client, create_event, create_invitee, smtp_server):
+    event = _group(create_event, create_invitee)
+    draft = preview_announcement(organiser_client, event.slug, **NEWS)
+    fields = form_data(organiser_client.get(draft).text, f"{draft}/send")
+    record_answer(db.session, create_invitee(event, email="neu@example.org"), "accepted")
+    db.session.commit()
+    result = organiser_client.post(f"{draft}/send", data=fields)
+    assert result.headers["Location"] == draft
+    assert "die Nachricht geht jetzt an 4 Personen" in organiser_client.get(draft).text
+    assert db.session.scalar(select(Message).where(Message.kind == MessageKind.UPDATE)) is None
+
+
+def test_the_previews_html_part_is_framed_under_the_mail_policy(
+        organiser_client, create_event, create_invitee):
+    event = _group(create_event, create_invitee)
+    draft = organiser_client.get(preview_announcement(organiser_client, event.slug, **NEWS))
+    [frame] = re.findall(r'<iframe class="mail-preview"[^>]*src="([^"]+)"', draft.text)
+    part = organiser_client.get(html.unescape(frame))
+    assert part.status_code == 200
+    assert "das Programm finden Sie unter" in part.text
+    assert "style-src 'unsafe-inline'" in part.headers["Content-Security-Policy"]
+
+
+def test_a_message_rewritten_after_its_preview_replaces_the_unsent_draft(
+        organiser_client, create_event, create_invitee):
+    event = _group(create_event, create_invitee)
+    first = preview_announcement(organiser_client, event.slug, **NEWS)
+    fields = form_data(organiser_client.get(first).text, f"/events/{event.slug}/announce")
+    organiser_client.post(f"/events/{event.slug}/announce", data=fields | NEWS | {
+        "subject": "Das Programm ist jetzt online"})
+    [update] = db.session.scalars(select(UpdateRound)).all()
+    assert update.subject == "Das Programm ist jetzt online"

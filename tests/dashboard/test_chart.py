@@ -1,6 +1,7 @@
 """Answers over time: summed from the history in SQL and drawn as SVG geometry."""
 
-from datetime import date
+import re
+from datetime import date, datetime, timedelta
 
 from rsvp.dashboard.chart import answer_chart
 from rsvp.dashboard.queries import DailyAnswers, answers_over_time
@@ -52,3 +53,30 @@ def test_the_lines_stay_level_over_days_without_answers():
     # Zero the day before, 3 on the 1st, still 3 on the 4th, 7 on the 5th.
     assert [p[1] for p in points][1:3] == [points[1][1]] * 2
     assert points[2][0] < points[3][0] and points[3][1] < points[2][1]
+
+
+def _axis_labels(page: str) -> list[str]:
+    """The time axis's first and last day (the value axis's labels come before them)."""
+    return re.findall(r'<text class="axis"[^>]*>([^<]+)</text>', page)[-2:]
+
+
+def test_the_time_axis_names_its_days_in_german_without_the_year(
+        organiser_client, create_event, create_invitee):
+    event = create_event()
+    record_answer(db.session, create_invitee(event), "accepted")
+    db.session.commit()
+    today = datetime.now(event.zone).date()
+    labels = _axis_labels(organiser_client.get(f"/events/{event.slug}/").text)
+    day_before = today - timedelta(days=1)
+    assert labels == [f"{day_before.day}.{day_before.month}.", f"{today.day}.{today.month}."]
+
+
+def test_the_time_axis_names_its_days_in_english_as_day_and_month(
+        organiser_client, create_event, create_invitee):
+    organiser_client.set_cookie("lang", "en")
+    event = create_event()
+    record_answer(db.session, create_invitee(event), "accepted")
+    db.session.commit()
+    today = datetime.now(event.zone).date()
+    labels = _axis_labels(organiser_client.get(f"/events/{event.slug}/").text)
+    assert labels[-1] == f"{today.day} {today:%b}"

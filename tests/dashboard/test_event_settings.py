@@ -38,3 +38,26 @@ def test_raising_the_capacity_in_the_form_gives_the_waiting_their_places(
     assert waiting.response.answer is Answer.ACCEPTED
     [mail] = wait_until(lambda: smtp_server.to("waiting@example.org"))
     assert mail["Subject"].startswith("Ein Platz ist frei geworden")
+
+
+def test_the_form_takes_and_shows_the_texts_in_the_other_language(organiser_client):
+    result = post_form(organiser_client, "/events/new", **EVENT_FIELDS,
+                       title_en="Annual Conference 2027", description_en="In English.")
+    assert result.status_code == 303
+    event = db.session.query(Event).one()
+    assert event.texts_in("en").description == "In English."
+    form = organiser_client.get(f"/events/{event.slug}/edit")
+    assert 'id="texts-en"' in form.text and 'id="texts-de"' not in form.text
+    assert 'value="Annual Conference 2027"' in form.text
+
+
+def test_changing_the_events_language_keeps_each_text_in_its_own_language(organiser_client):
+    post_form(organiser_client, "/events/new", **EVENT_FIELDS, title_en="Annual Conference")
+    event = db.session.query(Event).one()
+    result = post_form(organiser_client, f"/events/{event.slug}/edit", **{
+        **EVENT_FIELDS, "language": "en", "written_in": "de",
+        "title_en": "Annual Conference"})
+    assert result.status_code == 303, result.text
+    db.session.expire_all()
+    assert (event.language, event.title) == ("en", "Annual Conference")
+    assert event.texts_in("de").title == "Jahrestagung 2027"

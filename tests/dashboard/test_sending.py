@@ -89,7 +89,7 @@ def test_sending_to_all_runs_in_the_background_and_reports_progress(
     url = f"/events/{event.slug}/send"
     response = post_form(organiser_client, url, url, kind="invitation")
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/events/{event.slug}/send/invitation"
+    assert response.headers["Location"] == f"/events/{event.slug}/send/invitation?since=0"
 
     def finished():  # type: ignore[no-untyped-def]
         page = organiser_client.get(response.headers["Location"])
@@ -102,6 +102,24 @@ def test_sending_to_all_runs_in_the_background_and_reports_progress(
     again = post_form(organiser_client, url, url, kind="invitation")
     assert again.status_code == 303
     assert len(smtp_server.messages) == 5
+
+
+def test_the_progress_of_a_later_send_counts_only_its_own_messages(
+        organiser_client, runner, create_event, create_invitee, smtp_server):
+    event = create_event(invitees=5)
+    assert runner.invoke(args=["send", event.slug]).exit_code == 0
+    for number in range(4):
+        create_invitee(event, email=f"spaeter{number}@example.org")
+    url = f"/events/{event.slug}/send"
+    response = post_form(organiser_client, url, url, kind="invitation")
+
+    def finished():  # type: ignore[no-untyped-def]
+        page = organiser_client.get(response.headers["Location"])
+        return page if "Abgeschlossen." in page.text else None
+
+    page = wait_until(finished)
+    assert 'data-status="sent">4<' in page.text
+    assert '<progress max="4" value="4"' in page.text
 
 
 def test_the_progress_page_refreshes_while_messages_wait(organiser_client, create_event,

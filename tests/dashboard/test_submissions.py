@@ -17,7 +17,7 @@ from rsvp.mailing.models import Message, SentTest
 from rsvp.responses.services import record_answer
 from rsvp.submissions import FormSubmission, purge_expired_keys
 from tests.conftest import csrf_token
-from tests.dashboard.conftest import join_deliveries
+from tests.dashboard.conftest import form_data, join_deliveries, preview_announcement
 
 
 def count(model) -> int:  # type: ignore[no-untyped-def]
@@ -74,8 +74,9 @@ def test_a_double_click_on_a_group_message_sends_it_once(
         organiser_client, create_event, create_invitee, smtp_server):
     event = group_event(create_event, create_invitee)
     smtp_server.clear()
-    url = f"/events/{event.slug}/announce"
-    first, second = post_twice(organiser_client, url, url, **ANNOUNCEMENT)
+    draft = preview_announcement(organiser_client, event.slug, **ANNOUNCEMENT)
+    fields = form_data(organiser_client.get(draft).text, f"{draft}/send")
+    first, second = post_twice(organiser_client, draft, f"{draft}/send", **fields)
     join_deliveries()
     assert (first.status_code, second.status_code) == (303, 303)
     assert second.headers["Location"] == first.headers["Location"]
@@ -91,8 +92,9 @@ def test_simultaneous_posts_of_a_group_message_send_it_once(
         app, organiser_client, create_event, create_invitee, smtp_server):
     event = group_event(create_event, create_invitee, people=12)
     smtp_server.clear()
-    url = f"/events/{event.slug}/announce"
-    statuses = post_together(app, organiser_client, url, url, 6, **ANNOUNCEMENT)
+    draft = preview_announcement(organiser_client, event.slug, **ANNOUNCEMENT)
+    fields = form_data(organiser_client.get(draft).text, f"{draft}/send")
+    statuses = post_together(app, organiser_client, draft, f"{draft}/send", 6, **fields)
     join_deliveries()
     assert statuses == [303] * 6
     assert count(UpdateRound) == 1

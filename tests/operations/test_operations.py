@@ -16,7 +16,7 @@ from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.responses.models import Response
 from rsvp.responses.services import record_answer
 from tests.conftest import csrf_token
-from tests.dashboard.conftest import join_deliveries, post_form
+from tests.dashboard.conftest import join_deliveries, post_form, send_announcement
 from tests.responses.links import answer
 
 
@@ -206,8 +206,8 @@ def test_a_group_message_is_the_same_in_the_dashboard_and_with_the_cli(
         organiser_client, runner, create_event, create_invitee, organiser, tmp_path):
     dashboard = _invited(create_event, create_invitee, organiser)
     before = message_ids(dashboard)
-    response = post_form(organiser_client, f"/events/{dashboard.slug}/announce",
-                         audience="accepted", subject="Programm", body="Das Programm ist da.")
+    response = send_announcement(organiser_client, dashboard.slug, audience="accepted",
+                                 subject="Programm", body="Das Programm ist da.")
     assert response.status_code == 303, response.text
     cli = _invited(create_event, create_invitee, organiser)
     before_cli = message_ids(cli)

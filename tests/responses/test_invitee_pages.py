@@ -198,3 +198,15 @@ def test_the_current_reply_names_guests_in_the_right_plural(client, create_event
     page = client.get(link_of(person), headers={"Accept-Language": "de"}).text
     assert words in page
     assert "(en)" not in page
+
+
+def test_a_revoked_link_of_an_event_without_contact_names_the_offices_general_one(
+        app, client, create_event, create_invitee):
+    app.config["CONTACT_EMAIL"] = "konferenzbuero@example.org"
+    person = create_invitee(create_event(contact_name="", contact_email="", contact_phone=""))
+    old = make_token(person)
+    person.revoke_link()
+    db.session.commit()
+    page = client.get(f"/r/{old}", headers={"Accept-Language": "de"})
+    assert page.status_code == 404
+    assert 'href="mailto:konferenzbuero@example.org"' in page.text

@@ -95,3 +95,19 @@ def test_a_removal_without_the_csrf_token_is_refused(client, create_organiser, c
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(PlannedSend, plan_id).state is PlanState.PLANNED
+
+
+def test_removing_a_send_removed_already_says_so_in_german(client, create_organiser,
+                                                            create_event, runner):
+    event = create_event()
+    runner.invoke(args=["schedule", "add", event.slug, "--kind", "invitation",
+                        "--before-start", "30d"])
+    plan_id = db.session.scalar(select(PlannedSend.id))
+    browser = logged_in(client, create_organiser)
+    headers = {"Accept-Language": "de"}
+    url = f"/events/{event.slug}/schedule"
+    for _ in range(2):
+        token = csrf_token(browser.get(url, headers=headers).text)
+        browser.post(f"{url}/{plan_id}/remove", headers=headers, data={"csrf_token": token})
+    page = browser.get(url, headers=headers).text
+    assert "Dieser geplante Versand wurde bereits aus dem Plan genommen." in page
