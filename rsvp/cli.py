@@ -20,6 +20,8 @@ from rsvp.languages import LANGUAGES
 from rsvp.mailing.kinds import BULK_KINDS, OVERRIDABLE_KINDS, Audience, MessageKind
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rsvp.checkin.operations import CheckInOutcome
     from rsvp.events.models import Event
     from rsvp.invitees.models import Invitee
@@ -145,7 +147,8 @@ def _owner(event: Event) -> Agent:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 def invitees_import(slug: str, path: Path, dry_run: bool) -> None:
-    """Add or update invitees from a CSV file (comma or semicolon, UTF-8 or Windows-1252)."""
+    """Add or update invitees from a CSV file (comma or semicolon, UTF-8 or Windows-1252) or
+    an Excel workbook (.xlsx)."""
     from rsvp.extensions import db
     from rsvp.invitees.csvfile import CsvFileError
     from rsvp.invitees.services import import_invitees
@@ -638,21 +641,51 @@ def stats(slug: str, as_json: bool) -> None:
 @click.command("export")
 @click.argument("slug")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; standard output if left out.")
+              help="File to write (a name ending in .xlsx writes a workbook); standard output "
+                   "if left out.")
 @click.option("--semicolon", is_flag=True, help="German Excel dialect: ; between fields.")
-def export(slug: str, output: Path | None, semicolon: bool) -> None:
-    """Write every invitee with delivery state and answer as CSV."""
-    from rsvp.extensions import db
-    from rsvp.invitees.export import csv_lines, export_rows
+@click.option("--office", is_flag=True,
+              help="For people, not scripts: German column names and words, local times, tags "
+                   "(with ; between fields).")
+def export(slug: str, output: Path | None, semicolon: bool, office: bool) -> None:
+    """Write every invitee with delivery state and answer as CSV or as an Excel workbook.
 
-    lines = csv_lines(export_rows(db.session, _event(slug)), delimiter=";" if semicolon else ",",
-                      bom=output is not None)
+    The office export and the workbook are in the event's language.
+    """
+    from flask_babel import force_locale
+
+    from rsvp.extensions import db
+    from rsvp.invitees.export import csv_lines, export_rows, office_rows
+
+    event = _event(slug)
+    with force_locale(event.language):
+        if output is not None and output.suffix.lower() == ".xlsx":
+            _export_workbook(event, output)
+            return
+        rows = office_rows(db.session, event) if office else export_rows(db.session, event)
+        _write_lines(csv_lines(rows, delimiter=";" if semicolon or office else ",",
+                               bom=output is not None), output)
+
+
+def _write_lines(lines: Iterator[str], output: Path | None) -> None:
     if output is None:
         for line in lines:
             click.echo(line, nl=False)
         return
     with output.open("w", encoding="utf-8", newline="") as f:
         f.writelines(lines)
+    click.echo(f"Wrote {output}", err=True)
+
+
+def _export_workbook(event: Event, output: Path) -> None:
+    """The office export as an .xlsx workbook."""
+    from rsvp.extensions import db
+    from rsvp.invitees.export import export_widths, office_values
+    from rsvp.invitees.xlsxfile import workbook_bytes
+
+    data = workbook_bytes(office_values(db.session, event), widths=export_widths(),
+                          language=event.language, title=event.slug)
+    output.write_bytes(data)
     click.echo(f"Wrote {output}", err=True)
 
 
@@ -687,7 +720,8 @@ answers_cli = click.Group("answers", help="Answers taken by phone, letter or mai
               help="Who took the answers, for the history (default: the event's owner).")
 def answers_import(slug: str, path: Path, no_confirmation: bool,
                    organiser_email: str | None) -> None:
-    """Record answers from a CSV of email and answer (plus guests, comment)."""
+    """Record answers from a CSV file or .xlsx workbook of email and answer (plus guests,
+    comment)."""
     from rsvp.extensions import db
     from rsvp.invitees.csvfile import CsvFileError
     from rsvp.responses.imports import import_answers

@@ -66,3 +66,21 @@ def make_organiser(email: str = "buero@example.org", password: str = "ein-langes
     organiser = create_organiser(db.session, email, password, name=name)
     db.session.commit()
     return organiser
+
+
+def make_workbook(rows: list[list[object]], *, blank_rows_after_header: int = 0) -> bytes:
+    """An .xlsx file as Excel saves one: the first sheet holds ``rows`` (the header first)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for number, row in enumerate(rows):
+        sheet.append(row)
+        if number == 0:
+            for _ in range(blank_rows_after_header):
+                sheet.append([])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

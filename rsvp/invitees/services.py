@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
-from rsvp.invitees.csvfile import CsvRow, decode, read_rows
+from rsvp.invitees.csvfile import CsvRow, read_upload
 from rsvp.invitees.emails import InvalidEmail, email_key, normalise_email
 from rsvp.invitees.models import Invitee, InviteeTag, new_nonce
 
@@ -83,13 +83,13 @@ WRITE_CHUNK = 2000
 def import_invitees(
     session: Session, event: Event, data: bytes, *, dry_run: bool = False
 ) -> ImportReport:
-    """Add or update the invitees in a CSV file; bad rows are reported, good rows go in.
+    """Add or update the invitees in a CSV file or workbook; bad rows are reported, good rows go in.
 
     Rows are matched to existing invitees by address, so importing a corrected file again
     updates rather than duplicates. Raises CsvFileError if the file as a whole is unusable.
     """
     report = ImportReport(dry_run=dry_run)
-    rows = read_rows(decode(data))
+    rows = read_upload(data)
     # A file unusable as a whole fails here, before anything is looked up or written.
     first = next(rows, None)
     existing = _existing(session, event)
@@ -129,7 +129,7 @@ def _valid_rows(rows: Iterable[CsvRow], report: ImportReport) -> Iterator[_Candi
     seen: dict[str, int] = {}
     for row in rows:
         if row.values is None:
-            report.rejected.append(RejectedRow(row.line, row.error or "unreadable"))
+            report.rejected.append(RejectedRow(row.line, row.error or _l("unreadable")))
             continue
         try:
             cand = _candidate(row.line, row.values)

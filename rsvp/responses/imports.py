@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
-from rsvp.invitees.csvfile import HEADER_ALIASES, CsvFileError, decode, read_rows
+from rsvp.invitees.csvfile import HEADER_ALIASES, CsvFileError, read_upload
 from rsvp.invitees.services import invitee_by_email
 from rsvp.outcome import Agent, Outcome
 from rsvp.responses.models import Answer
@@ -64,7 +64,7 @@ def import_answers(session: Session, event: Event, data: bytes, *, organiser_id:
     """
     if event.cancelled:
         raise EventCancelled()
-    rows = read_rows(decode(data), ANSWER_COLUMNS)
+    rows = read_upload(data, ANSWER_COLUMNS)
     report = AnswerImportReport(event.id)
     for row in rows:
         if row.values is None:

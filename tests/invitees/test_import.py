@@ -9,6 +9,7 @@ from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import import_invitees
+from tests.factories import make_workbook
 
 
 def invitees_of(event) -> dict[str, Invitee]:
@@ -143,3 +144,40 @@ def test_the_cli_dry_run_says_what_would_happen(runner, create_event, tmp_path):
     assert result.exit_code == 0
     assert "1 would be added" in result.output
     assert invitees_of(event) == {}
+
+
+def test_an_excel_workbook_is_read_like_a_csv_file_with_its_row_numbers(create_event):
+    event = create_event()
+    data = make_workbook([["E-Mail", "Anrede", "Vorname", "Nachname", "Schlagwörter"],
+                          ["weiss@example.org", "Herr", "Jürgen", "Weiß", "Presse; Beirat"],
+                          ["kein-at-zeichen", "Frau", "Petra", "Potz", None],
+                          [None, None, None, None, None],
+                          ["lee@example.org", "Ms", "Ann", 4711, None]])
+    report = import_invitees(db.session, event, data)
+    db.session.commit()
+    assert [(r.line, r.email) for r in report.rejected] == [(3, "kein-at-zeichen")]
+    people = invitees_of(event)
+    assert (people["weiss@example.org"].salutation, people["weiss@example.org"].tag_names) == (
+        "mr", ["Beirat", "Presse"])
+    assert people["lee@example.org"].last_name == "4711"
+
+
+def test_a_workbook_without_an_email_column_is_refused_as_a_whole(create_event):
+    event = create_event()
+    with pytest.raises(CsvFileError, match="no email column"):
+        import_invitees(db.session, event, make_workbook([["Name"], ["Anna"]]))
+
+
+def test_a_broken_workbook_is_refused_with_a_reason(create_event):
+    event = create_event()
+    with pytest.raises(CsvFileError, match="not a readable Excel workbook"):
+        import_invitees(db.session, event, b"PK\x03\x04" + b"kaputt" * 20)
+
+
+def test_the_cli_imports_an_excel_workbook(runner, create_event, tmp_path):
+    event = create_event()
+    path = tmp_path / "liste.xlsx"
+    path.write_bytes(make_workbook([["E-Mail", "Nachname"], ["weiss@example.org", "Weiß"]]))
+    result = runner.invoke(args=["invitees", "import", event.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert invitees_of(event)["weiss@example.org"].last_name == "Weiß"

@@ -7,6 +7,7 @@ from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.responses.services import record_answer
+from tests.factories import make_workbook
 
 
 @pytest.fixture
@@ -108,3 +109,14 @@ def test_the_same_answer_again_is_unchanged_and_not_confirmed_twice(runner, even
 
 def event_invitees(event):
     return db.session.scalars(select(Invitee).where(Invitee.event_id == event.id)).all()
+
+
+def test_the_cli_records_answers_from_an_excel_workbook(runner, event, tmp_path):
+    path = tmp_path / "antworten.xlsx"
+    path.write_bytes(make_workbook([["E-Mail", "Antwort", "Gäste"],
+                                    ["anna@example.org", "Zusage", 2],
+                                    ["niemand@example.org", "ja", 0]]))
+    result = runner.invoke(args=["answers", "import", event.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert "line 3 (niemand@example.org): no invitee with this address" in result.output
+    assert answers() == {"anna@example.org": (Answer.ACCEPTED, 2, "")}

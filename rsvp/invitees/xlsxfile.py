@@ -1,0 +1,100 @@
+"""Excel workbooks (.xlsx) in and out: offices keep their lists in Excel.
+
+Reading turns the first sheet into the same rows of text a CSV file gives, each with its row
+number, so both go through one parser (``rsvp.invitees.csvfile``). Writing gives every cell
+its type: dates as dates, numbers as numbers, text as text (never a formula). openpyxl is
+imported here, on first use: most commands never read a workbook.
+"""
+
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+#: Every .xlsx file is a ZIP archive.
+ZIP_MAGIC = b"PK\x03\x04"
+#: How dates and times look in the cells (Excel shows them in this form in every locale).
+DATETIME_FORMATS = {"de": "DD.MM.YYYY HH:MM", "en": "DD MMM YYYY HH:MM"}
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class WorkbookError(ValueError):
+    """The file is not a workbook openpyxl can read."""
+
+
+def is_xlsx(data: bytes) -> bool:
+    """A ZIP archive holding a workbook, not a CSV file."""
+    return data.startswith(ZIP_MAGIC)
+
+
+def sheet_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows as text cells, each with its row number (1 is the header)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise WorkbookError(_l("not a readable Excel workbook (.xlsx)")) from None
+    try:
+        sheet = book.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, [cell_text(value) for value in cells]
+    finally:
+        book.close()
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a CSV file would hold: 2 not 2.0, a date as 2027-11-22."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes") if value.time() else (
+            value.date().isoformat())
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def workbook_bytes(rows: Iterable[list[object]], *, widths: list[int], language: str,
+                   title: str) -> bytes:
+    """A workbook with one sheet: a bold, frozen header row, then the rows, typed cells."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    # Excel allows 31 characters and none of []:*?/\ in a sheet's name.
+    sheet = book.create_sheet("".join(c for c in title if c not in "[]:*?/\\")[:31] or "rsvp")
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    stamp = DATETIME_FORMATS.get(language, DATETIME_FORMATS["de"])
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=_cell_value(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would take "=…" for a formula
+            elif isinstance(value, datetime):
+                cell.number_format = stamp
+            if number == 0:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell_value(value: object) -> object:
+    """Excel has no time zones: an aware time is written as the wall-clock time it shows."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
