@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
-from rsvp.invitees.csvfile import HEADER_ALIASES, CsvFileError, read_upload
+from rsvp.invitees.csvfile import HEADER_ALIASES, CsvFileError, CsvRow, read_upload
 from rsvp.invitees.services import invitee_by_email
 from rsvp.outcome import Agent, Outcome
 from rsvp.responses.models import Answer
@@ -42,6 +42,18 @@ class RejectedAnswer:
     reason: object
 
 
+@dataclass(frozen=True)
+class PlannedAnswer:
+    """A row that goes in: what it records (or that it changes nothing)."""
+
+    line: int
+    email: str
+    #: The answer as recorded: an acceptance may land on the waiting list.
+    answer: Answer
+    guests: int
+    changed: bool
+
+
 @dataclass
 class AnswerImportReport(Outcome):
     """What the rows did; as an Outcome it carries the messages queued (confirmations,
@@ -53,34 +65,51 @@ class AnswerImportReport(Outcome):
     #: Of the recorded acceptances, those that went to the waiting list (the event was full).
     waitlisted: int = 0
     rejected: list[RejectedAnswer] = field(default_factory=list)
+    #: Every row that went in, in file order (the preview lists them).
+    planned: list[PlannedAnswer] = field(default_factory=list)
 
 
 def import_answers(session: Session, event: Event, data: bytes, *, organiser_id: int | None,
-                   confirm: bool = True) -> AnswerImportReport:
+                   confirm: bool = True, dry_run: bool = False) -> AnswerImportReport:
     """Record each row's answer for the invitee with that address; the caller commits.
 
-    Raises CsvFileError when the file as a whole cannot be read, EventCancelled when the
-    event takes no answers at all.
+    ``dry_run`` records them all, reports, and rolls them back (the preview). Raises
+    CsvFileError when the file as a whole cannot be read, EventCancelled when the event takes
+    no answers at all.
     """
     if event.cancelled:
         raise EventCancelled()
     rows = read_upload(data, ANSWER_COLUMNS)
     report = AnswerImportReport(event.id)
-    for row in rows:
-        if row.values is None:
-            report.rejected.append(RejectedAnswer(row.line, "", row.error or _l("unreadable")))
-            continue
-        email = row.values.get("email", "")
-        try:
-            _record_row(session, event, row.values, Agent.organiser(organiser_id), confirm,
-                        report)
-        except (AnswerError, LookupError, ValueError) as exc:
-            report.rejected.append(RejectedAnswer(row.line, email, _reason(exc)))
+    # One savepoint around the rows' own: SQLite's driver opens no transaction for a
+    # SAVEPOINT, so without it each row's release would commit that row on its own.
+    with session.begin_nested() as whole:
+        for row in rows:
+            _import_row(session, event, row, Agent.organiser(organiser_id), confirm, report)
+        if dry_run:
+            whole.rollback()
+    if dry_run:
+        report.message_ids.clear()
     return report
 
 
+def _import_row(session: Session, event: Event, row: CsvRow, by: Agent, confirm: bool,
+                report: AnswerImportReport) -> None:
+    """Record one row, or add it to the rejected ones with its reason."""
+    if row.values is None:
+        report.rejected.append(RejectedAnswer(row.line, "", row.error or _l("unreadable")))
+        return
+    email = row.values.get("email", "")
+    try:
+        outcome = _record_row(session, event, row.values, by, confirm)
+    except (AnswerError, LookupError, ValueError) as exc:
+        report.rejected.append(RejectedAnswer(row.line, email, _reason(exc)))
+        return
+    _count(report, row.line, email, outcome)
+
+
 def _record_row(session: Session, event: Event, values: dict[str, str], by: Agent,
-                confirm: bool, report: AnswerImportReport) -> None:
+                confirm: bool) -> AnswerOutcome:
     email = values.get("email", "")
     if not email:
         raise ValueError(_l("no email address"))
@@ -94,15 +123,17 @@ def _record_row(session: Session, event: Event, values: dict[str, str], by: Agen
     invitee = invitee_by_email(session, event, email)
     # A savepoint per row: a row refused half-way leaves nothing behind.
     with session.begin_nested():
-        outcome = answer_for_invitee(session, invitee, answer.value, by=by, channel="import",
-                                     guests=int(guests_text), comment=values.get("comment", ""),
-                                     confirm=confirm)
-    _count(report, outcome)
+        return answer_for_invitee(session, invitee, answer.value, by=by, channel="import",
+                                  guests=int(guests_text), comment=values.get("comment", ""),
+                                  confirm=confirm)
 
 
-def _count(report: AnswerImportReport, outcome: AnswerOutcome) -> None:
+def _count(report: AnswerImportReport, line: int, email: str, outcome: AnswerOutcome) -> None:
     """Add one recorded row to the report."""
     assert outcome.result is not None
+    response = outcome.result.response
+    report.planned.append(PlannedAnswer(line, email, response.answer, response.guests,
+                                        outcome.result.change is not None))
     if outcome.result.change is None:
         report.unchanged += 1
         return
@@ -121,4 +152,5 @@ def _reason(error: Exception) -> object:
     return error.args[0] if error.args else str(error)
 
 
-__all__ = ["AnswerImportReport", "CsvFileError", "RejectedAnswer", "import_answers"]
+__all__ = ["AnswerImportReport", "CsvFileError", "PlannedAnswer", "RejectedAnswer",
+           "import_answers"]

@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.responses.services import record_answer
 from tests.conftest import csrf_token
 from tests.dashboard.conftest import post_form, wait_until
+from tests.factories import make_workbook
 
 
 @pytest.fixture
@@ -24,13 +26,29 @@ def event(create_event, create_invitee, organiser):  # type: ignore[no-untyped-d
     return event
 
 
-def upload(client, event, text: str, *, confirm: bool = True):  # type: ignore[no-untyped-def]
+def preview(client, event, content: str | bytes, *, confirm: bool = True,  # type: ignore[no-untyped-def]
+            name: str = "antworten.csv"):
+    """Upload a file: the preview, nothing recorded yet."""
     url = f"/events/{event.slug}/answers/import"
-    data = {"csrf_token": csrf_token(client.get(url).text),
-            "file": (io.BytesIO(text.encode()), "antworten.csv")}
+    data = content.encode() if isinstance(content, str) else content
+    fields = {"csrf_token": csrf_token(client.get(url).text), "file": (io.BytesIO(data), name)}
     if confirm:
-        data["confirm"] = "y"
-    return client.post(url, data=data, content_type="multipart/form-data")
+        fields["confirm"] = "y"
+    return client.post(url, data=fields, content_type="multipart/form-data")
+
+
+def record(client, event, page, *, confirm: bool = True):  # type: ignore[no-untyped-def]
+    """Confirm a preview: the answers are recorded."""
+    upload_id = re.search(r'name="upload" type="hidden" value="([0-9a-f]+)"', page.text)[1]
+    fields = {"csrf_token": csrf_token(page.text), "upload": upload_id}
+    if confirm:
+        fields["confirm"] = "y"
+    return client.post(f"/events/{event.slug}/answers/import/confirm", data=fields)
+
+
+def upload(client, event, text: str, *, confirm: bool = True):  # type: ignore[no-untyped-def]
+    """Upload and confirm: what an organiser does who likes the preview."""
+    return record(client, event, preview(client, event, text, confirm=confirm), confirm=confirm)
 
 
 def test_the_form_ticks_send_confirmation_by_default(organiser_client, event):
@@ -60,9 +78,46 @@ def test_unticking_the_box_sends_no_confirmation(organiser_client, event, smtp_s
     assert smtp_server.messages == []
 
 
+def test_the_preview_shows_what_would_be_recorded_and_records_nothing(
+        organiser_client, event, smtp_server):
+    page = preview(organiser_client, event, "E-Mail;Antwort;Gäste\nanna@example.org;ja;1\n"
+                                            "niemand@example.org;ja;0\n")
+    assert page.status_code == 200
+    assert ("Es wurde noch nichts gespeichert. Zu erfassende Antworten: 1 "
+            in page.text)
+    assert re.search(r'<td class="num">2</td><td>anna@example.org</td><td><span class="badge '
+                     r'badge-yes">zugesagt \+1</span>', page.text)
+    assert re.search(r'<td class="num">3</td><td>niemand@example.org</td>', page.text)
+    db.session.expire_all()
+    assert db.session.scalar(select(Response)) is None
+    assert db.session.scalar(select(ResponseChange)) is None
+    assert smtp_server.messages == []
+
+
+def test_confirming_the_preview_records_the_file_kept_on_the_server_once(
+        organiser_client, event, app):
+    page = preview(organiser_client, event, "email,answer\nanna@example.org,yes\n")
+    done = record(organiser_client, event, page, confirm=False)
+    assert done.status_code == 200
+    assert 'id="answers-result"' in done.text
+    again = record(organiser_client, event, page, confirm=False)
+    assert again.status_code == 303
+    assert len(db.session.scalars(select(ResponseChange)).all()) == 1
+    assert list((Path(app.instance_path) / "uploads").iterdir()) == []
+
+
+def test_an_excel_workbook_of_answers_is_previewed_and_recorded(organiser_client, event):
+    workbook = make_workbook([["E-Mail", "Antwort"], ["bernd@example.org", "Absage"]])
+    page = preview(organiser_client, event, workbook, name="antworten.xlsx")
+    assert 'id="planned-answers"' in page.text
+    record(organiser_client, event, page, confirm=False)
+    db.session.expire_all()
+    assert db.session.scalar(select(Response.answer)) is Answer.DECLINED
+
+
 def test_a_file_without_an_email_column_is_refused_with_a_reason(organiser_client, event):
     organiser_client.set_cookie("lang", "en")  # in German: tests/operations
-    result = upload(organiser_client, event, "Name;Antwort\nAnna;ja\n")
+    result = preview(organiser_client, event, "Name;Antwort\nAnna;ja\n")
     assert result.status_code == 400
     assert "no email column" in result.text
 

@@ -5,8 +5,8 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from openpyxl import load_workbook
 from flask_babel import force_locale
+from openpyxl import load_workbook
 
 from rsvp.extensions import db
 from rsvp.invitees.export import csv_lines, export_rows, neutralise, office_rows

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
+from rsvp.responses.imports import import_answers
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.responses.services import record_answer
 from tests.factories import make_workbook
@@ -120,3 +121,15 @@ def test_the_cli_records_answers_from_an_excel_workbook(runner, event, tmp_path)
     assert result.exit_code == 0, result.output
     assert "line 3 (niemand@example.org): no invitee with this address" in result.output
     assert answers() == {"anna@example.org": (Answer.ACCEPTED, 2, "")}
+
+
+def test_a_dry_run_reports_every_row_and_leaves_nothing_behind(event):
+    report = import_answers(db.session, event, b"email,answer\nanna@example.org,yes\n"
+                                               b"bernd@example.org,no\n",
+                            organiser_id=event.owner_id, dry_run=True)
+    db.session.rollback()
+    assert (report.recorded, report.message_ids) == (2, [])
+    assert [(p.line, p.answer) for p in report.planned] == [(2, Answer.ACCEPTED),
+                                                            (3, Answer.DECLINED)]
+    assert answers() == {}
+    assert db.session.scalar(select(ResponseChange)) is None
