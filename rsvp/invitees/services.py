@@ -23,6 +23,9 @@ LANGUAGE_NAMES = {
     "en": "en", "englisch": "en", "english": "en", "eng": "en", "": None,
 }
 LIMITS = {"academic_title": 50, "first_name": 200, "last_name": 200, "organisation": 300}
+#: The limited fields as the reader calls them, in a reason.
+FIELD_NAMES = {"academic_title": _l("Title"), "first_name": _l("First name"),
+               "last_name": _l("Last name"), "organisation": _l("Organisation")}
 TAG_LIMIT = 100
 PERSON_FIELDS = ("salutation", "academic_title", "first_name", "last_name", "organisation",
                  "language")
@@ -167,8 +170,8 @@ def _candidate(line: int, raw: dict[str, str]) -> _Candidate:
     for name, limit in LIMITS.items():
         text = " ".join(raw.get(name, "").split())
         if len(text) > limit:
-            raise ValueError(_l("%(name)s is longer than %(limit)d characters", name=name,
-                                limit=limit))
+            raise ValueError(_l("%(name)s is longer than %(limit)d characters",
+                                name=FIELD_NAMES[name], limit=limit))
         values[name] = text
     tag_text = raw.get("tags", "").replace(";", ",")
     tags = sorted({t.strip() for t in tag_text.split(",") if t.strip()})

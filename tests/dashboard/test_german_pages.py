@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from rsvp.extensions import db
 from rsvp.invitees.models import InviteeTag
@@ -60,14 +61,15 @@ PAGES = ["/events/", "/events/{slug}/", "/events/{slug}/invitees", "/events/{slu
          "/events/{slug}/invitees/{id}/edit", "/events/{slug}/invitees/new",
          "/events/{slug}/import", "/events/{slug}/answers/import", "/events/{slug}/edit",
          "/events/{slug}/schedule", "/events/{slug}/texts", "/events/{slug}/texts/invitation/de",
-         "/events/{slug}/send", "/events/{slug}/checkin"]
+         "/events/{slug}/send", "/events/{slug}/checkin", "/events/{slug}/messages/{message}"]
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_main_dashboard_page_in_german_has_no_english_words_or_iso_times(
         organiser_client, busy_event, page):
     event, person = busy_event
-    url = page.format(slug=event.slug, id=person.id)
+    message = db.session.scalar(select(Message.id).where(Message.invitee_id == person.id))
+    url = page.format(slug=event.slug, id=person.id, message=message)
     response = organiser_client.get(url, headers={"Accept-Language": "de"})
     assert response.status_code == 200
     found = sorted({m.group(0) for m in ENGLISH.finditer(visible(response.text))})

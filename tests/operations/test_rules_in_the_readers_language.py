@@ -20,7 +20,7 @@ def _upload(client, url: str, text: str, **fields: str):  # type: ignore[no-unty
 
 
 def _event(create_event, create_invitee, organiser, **overrides):  # type: ignore[no-untyped-def]
-    event = create_event(max_guests=2, **overrides)
+    event = create_event(**{"max_guests": 2, **overrides})
     event.owner_id = organiser.id
     create_invitee(event, email="anna@example.org")
     db.session.commit()
@@ -125,3 +125,13 @@ def test_the_cli_explains_a_broken_mail_text_in_english(
     result = runner.invoke(args=["send", event.slug, "--kind", "update", "--subject", "Neu",
                                  "--body-file", str(body)])
     assert "body, line 2: the template ends before {% endif %}" in result.output
+
+
+def test_a_limit_of_one_guest_is_said_in_the_singular(client, create_event, create_invitee,
+                                                       organiser):
+    event = _event(create_event, create_invitee, organiser, max_guests=1)
+    german = db.session.scalar(select(Invitee).where(Invitee.email == "anna@example.org"))
+    english = create_invitee(event, email="sam@example.com", language="en")
+    assert "Sie können höchstens 1 Begleitperson mitbringen." in answer(
+        client, german, guests="3").text
+    assert "You may bring at most 1 guest." in answer(client, english, guests="3").text
