@@ -14,6 +14,7 @@ from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
 from rsvp.mailing.kinds import Audience, MessageKind
+from rsvp.mailing.services import AUDIENCE_NAMES
 from rsvp.outcome import Agent
 from rsvp.schedule.models import PLANNABLE_KINDS, Anchor, PlannedSend, PlanState
 from rsvp.schedule.operations import plan_send, unplan_send
@@ -30,16 +31,11 @@ WHEN_CHOICES = [SelectChoice("before_deadline", _l("before the RSVP deadline")),
                 SelectChoice("at", _l("at a date and time"))]
 
 
-#: The kinds and audiences as the organiser reads them, not as codes.
+#: The kinds as the organiser reads them, not as codes.
 KIND_NAMES = {MessageKind.SAVE_THE_DATE: _l("Save the date"),
               MessageKind.INVITATION: _l("Invitation"), MessageKind.REMINDER: _l("Reminder"),
               MessageKind.CONFIRMATION: _l("Confirmation"),
               MessageKind.UPDATE: _l("Message to a group")}
-AUDIENCE_NAMES = {Audience.PENDING: _l("Everyone who has not answered"),
-                  Audience.NO_RESPONSE: _l("Invited, without an answer"),
-                  Audience.ACCEPTED: _l("Everyone who accepted"),
-                  Audience.DECLINED: _l("Everyone who declined"),
-                  Audience.ALL: _l("All invitees")}
 #: When a relative planned send goes, by its anchor: "7 days before the RSVP deadline".
 RELATIVE_TIMES = {Anchor.DEADLINE: _l("%(duration)s before the RSVP deadline"),
                   Anchor.START: _l("%(duration)s before the start"),
