@@ -134,11 +134,11 @@ def neutralise(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def export_query(event: Event) -> Select:
-    """Every column's value for each of the event's invitees, in the order they came."""
+def export_query(event: Event, columns: list[Column]) -> Select:
+    """The columns' values for each of the event's invitees, in the order they came."""
     invitation = _invitation()
     return (
-        select(*(column.expr().label(column.key) for column in COLUMNS))
+        select(*(column.expr().label(column.key) for column in columns))
         .outerjoin(invitation, (invitation.invitee_id == Invitee.id)
                    & (invitation.dedup_key == MessageKind.INVITATION.value))
         .outerjoin(_latest(), _latest().id == _latest_finished_message())
@@ -148,9 +148,10 @@ def export_query(event: Event) -> Select:
     )
 
 
-def records(session: Session, event: Event, *, chunk: int = 2000) -> Iterator[dict[str, object]]:
+def records(session: Session, event: Event, columns: list[Column], *,
+            chunk: int = 2000) -> Iterator[dict[str, object]]:
     """Each invitee's values by column key, fetched in chunks to keep memory flat."""
-    query = export_query(event).execution_options(yield_per=chunk)
+    query = export_query(event, columns).execution_options(yield_per=chunk)
     for row in session.execute(query).mappings():
         values = dict(row)
         if values.get("tags"):
@@ -162,7 +163,7 @@ def export_rows(session: Session, event: Event, *, chunk: int = 2000) -> Iterato
     """The machine-readable export: the header and one row per invitee."""
     columns = [column for column in COLUMNS if column.machine]
     yield HEADER
-    for values in records(session, event, chunk=chunk):
+    for values in records(session, event, columns, chunk=chunk):
         yield [neutralise(_code(values[c.key], c.empty)) for c in columns]
 
 
@@ -183,7 +184,7 @@ def office_values(session: Session, event: Event) -> Iterator[list[object]]:
     labels = [str(column.label) for column in COLUMNS]
     words = [{code: str(word) for code, word in column.words.items()} for column in COLUMNS]
     yield labels
-    for values in records(session, event):
+    for values in records(session, event, COLUMNS):
         yield [_word(values[c.key], words[i], event) for i, c in enumerate(COLUMNS)]
 
 

@@ -75,26 +75,28 @@ def workbook_bytes(rows: Iterable[list[object]], *, widths: list[int], language:
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     stamp = DATETIME_FORMATS.get(language, DATETIME_FORMATS["de"])
-    bold = Font(bold=True)
-    for number, row in enumerate(rows):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=_cell_value(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would take "=…" for a formula
-            elif isinstance(value, datetime):
-                cell.number_format = stamp
-            if number == 0:
-                cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
+    rows = iter(rows)
+    header = [WriteOnlyCell(sheet, value=name) for name in next(rows, [])]
+    for cell in header:
+        cell.font = Font(bold=True)
+    sheet.append(header)
+    for row in rows:
+        # Plain values where openpyxl writes them as they are: a styled cell each costs.
+        sheet.append([_cell(sheet, value, stamp, WriteOnlyCell) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _cell_value(value: object) -> object:
-    """Excel has no time zones: an aware time is written as the wall-clock time it shows."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
+def _cell(sheet: object, value: object, stamp: str, make: type) -> object:
+    """A value as openpyxl should write it: a time in its format, text never as a formula."""
+    if isinstance(value, datetime):
+        # Excel has no time zones: an aware time is written as the wall-clock time it shows.
+        cell = make(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = stamp
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        cell = make(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would take it for a formula
+        return cell
     return value
