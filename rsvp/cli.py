@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rsvp.invitees.services import ImportReport
     from rsvp.mailing.content_models import UpdateRound
     from rsvp.outcome import Agent, Outcome
+    from rsvp.responses.imports import AnswerImportReport
     from rsvp.schedule.models import PlannedSend
 
 SENDABLE_KINDS = [k.value for k in BULK_KINDS]
@@ -718,8 +719,10 @@ answers_cli = click.Group("answers", help="Answers taken by phone, letter or mai
 @click.option("--no-confirmation", is_flag=True, help="Do not mail the invitees a confirmation.")
 @click.option("--organiser", "organiser_email",
               help="Who took the answers, for the history (default: the event's owner).")
+@click.option("--dry-run", is_flag=True, help="Check and report what would be recorded, "
+                                              "write and send nothing.")
 def answers_import(slug: str, path: Path, no_confirmation: bool,
-                   organiser_email: str | None) -> None:
+                   organiser_email: str | None, dry_run: bool) -> None:
     """Record answers from a CSV file or .xlsx workbook of email and answer (plus guests,
     comment)."""
     from rsvp.extensions import db
@@ -731,20 +734,30 @@ def answers_import(slug: str, path: Path, no_confirmation: bool,
     organiser_id = _organiser_id(organiser_email) if organiser_email else event.owner_id
     try:
         report = import_answers(db.session, event, path.read_bytes(), organiser_id=organiser_id,
-                                confirm=not no_confirmation)
+                                confirm=not no_confirmation and not dry_run, dry_run=dry_run)
     except CsvFileError as exc:
         raise click.ClickException(f"{path}: {exc}") from None
     except EventCancelled:
         raise click.ClickException(f"{event.slug} is cancelled: it takes no answers") from None
-    db.session.commit()
-    click.echo(f"{report.recorded} answers recorded ({report.waitlisted} on the waiting list), "
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    _print_answers_report(report, dry_run=dry_run)
+    if not dry_run:
+        _deliver_answer_mails(report)
+    if report.rejected and not (report.recorded or report.unchanged):
+        sys.exit(1)
+
+
+def _print_answers_report(report: AnswerImportReport, *, dry_run: bool) -> None:
+    would = "would be " if dry_run else ""
+    click.echo(f"{'Dry run, nothing written: ' if dry_run else ''}{report.recorded} answers "
+               f"{would}recorded ({report.waitlisted} on the waiting list), "
                f"{report.unchanged} unchanged, {len(report.rejected)} rejected.")
     for row in report.rejected:
         where = f" ({row.email})" if row.email else ""
         click.echo(f"  line {row.line}{where}: {row.reason}", err=True)
-    _deliver_answer_mails(report)
-    if report.rejected and not (report.recorded or report.unchanged):
-        sys.exit(1)
 
 
 def _deliver_answer_mails(outcome: Outcome, *, leave_queued: bool = False) -> None:

@@ -133,3 +133,13 @@ def test_a_dry_run_reports_every_row_and_leaves_nothing_behind(event):
                                                             (3, Answer.DECLINED)]
     assert answers() == {}
     assert db.session.scalar(select(ResponseChange)) is None
+
+
+def test_a_dry_run_on_the_cli_reports_and_records_nothing(runner, event, tmp_path, smtp_server):
+    path = write(tmp_path, "email,answer\nanna@example.org,yes\nniemand@example.org,yes\n")
+    result = runner.invoke(args=["answers", "import", event.slug, str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Dry run, nothing written: 1 answers would be recorded" in result.output
+    assert "line 3 (niemand@example.org)" in result.output
+    assert answers() == {}
+    assert smtp_server.messages == []
