@@ -85,7 +85,17 @@ def read_upload(data: bytes,
     if not is_xlsx(data):
         return read_rows(decode(data), aliases)
     try:
-        return read_cells(sheet_rows(data), aliases)
+        return _reported(read_cells(sheet_rows(data), aliases))
+    except WorkbookError as exc:
+        raise CsvFileError(exc.args[0]) from None
+
+
+def _reported(rows: Iterator[CsvRow]) -> Iterator[CsvRow]:
+    """A workbook that turns out unreadable further down ends the rows with that reason."""
+    from rsvp.invitees.xlsxfile import WorkbookError
+
+    try:
+        yield from rows
     except WorkbookError as exc:
         raise CsvFileError(exc.args[0]) from None
 

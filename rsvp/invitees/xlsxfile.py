@@ -18,6 +18,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 #: How dates and times look in the cells (Excel shows them in this form in every locale).
 DATETIME_FORMATS = {"de": "DD.MM.YYYY HH:MM", "en": "DD MMM YYYY HH:MM"}
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: What a workbook may hold: a few megabytes of ZIP can claim a million rows of 16,384
+#: columns, so the sheet's own size is not believed and reading stops at these.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 100
 
 
 class WorkbookError(ValueError):
@@ -40,7 +44,11 @@ def sheet_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise WorkbookError(_l("not a readable Excel workbook (.xlsx)")) from None
     try:
         sheet = book.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        sheet.reset_dimensions()  # rows as stored, not padded to the size the file claims
+        cells_of = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        for number, cells in enumerate(cells_of, start=1):
+            if number > MAX_ROWS:
+                raise WorkbookError(_l("more than %(rows)d rows", rows=MAX_ROWS))
             yield number, [cell_text(value) for value in cells]
     finally:
         book.close()

@@ -1,5 +1,6 @@
 """Importing invitee lists as organisers really write them."""
 
+import io
 from datetime import UTC
 
 import pytest
@@ -181,3 +182,24 @@ def test_the_cli_imports_an_excel_workbook(runner, create_event, tmp_path):
     result = runner.invoke(args=["invitees", "import", event.slug, str(path)])
     assert result.exit_code == 0, result.output
     assert invitees_of(event)["weiss@example.org"].last_name == "Weiß"
+
+
+def test_a_workbook_longer_than_the_limit_is_refused(create_event, monkeypatch):
+    monkeypatch.setattr("rsvp.invitees.xlsxfile.MAX_ROWS", 3)
+    event = create_event()
+    rows = [["E-Mail"], *([f"p{i}@example.org"] for i in range(4))]
+    with pytest.raises(CsvFileError, match="more than 3 rows"):
+        import_invitees(db.session, event, make_workbook(rows))
+
+
+def test_a_cell_far_to_the_right_does_not_make_every_row_that_wide(create_event):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["E-Mail"])
+    book.active.append(["weit@example.org"])
+    book.active["XFD3"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = import_invitees(db.session, create_event(), buffer.getvalue())
+    assert (report.added, report.rejected) == (1, [])
