@@ -20,12 +20,15 @@ from rsvp.languages import LANGUAGES
 from rsvp.mailing.kinds import BULK_KINDS, OVERRIDABLE_KINDS, Audience, MessageKind
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rsvp.checkin.operations import CheckInOutcome
     from rsvp.events.models import Event
     from rsvp.invitees.models import Invitee
     from rsvp.invitees.services import ImportReport
     from rsvp.mailing.content_models import UpdateRound
     from rsvp.outcome import Agent, Outcome
+    from rsvp.responses.imports import AnswerImportReport
     from rsvp.schedule.models import PlannedSend
 
 SENDABLE_KINDS = [k.value for k in BULK_KINDS]
@@ -223,7 +226,8 @@ def _owner(event: Event) -> Agent:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 def invitees_import(slug: str, path: Path, dry_run: bool) -> None:
-    """Add or update invitees from a CSV file (comma or semicolon, UTF-8 or Windows-1252)."""
+    """Add or update invitees from a CSV file (comma or semicolon, UTF-8 or Windows-1252) or
+    an Excel workbook (.xlsx)."""
     from rsvp.extensions import db
     from rsvp.invitees.csvfile import CsvFileError
     from rsvp.invitees.services import import_invitees
@@ -737,24 +741,54 @@ def stats(slug: str, as_json: bool) -> None:
 @click.command("export")
 @click.argument("slug")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; standard output if left out.")
+              help="File to write (a name ending in .xlsx writes a workbook); standard output "
+                   "if left out.")
 @click.option("--semicolon", is_flag=True, help="German Excel dialect: ; between fields.")
-def export(slug: str, output: Path | None, semicolon: bool) -> None:
-    """Write every invitee with delivery state and answer as CSV."""
+@click.option("--office", is_flag=True,
+              help="For people, not scripts: German column names and words, local times, tags "
+                   "(with ; between fields).")
+def export(slug: str, output: Path | None, semicolon: bool, office: bool) -> None:
+    """Write every invitee with delivery state and answer as CSV or as an Excel workbook.
+
+    The office export and the workbook are in the event's language.
+    """
+    from flask_babel import force_locale
+
     from rsvp.extensions import db
-    from rsvp.invitees.export import csv_lines, export_rows
+    from rsvp.invitees.export import csv_lines, export_rows, office_rows
 
     event = _event(slug)
-    _audit("exported", event, format="csv")
+    _audit("exported", event, format="xlsx" if output is not None and
+           output.suffix.lower() == ".xlsx" else "office-csv" if office else "csv")
     db.session.commit()
-    lines = csv_lines(export_rows(db.session, event), delimiter=";" if semicolon else ",",
-                      bom=output is not None)
+    with force_locale(event.language):
+        if output is not None and output.suffix.lower() == ".xlsx":
+            _export_workbook(event, output)
+            return
+        rows = office_rows(db.session, event) if office else export_rows(db.session, event)
+        _write_lines(csv_lines(rows, delimiter=";" if semicolon or office else ",",
+                               bom=output is not None), output)
+
+
+def _write_lines(lines: Iterator[str], output: Path | None) -> None:
     if output is None:
         for line in lines:
             click.echo(line, nl=False)
         return
     with output.open("w", encoding="utf-8", newline="") as f:
         f.writelines(lines)
+    click.echo(f"Wrote {output}", err=True)
+
+
+def _export_workbook(event: Event, output: Path) -> None:
+    """The office export as an .xlsx workbook."""
+    from rsvp.extensions import db
+    from rsvp.invitees.export import export_widths, office_values
+    from rsvp.invitees.xlsxfile import workbook_bytes
+
+    data = workbook_bytes(office_values(db.session, event), widths=export_widths(),
+                          language=event.language, title=event.slug)
+    output.write_bytes(data)
     click.echo(f"Wrote {output}", err=True)
 
 
@@ -787,9 +821,12 @@ answers_cli = click.Group("answers", help="Answers taken by phone, letter or mai
 @click.option("--no-confirmation", is_flag=True, help="Do not mail the invitees a confirmation.")
 @click.option("--organiser", "organiser_email",
               help="Who took the answers, for the history (default: the event's owner).")
+@click.option("--dry-run", is_flag=True, help="Check and report what would be recorded, "
+                                              "write and send nothing.")
 def answers_import(slug: str, path: Path, no_confirmation: bool,
-                   organiser_email: str | None) -> None:
-    """Record answers from a CSV of email and answer (plus guests, comment)."""
+                   organiser_email: str | None, dry_run: bool) -> None:
+    """Record answers from a CSV file or .xlsx workbook of email and answer (plus guests,
+    comment)."""
     from rsvp.extensions import db
     from rsvp.invitees.csvfile import CsvFileError
     from rsvp.responses.imports import import_answers
@@ -799,22 +836,32 @@ def answers_import(slug: str, path: Path, no_confirmation: bool,
     organiser_id = _organiser_id(organiser_email) if organiser_email else event.owner_id
     try:
         report = import_answers(db.session, event, path.read_bytes(), organiser_id=organiser_id,
-                                confirm=not no_confirmation)
+                                confirm=not no_confirmation and not dry_run, dry_run=dry_run)
     except CsvFileError as exc:
         raise click.ClickException(f"{path}: {exc}") from None
     except EventCancelled:
         raise click.ClickException(f"{event.slug} is cancelled: it takes no answers") from None
-    _audit("answers_imported", event, recorded=report.recorded, unchanged=report.unchanged,
-           rejected=len(report.rejected), queued=report.queued)
-    db.session.commit()
-    click.echo(f"{report.recorded} answers recorded ({report.waitlisted} on the waiting list), "
+    if dry_run:
+        db.session.rollback()
+    else:
+        _audit("answers_imported", event, recorded=report.recorded, unchanged=report.unchanged,
+               rejected=len(report.rejected), queued=report.queued)
+        db.session.commit()
+    _print_answers_report(report, dry_run=dry_run)
+    if not dry_run:
+        _deliver_answer_mails(report)
+    if report.rejected and not (report.recorded or report.unchanged):
+        sys.exit(1)
+
+
+def _print_answers_report(report: AnswerImportReport, *, dry_run: bool) -> None:
+    would = "would be " if dry_run else ""
+    click.echo(f"{'Dry run, nothing written: ' if dry_run else ''}{report.recorded} answers "
+               f"{would}recorded ({report.waitlisted} on the waiting list), "
                f"{report.unchanged} unchanged, {len(report.rejected)} rejected.")
     for row in report.rejected:
         where = f" ({row.email})" if row.email else ""
         click.echo(f"  line {row.line}{where}: {row.reason}", err=True)
-    _deliver_answer_mails(report)
-    if report.rejected and not (report.recorded or report.unchanged):
-        sys.exit(1)
 
 
 def _deliver_answer_mails(outcome: Outcome, *, leave_queued: bool = False) -> None:

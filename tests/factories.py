@@ -90,3 +90,21 @@ def make_member(event: Event, organiser, role: str = "owner") -> EventMember:
     db.session.add(member)
     db.session.commit()
     return member
+
+
+def make_workbook(rows: list[list[object]], *, blank_rows_after_header: int = 0) -> bytes:
+    """An .xlsx file as Excel saves one: the first sheet holds ``rows`` (the header first)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for number, row in enumerate(rows):
+        sheet.append(row)
+        if number == 0:
+            for _ in range(blank_rows_after_header):
+                sheet.append([])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -49,7 +49,7 @@ def create_organiser(session: Session, email: str, password: str, *, name: str =
     try:
         address = normalise_email(email).lower()
     except InvalidEmail as exc:
-        raise AccountError(f"invalid email address: {exc}") from None
+        raise AccountError(_("invalid email address: %(reason)s", reason=exc.reason)) from None
     check_password_policy(password)
     if session.scalar(select(Organiser.id).where(Organiser.email == address)) is not None:
         raise AccountError(_("An organiser %(address)s exists already.", address=address))

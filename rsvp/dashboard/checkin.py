@@ -54,7 +54,7 @@ def refusal_text(event: Event, refusal: Refusal, row: CheckIn | None) -> str:
     if refusal is Refusal.ALREADY_CHECKED_IN and row is not None:
         return _("Already checked in at %(time)s by %(who)s.",
                  time=format_local_time(row.checked_in_at, event, str(get_locale())),
-                 who=checked_in_by(row) or _("the command line"))
+                 who=checked_in_by(row) or _("the system administration"))
     return str(REASONS.get(refusal, _("Refused.")))
 
 

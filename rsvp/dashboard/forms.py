@@ -204,7 +204,8 @@ class PhoneAnswerForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Please choose a file."))])
+    file = FileField(_l("CSV or Excel file"),
+                     validators=[FileRequired(message=_l("Please choose a file."))])
 
 
 class ConfirmImportForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Importing invitees from an uploaded CSV: preview first, write only when confirmed."""
+"""Importing invitees from an uploaded CSV or Excel file: preview first, write only when
+confirmed."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -15,12 +16,16 @@ from rsvp.invitees.services import import_invitees
 
 #: Rows listed in the preview; the counts always cover the whole file.
 PREVIEW_ROWS = 500
+#: What the file pickers offer: CSV and Excel workbooks.
+UPLOAD_ACCEPT = (".csv,text/csv,.xlsx,"
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.get("/events/<slug>/import")
 def import_upload(slug: str) -> str:
     """The upload form, with what the file may contain."""
-    return render_template("dashboard/import.html", event=load_event(slug), form=UploadForm())
+    return render_template("dashboard/import.html", event=load_event(slug), form=UploadForm(),
+                           accept=UPLOAD_ACCEPT)
 
 
 @bp.post("/events/<slug>/import")
@@ -29,13 +34,15 @@ def import_preview(slug: str):  # type: ignore[no-untyped-def]
     event = load_event(slug, needs=Permission.EDIT)
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("dashboard/import.html", event=event, form=form), 400
+        return render_template("dashboard/import.html", event=event, form=form,
+                               accept=UPLOAD_ACCEPT), 400
     data = form.file.data.read()
     try:
         report = import_invitees(db.session, event, data, dry_run=True)
     except CsvFileError as exc:
         form.file.errors = [_("This file cannot be imported: %(reason)s", reason=str(exc))]
-        return render_template("dashboard/import.html", event=event, form=form), 400
+        return render_template("dashboard/import.html", event=event, form=form,
+                               accept=UPLOAD_ACCEPT), 400
     finally:
         db.session.rollback()
     # The confirmed import reads this server-side copy, never a copy sent back by the client.

@@ -1,8 +1,12 @@
-"""Reading organisers' CSV files: encodings, delimiters and German column names."""
+"""Reading organisers' CSV files and workbooks: encodings, delimiters, German column names.
+
+An .xlsx file becomes the same stream of rows as a CSV file (``read_upload``): one header
+mapping, one row check, one line-numbered report for both.
+"""
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -34,8 +38,8 @@ class CsvFileError(ValueError):
 class CsvRow:
     line: int
     values: dict[str, str] | None
-    #: Why the row could not be read at all; None when values are there.
-    error: str | None = None
+    #: Why the row could not be read at all (a lazy string); None when values are there.
+    error: object = None
 
 
 def decode(data: bytes) -> str:
@@ -73,6 +77,48 @@ def map_header(names: list[str],
     return [lookup.get(" ".join(name.strip().lower().split())) for name in names]
 
 
+def read_upload(data: bytes,
+                aliases: dict[str, set[str]] | None = None) -> Iterator[CsvRow]:
+    """The rows of an uploaded file, CSV or Excel workbook (.xlsx), numbered as the file is."""
+    from rsvp.invitees.xlsxfile import WorkbookError, is_xlsx, sheet_rows
+
+    if not is_xlsx(data):
+        return read_rows(decode(data), aliases)
+    try:
+        return _reported(read_cells(sheet_rows(data), aliases))
+    except WorkbookError as exc:
+        raise CsvFileError(exc.args[0]) from None
+
+
+def _reported(rows: Iterator[CsvRow]) -> Iterator[CsvRow]:
+    """A workbook that turns out unreadable further down ends the rows with that reason."""
+    from rsvp.invitees.xlsxfile import WorkbookError
+
+    try:
+        yield from rows
+    except WorkbookError as exc:
+        raise CsvFileError(exc.args[0]) from None
+
+
+def read_cells(rows: Iterable[tuple[int, list[str]]],
+               aliases: dict[str, set[str]] | None = None) -> Iterator[CsvRow]:
+    """Rows already split into cells (a workbook's), each with its line number; the first is
+    the header. Raises CsvFileError at once when the header is unusable."""
+    numbered = iter(rows)
+    first = next(numbered, None)
+    if first is None or not any(cell.strip() for cell in first[1]):
+        raise CsvFileError(_l("the file is empty or its first line is blank"))
+    fields = _fields(first[1], aliases)
+    return (_row(line, fields, cells) for line, cells in numbered if any(c.strip() for c in cells))
+
+
+def _fields(names: list[str], aliases: dict[str, set[str]] | None) -> list[str | None]:
+    fields = map_header(names, aliases)
+    if "email" not in fields:
+        raise CsvFileError(_l("no email column (E-Mail, Email) in the first line"))
+    return fields
+
+
 def read_rows(text: str, aliases: dict[str, set[str]] | None = None) -> Iterator[CsvRow]:
     """Yield each data row as field values with its first physical line number.
 
@@ -84,9 +130,7 @@ def read_rows(text: str, aliases: dict[str, set[str]] | None = None) -> Iterator
         raise CsvFileError(_l("the file is empty or its first line is blank"))
     csv.field_size_limit(FIELD_LIMIT)
     delimiter = detect_delimiter(lines[0])
-    fields = map_header(next(csv.reader([lines[0]], delimiter=delimiter)), aliases)
-    if "email" not in fields:
-        raise CsvFileError(_l("no email column (E-Mail, Email) in the first line"))
+    fields = _fields(next(csv.reader([lines[0]], delimiter=delimiter)), aliases)
     start = 1
     while start is not None:
         start = yield from _read_from(lines, start, fields, delimiter)
@@ -103,11 +147,11 @@ def _read_from(lines: list[str], start: int, fields: list[str | None],
         except StopIteration:
             return None
         except csv.Error as exc:
-            yield CsvRow(line, None, f"not readable as CSV: {exc}")
+            yield CsvRow(line, None, _l("not readable as CSV: %(reason)s", reason=str(exc)))
             line = start + reader.line_num + 1
             continue
         if _swallowed_rows(cells, delimiter):
-            yield CsvRow(line, None, "a quotation mark is not closed")
+            yield CsvRow(line, None, _l("a quotation mark is not closed"))
             return line
         if any(cells):
             yield _row(line, fields, cells)
@@ -125,8 +169,9 @@ def _swallowed_rows(cells: list[str], delimiter: str) -> bool:
 
 def _row(line: int, fields: list[str | None], cells: list[str]) -> CsvRow:
     if any("\x00" in cell for cell in cells):
-        return CsvRow(line, None, "contains a NUL byte")
+        return CsvRow(line, None, _l("contains a NUL byte"))
     if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
-        return CsvRow(line, None, f"{len(cells)} fields, but the header has {len(fields)}")
+        return CsvRow(line, None, _l("%(cells)d fields, but the header has %(header)d",
+                                     cells=len(cells), header=len(fields)))
     values = {f: c.strip() for f, c in zip(fields, cells, strict=False) if f is not None}
     return CsvRow(line, values)

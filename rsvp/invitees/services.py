@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
-from rsvp.invitees.csvfile import CsvRow, decode, read_rows
+from rsvp.invitees.csvfile import CsvRow, read_upload
 from rsvp.invitees.emails import InvalidEmail, email_key, normalise_email
 from rsvp.invitees.models import Invitee, InviteeTag, new_nonce
 
@@ -23,6 +23,9 @@ LANGUAGE_NAMES = {
     "en": "en", "englisch": "en", "english": "en", "eng": "en", "": None,
 }
 LIMITS = {"academic_title": 50, "first_name": 200, "last_name": 200, "organisation": 300}
+#: The limited fields as the reader calls them, in a reason.
+FIELD_NAMES = {"academic_title": _l("Title"), "first_name": _l("First name"),
+               "last_name": _l("Last name"), "organisation": _l("Organisation")}
 TAG_LIMIT = 100
 PERSON_FIELDS = ("salutation", "academic_title", "first_name", "last_name", "organisation",
                  "language")
@@ -83,13 +86,13 @@ WRITE_CHUNK = 2000
 def import_invitees(
     session: Session, event: Event, data: bytes, *, dry_run: bool = False
 ) -> ImportReport:
-    """Add or update the invitees in a CSV file; bad rows are reported, good rows go in.
+    """Add or update the invitees in a CSV file or workbook; bad rows are reported, good rows go in.
 
     Rows are matched to existing invitees by address, so importing a corrected file again
     updates rather than duplicates. Raises CsvFileError if the file as a whole is unusable.
     """
     report = ImportReport(dry_run=dry_run)
-    rows = read_rows(decode(data))
+    rows = read_upload(data)
     # A file unusable as a whole fails here, before anything is looked up or written.
     first = next(rows, None)
     existing = _existing(session, event)
@@ -129,7 +132,7 @@ def _valid_rows(rows: Iterable[CsvRow], report: ImportReport) -> Iterator[_Candi
     seen: dict[str, int] = {}
     for row in rows:
         if row.values is None:
-            report.rejected.append(RejectedRow(row.line, row.error or "unreadable"))
+            report.rejected.append(RejectedRow(row.line, row.error or _l("unreadable")))
             continue
         try:
             cand = _candidate(row.line, row.values)
@@ -167,8 +170,8 @@ def _candidate(line: int, raw: dict[str, str]) -> _Candidate:
     for name, limit in LIMITS.items():
         text = " ".join(raw.get(name, "").split())
         if len(text) > limit:
-            raise ValueError(_l("%(name)s is longer than %(limit)d characters", name=name,
-                                limit=limit))
+            raise ValueError(_l("%(name)s is longer than %(limit)d characters",
+                                name=FIELD_NAMES[name], limit=limit))
         values[name] = text
     tag_text = raw.get("tags", "").replace(";", ",")
     tags = sorted({t.strip() for t in tag_text.split(",") if t.strip()})

@@ -7,6 +7,7 @@ rsvp.mailing.delivery; the CLI, the views and the Celery tasks all call it from 
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     and_,
@@ -48,6 +49,14 @@ ALLOWED_AUDIENCES = {
     MessageKind.REMINDER: {Audience.NO_RESPONSE, Audience.PENDING},
     MessageKind.CONFIRMATION: {Audience.ACCEPTED, Audience.DECLINED},
 }
+
+
+#: The audiences as organisers read them (the dashboard's choices, the reasons below).
+AUDIENCE_NAMES = {Audience.PENDING: _l("Everyone who has not answered"),
+                  Audience.NO_RESPONSE: _l("Everyone invited who has not answered"),
+                  Audience.ACCEPTED: _l("Everyone who accepted"),
+                  Audience.DECLINED: _l("Everyone who declined"),
+                  Audience.ALL: _l("All invitees")}
 
 
 class AudienceError(ValueError):
@@ -110,14 +119,21 @@ def dedup_values(kind: MessageKind,
     return {"dedup_key": literal(kind.value)}
 
 
+class _Names(list):
+    """Audiences named in the reader's language when the reason is put into words."""
+
+    def __str__(self) -> str:
+        return "; ".join(str(AUDIENCE_NAMES[a]) for a in self)
+
+
 def due_condition(kind: MessageKind, audience: Audience | None = None, tag: str | None = None,
                   update_round_id: int | None = None) -> ColumnElement[bool]:
     """Which invitees are due ``kind``: in the audience, and not yet sent this message."""
     audience = audience or DEFAULT_AUDIENCE[kind]
     allowed = ALLOWED_AUDIENCES.get(kind)
     if allowed is not None and audience not in allowed:
-        choices = ", ".join(sorted(a.value for a in allowed))
-        raise AudienceError(f"a {kind} goes only to: {choices}")
+        raise AudienceError(_l("This kind of mail goes only to: %(choices)s", choices=_Names(
+            sorted(allowed))))
     already = exists().where(Message.invitee_id == Invitee.id, *(
         getattr(Message, column) == value
         for column, value in dedup_values(kind, update_round_id).items()))

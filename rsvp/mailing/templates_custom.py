@@ -27,25 +27,26 @@ from rsvp.mailing.samples import samples
 from rsvp.mailing.sandbox import MAX_SECONDS, BoundedSandbox, render
 
 #: The placeholders an organiser's template may use; the README lists them too.
-PLACEHOLDERS: dict[str, str] = {
-    "salutation": "Sehr geehrte Frau Dr. Potz / Dear Dr Potz (without the comma)",
-    "title": "academic title as written, e.g. Dr.",
-    "first_name": "first name",
-    "last_name": "last name",
-    "organisation": "the invitee's organisation",
-    "event_title": "the event's title",
-    "event_subtitle": "the event's subtitle",
-    "when": "Montag, 25. November 2019, 12:00–17:00 Uhr (in the invitee's language)",
-    "venue": "venue name and address",
-    "organiser": "the host line (who invites)",
-    "deadline": "the reply deadline as a date, empty if none",
-    "rsvp_url": "the invitee's personal reply link (empty in a save-the-date)",
-    "calendar_url": "the link to the calendar file (empty in a save-the-date)",
-    "contact_name": "the contact person",
-    "contact_email": "the contact person's email",
-    "contact_phone": "the contact person's phone",
-    "answer": "Zusage/Absage, accepted/declined (confirmations only, else empty)",
-    "guests": "number of accompanying guests (confirmations only, else 0)",
+PLACEHOLDERS: dict[str, object] = {
+    # What each one gives, as lazy strings: shown in the organiser's language.
+    "salutation": _l("Sehr geehrte Frau Dr. Potz / Dear Dr Potz (without the comma)"),
+    "title": _l("academic title as written, e.g. Dr."),
+    "first_name": _l("first name"),
+    "last_name": _l("last name"),
+    "organisation": _l("the invitee's organisation"),
+    "event_title": _l("the event's title"),
+    "event_subtitle": _l("the event's subtitle"),
+    "when": _l("Montag, 25. November 2019, 12:00–17:00 Uhr (in the invitee's language)"),
+    "venue": _l("venue name and address"),
+    "organiser": _l("the host line (who invites)"),
+    "deadline": _l("the reply deadline as a date, empty if none"),
+    "rsvp_url": _l("the invitee's personal reply link (empty in a save-the-date)"),
+    "calendar_url": _l("the link to the calendar file (empty in a save-the-date)"),
+    "contact_name": _l("the contact person"),
+    "contact_email": _l("the contact person's email"),
+    "contact_phone": _l("the contact person's phone"),
+    "answer": _l("Zusage/Absage, accepted/declined (confirmations only, else empty)"),
+    "guests": _l("number of accompanying guests (confirmations only, else 0)"),
 }
 
 SAMPLE_VALUES: dict[str, object] = {

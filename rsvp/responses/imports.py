@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
-from rsvp.invitees.csvfile import HEADER_ALIASES, CsvFileError, decode, read_rows
+from rsvp.invitees.csvfile import HEADER_ALIASES, CsvFileError, CsvRow, read_upload
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import invitee_by_email
 from rsvp.outcome import Agent, Outcome
@@ -47,6 +47,18 @@ class RejectedAnswer:
     reason: object
 
 
+@dataclass(frozen=True)
+class PlannedAnswer:
+    """A row that goes in: what it records (or that it changes nothing)."""
+
+    line: int
+    email: str
+    #: The answer as recorded: an acceptance may land on the waiting list.
+    answer: Answer
+    guests: int
+    changed: bool
+
+
 @dataclass
 class AnswerImportReport(Outcome):
     """What the rows did; as an Outcome it carries the messages queued (confirmations,
@@ -58,35 +70,52 @@ class AnswerImportReport(Outcome):
     #: Of the recorded acceptances, those that went to the waiting list (the event was full).
     waitlisted: int = 0
     rejected: list[RejectedAnswer] = field(default_factory=list)
+    #: Every row that went in, in file order (the preview lists them).
+    planned: list[PlannedAnswer] = field(default_factory=list)
 
 
 def import_answers(session: Session, event: Event, data: bytes, *, organiser_id: int | None,
-                   confirm: bool = True) -> AnswerImportReport:
+                   confirm: bool = True, dry_run: bool = False) -> AnswerImportReport:
     """Record each row's answer for the invitee with that address; the caller commits.
 
-    Raises CsvFileError when the file as a whole cannot be read, EventCancelled when the
-    event takes no answers at all.
+    ``dry_run`` records them all, reports, and rolls them back (the preview). Raises
+    CsvFileError when the file as a whole cannot be read, EventCancelled when the event takes
+    no answers at all.
     """
     if event.cancelled:
         raise EventCancelled()
     columns = question_columns(questions_of(session, event), event.max_guests)
-    rows = read_rows(decode(data), {**ANSWER_COLUMNS, **columns})
+    rows = read_upload(data, {**ANSWER_COLUMNS, **columns})
     report = AnswerImportReport(event.id)
-    for row in rows:
-        if row.values is None:
-            report.rejected.append(RejectedAnswer(row.line, "", row.error or _l("unreadable")))
-            continue
-        email = row.values.get("email", "")
-        try:
-            _record_row(session, event, row.values, Agent.organiser(organiser_id), confirm,
-                        report)
-        except (AnswerError, LookupError, ValueError) as exc:
-            report.rejected.append(RejectedAnswer(row.line, email, _reason(exc)))
+    # One savepoint around the rows' own: SQLite's driver opens no transaction for a
+    # SAVEPOINT, so without it each row's release would commit that row on its own.
+    with session.begin_nested() as whole:
+        for row in rows:
+            _import_row(session, event, row, Agent.organiser(organiser_id), confirm, report)
+        if dry_run:
+            whole.rollback()
+    if dry_run:
+        report.message_ids.clear()
     return report
 
 
+def _import_row(session: Session, event: Event, row: CsvRow, by: Agent, confirm: bool,
+                report: AnswerImportReport) -> None:
+    """Record one row, or add it to the rejected ones with its reason."""
+    if row.values is None:
+        report.rejected.append(RejectedAnswer(row.line, "", row.error or _l("unreadable")))
+        return
+    email = row.values.get("email", "")
+    try:
+        outcome = _record_row(session, event, row.values, by, confirm)
+    except (AnswerError, LookupError, ValueError) as exc:
+        report.rejected.append(RejectedAnswer(row.line, email, _reason(exc)))
+        return
+    _count(report, row.line, email, outcome)
+
+
 def _record_row(session: Session, event: Event, values: dict[str, str], by: Agent,
-                confirm: bool, report: AnswerImportReport) -> None:
+                confirm: bool) -> AnswerOutcome:
     email = values.get("email", "")
     if not email:
         raise ValueError(_l("no email address"))
@@ -100,11 +129,10 @@ def _record_row(session: Session, event: Event, values: dict[str, str], by: Agen
     invitee = invitee_by_email(session, event, email)
     # A savepoint per row: a row refused half-way leaves nothing behind.
     with session.begin_nested():
-        outcome = answer_for_invitee(session, invitee, answer.value, by=by, channel="import",
-                                     guests=int(guests_text), comment=values.get("comment", ""),
-                                     confirm=confirm,
-                                     questions=_question_fields(session, invitee, values))
-    _count(report, outcome)
+        return answer_for_invitee(session, invitee, answer.value, by=by, channel="import",
+                                  guests=int(guests_text), comment=values.get("comment", ""),
+                                  confirm=confirm,
+                                  questions=_question_fields(session, invitee, values))
 
 
 def question_columns(questions: list[Question], max_guests: int) -> dict[str, set[str]]:
@@ -141,9 +169,12 @@ def _question_fields(session: Session, invitee: Invitee,
     return fields
 
 
-def _count(report: AnswerImportReport, outcome: AnswerOutcome) -> None:
+def _count(report: AnswerImportReport, line: int, email: str, outcome: AnswerOutcome) -> None:
     """Add one recorded row to the report."""
     assert outcome.result is not None
+    response = outcome.result.response
+    report.planned.append(PlannedAnswer(line, email, response.answer, response.guests,
+                                        outcome.result.change is not None))
     if outcome.result.change is None:
         report.unchanged += 1
         return
@@ -170,4 +201,5 @@ def _each_field(error: QuestionError | QuestionErrors) -> LazyString:
     return LazyString(lambda: "; ".join(f"{e.field}: {e.message}" for e in errors))
 
 
-__all__ = ["AnswerImportReport", "CsvFileError", "RejectedAnswer", "import_answers"]
+__all__ = ["AnswerImportReport", "CsvFileError", "PlannedAnswer", "RejectedAnswer",
+           "import_answers"]

@@ -22,11 +22,14 @@ SUBSTITUTE_NAME_MAX_LENGTH = 200
 #: invitee: the phone form, the answers import, a CLI), by the rule's code.
 FOR_INVITEE: dict[str, Callable[[int], LazyString]] = {
     "no_choice": lambda n: _l("Please choose whether you will attend."),
-    "guests_range": lambda n: _l("You may bring at most %(max)d guests.", max=n),
+    "guests_range": lambda n: lazy_ngettext("You may bring at most %(num)d guest.",
+                                            "You may bring at most %(num)d guests.", n),
     "guests_declined": lambda n: _l("Guests can only come along when you attend."),
     "comment_length": lambda n: _l(
         "Please shorten your comment to at most %(max)d characters.", max=n),
-    "no_room": lambda n: _l("The event is full: at most %(n)d more guests can come along.", n=n),
+    "no_room": lambda n: lazy_ngettext(
+        "The event is full: at most %(num)d more guest can come along.",
+        "The event is full: at most %(num)d more guests can come along.", n),
     "personal_link": lambda n: _l("This invitation is personal and cannot be passed on; "
                                   "please contact the organisers."),
     "substitute_name": lambda n: _l("Please give the name of the person attending."),

@@ -116,15 +116,27 @@ def _when(key: str, value: Any, zone: ZoneInfo) -> dict[str, Any]:
 
 
 def parse_local_time(value: Any, zone: ZoneInfo) -> datetime:
-    """A date and time as written (ISO, or TOML's), read in ``zone`` unless it has an offset."""
+    """A date and time as written (ISO, TOML's, or a German office's 01.09.2027 09:00), read
+    in ``zone`` unless it has an offset."""
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            value = None
+        value = _parse_time_text(value.strip())
     if not isinstance(value, datetime) or not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ScheduleError(_l("Not a date and time such as 2027-09-01T09:00."))
+        raise ScheduleError(_l("Not a date and time such as 01.09.2027 09:00 or "
+                               "2027-09-01T09:00."))
     return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+
+def _parse_time_text(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for layout in ("%d.%m.%Y %H:%M", "%d.%m.%Y, %H:%M"):
+        try:
+            return datetime.strptime(text, layout)
+        except ValueError:
+            continue
+    return None
 
 
 def add_planned(session: Session, event: Event, spec: PlanSpec) -> PlannedSend:

@@ -4,7 +4,6 @@ The POST routes come from the app's URL map: a new route without a recipe here (
 exemption with its reason) fails the first test, so no action can go unrecorded.
 """
 
-import io
 import re
 import time
 from collections.abc import Callable
@@ -40,6 +39,7 @@ NEW_PASSWORD = "ein-ganz-neues-passwort"
 EXEMPT = {
     "auth.language": "sets the language cookie; no data changes",
     "dashboard.import_preview": "a dry run that writes nothing; the confirmed import is recorded",
+    "dashboard.answers_preview": "a dry run that writes nothing; the confirmed import is recorded",
 }
 
 
@@ -156,10 +156,8 @@ def _checked_in(w: World, path: str):  # type: ignore[no-untyped-def]
 
 
 def _answers_import(w: World):  # type: ignore[no-untyped-def]
-    data = {"file": (io.BytesIO(b"email,answer\ngast@example.org,declined\n"), "a.csv"),
-            "confirm": ""}
-    return w.client.post(f"{w.base}/answers/import", data=data,
-                         content_type="multipart/form-data")
+    upload = store_upload(w.event.id, b"email,answer\ngast@example.org,declined\n")
+    return w.client.post(f"{w.base}/answers/import/confirm", data={"upload": upload})
 
 
 def _colleague_on_team(w: World) -> int:

@@ -1,5 +1,6 @@
 """A logged-in organiser's browser, for the dashboard's tests."""
 
+import io
 import re
 import threading
 from collections.abc import Iterator
@@ -151,3 +152,29 @@ def send_announcement(client: FlaskClient, slug: str, **fields: object):  # type
     """Write, preview and send a message to a group, as the announce page's two steps do."""
     draft = preview_announcement(client, slug, **fields)
     return client.post(f"{draft}/send", data=form_data(client.get(draft).text, f"{draft}/send"))
+
+
+def preview_answers(client, event, content: str | bytes, *, confirm: bool = True,  # type: ignore[no-untyped-def]
+            name: str = "antworten.csv"):
+    """Upload a file: the preview, nothing recorded yet."""
+    url = f"/events/{event.slug}/answers/import"
+    data = content.encode() if isinstance(content, str) else content
+    fields = {"csrf_token": csrf_token(client.get(url).text), "file": (io.BytesIO(data), name)}
+    if confirm:
+        fields["confirm"] = "y"
+    return client.post(url, data=fields, content_type="multipart/form-data")
+
+
+def record_answers(client, event, page, *, confirm: bool = True):  # type: ignore[no-untyped-def]
+    """Confirm a preview: the answers are recorded."""
+    upload_id = re.search(r'name="upload" type="hidden" value="([0-9a-f]+)"', page.text)[1]
+    fields = {"csrf_token": csrf_token(page.text), "upload": upload_id}
+    if confirm:
+        fields["confirm"] = "y"
+    return client.post(f"/events/{event.slug}/answers/import/confirm", data=fields)
+
+
+def upload_answers(client, event, text: str, *, confirm: bool = True):  # type: ignore[no-untyped-def]
+    """Upload and confirm: what an organiser does who likes the preview."""
+    return record_answers(client, event, preview_answers(client, event, text, confirm=confirm),
+                          confirm=confirm)

@@ -1,7 +1,7 @@
 """Uploading answers taken by phone or letter in the dashboard."""
 
-import io
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -10,8 +10,11 @@ from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.responses.services import record_answer
-from tests.conftest import csrf_token
 from tests.dashboard.conftest import post_form, wait_until
+from tests.dashboard.conftest import preview_answers as preview
+from tests.dashboard.conftest import record_answers as record
+from tests.dashboard.conftest import upload_answers as upload
+from tests.factories import make_workbook
 
 
 @pytest.fixture
@@ -22,15 +25,6 @@ def event(create_event, create_invitee, organiser):  # type: ignore[no-untyped-d
         create_invitee(event, email=f"{name}@example.org")
     db.session.commit()
     return event
-
-
-def upload(client, event, text: str, *, confirm: bool = True):  # type: ignore[no-untyped-def]
-    url = f"/events/{event.slug}/answers/import"
-    data = {"csrf_token": csrf_token(client.get(url).text),
-            "file": (io.BytesIO(text.encode()), "antworten.csv")}
-    if confirm:
-        data["confirm"] = "y"
-    return client.post(url, data=data, content_type="multipart/form-data")
 
 
 def test_the_form_ticks_send_confirmation_by_default(organiser_client, event):
@@ -60,9 +54,46 @@ def test_unticking_the_box_sends_no_confirmation(organiser_client, event, smtp_s
     assert smtp_server.messages == []
 
 
+def test_the_preview_shows_what_would_be_recorded_and_records_nothing(
+        organiser_client, event, smtp_server):
+    page = preview(organiser_client, event, "E-Mail;Antwort;Gäste\nanna@example.org;ja;1\n"
+                                            "niemand@example.org;ja;0\n")
+    assert page.status_code == 200
+    assert ("Es wurde noch nichts gespeichert. Zu erfassende Antworten: 1 "
+            in page.text)
+    assert re.search(r'<td class="num">2</td><td>anna@example.org</td><td><span class="badge '
+                     r'badge-yes">zugesagt \+1</span>', page.text)
+    assert re.search(r'<td class="num">3</td><td>niemand@example.org</td>', page.text)
+    db.session.expire_all()
+    assert db.session.scalar(select(Response)) is None
+    assert db.session.scalar(select(ResponseChange)) is None
+    assert smtp_server.messages == []
+
+
+def test_confirming_the_preview_records_the_file_kept_on_the_server_once(
+        organiser_client, event, app):
+    page = preview(organiser_client, event, "email,answer\nanna@example.org,yes\n")
+    done = record(organiser_client, event, page, confirm=False)
+    assert done.status_code == 200
+    assert 'id="answers-result"' in done.text
+    again = record(organiser_client, event, page, confirm=False)
+    assert again.status_code == 303
+    assert len(db.session.scalars(select(ResponseChange)).all()) == 1
+    assert list((Path(app.instance_path) / "uploads").iterdir()) == []
+
+
+def test_an_excel_workbook_of_answers_is_previewed_and_recorded(organiser_client, event):
+    workbook = make_workbook([["E-Mail", "Antwort"], ["bernd@example.org", "Absage"]])
+    page = preview(organiser_client, event, workbook, name="antworten.xlsx")
+    assert 'id="planned-answers"' in page.text
+    record(organiser_client, event, page, confirm=False)
+    db.session.expire_all()
+    assert db.session.scalar(select(Response.answer)) is Answer.DECLINED
+
+
 def test_a_file_without_an_email_column_is_refused_with_a_reason(organiser_client, event):
     organiser_client.set_cookie("lang", "en")  # in German: tests/operations
-    result = upload(organiser_client, event, "Name;Antwort\nAnna;ja\n")
+    result = preview(organiser_client, event, "Name;Antwort\nAnna;ja\n")
     assert result.status_code == 400
     assert "no email column" in result.text
 

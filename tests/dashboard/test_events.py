@@ -4,10 +4,12 @@ import csv
 import io
 from datetime import UTC, datetime
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from rsvp.events.models import Event, EventMember
 from rsvp.extensions import db
+from rsvp.invitees.xlsxfile import XLSX_MIMETYPE
 from rsvp.responses.models import Actor
 from rsvp.responses.services import record_answer
 from tests.dashboard.conftest import post_form
@@ -145,6 +147,47 @@ def test_the_export_speaks_the_german_semicolon_dialect_on_request(
     response = organiser_client.get(f"/events/{event.slug}/export.csv?dialect=semicolon")
     header = response.data.decode("utf-8-sig").splitlines()[0]
     assert header.startswith("email;salutation;title;")
+
+
+def test_the_export_for_german_excel_has_german_headers_and_words(
+        organiser_client, create_event, create_invitee):
+    event = create_event()
+    create_invitee(event, email="potz@example.org", salutation="ms")
+    response = organiser_client.get(f"/events/{event.slug}/export.csv?dialect=excel")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert (rows[0]["E-Mail"], rows[0]["Anrede"], rows[0]["Antwort"]) == (
+        "potz@example.org", "Frau", "Offen")
+
+
+def test_the_event_page_offers_the_german_excel_export_and_the_workbook(organiser_client,
+                                                                        create_event):
+    event = create_event()
+    page = organiser_client.get(f"/events/{event.slug}/").text
+    assert f"/events/{event.slug}/export.csv?dialect=excel" in page
+    assert f"/events/{event.slug}/export.xlsx" in page
+
+
+def test_the_workbook_export_has_typed_cells_a_frozen_header_and_widths(
+        organiser_client, create_event, create_invitee):
+    event = create_event(starts_at=NOVEMBER_NOON_BERLIN,
+                         ends_at=NOVEMBER_NOON_BERLIN.replace(hour=16),
+                         rsvp_deadline=datetime(2027, 11, 8, 22, 59, tzinfo=UTC))
+    person = create_invitee(event, email="potz@example.org", organisation="=1+1")
+    record_answer(db.session, person, "accepted", guests=2).response.answered_at = (
+        datetime(2027, 10, 2, 9, 15, tzinfo=UTC))
+    db.session.commit()
+    response = organiser_client.get(f"/events/{event.slug}/export.xlsx")
+    assert response.mimetype == XLSX_MIMETYPE
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == 32
+    assert row["Begleitpersonen"].value == 2
+    assert row["Geantwortet am"].value == datetime(2027, 10, 2, 11, 15)
+    assert row["Geantwortet am"].is_date
+    assert (row["Organisation"].value, row["Organisation"].data_type) == ("=1+1", "s")
+    assert row["Antwort"].value == "Zugesagt"
 
 
 NOVEMBER_NOON_BERLIN = datetime(2027, 11, 22, 11, 0, tzinfo=UTC)

@@ -7,6 +7,7 @@ from pathlib import Path
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from tests.conftest import csrf_token
+from tests.factories import make_workbook
 
 GOOD_AND_BAD = (
     "E-Mail;Anrede;Vorname;Nachname\n"
@@ -95,3 +96,28 @@ def test_uploading_nothing_asks_for_a_file(organiser_client, create_event):
         "csrf_token": csrf_token(page.text)}, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "Bitte wählen Sie eine Datei." in response.text
+
+
+def test_a_too_long_field_is_named_as_the_page_calls_it(organiser_client, create_event):
+    event = create_event()
+    preview = upload(organiser_client, event,
+                     f"E-Mail;Vorname\nlang@example.org;{'x' * 201}\n".encode())
+    assert "Vorname ist länger als 200 Zeichen" in preview.text
+    assert "first_name" not in preview.text
+
+
+def test_an_excel_workbook_is_previewed_and_imported(organiser_client, create_event):
+    event = create_event()
+    workbook = make_workbook([["E-Mail", "Anrede", "Nachname"],
+                              ["petra.potz@example.org", "Frau", "Potz"],
+                              ["kein-at-zeichen", "Herr", "Kaputt"]])
+    preview = upload(organiser_client, event, workbook, name="liste.xlsx")
+    assert "würde 1 hinzufügen" in preview.text
+    assert re.search(r'<td class="num">3</td><td>kein-at-zeichen</td>', preview.text)
+    confirm(organiser_client, event, preview)
+    assert [i.email for i in db.session.query(Invitee)] == ["petra.potz@example.org"]
+
+
+def test_the_file_picker_offers_csv_and_excel_files(organiser_client, create_event):
+    page = organiser_client.get(f"/events/{create_event().slug}/import")
+    assert 'accept=".csv,text/csv,.xlsx,' in page.text

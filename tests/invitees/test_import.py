@@ -1,5 +1,6 @@
 """Importing invitee lists as organisers really write them."""
 
+import io
 from datetime import UTC
 
 import pytest
@@ -9,6 +10,7 @@ from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.services import import_invitees
+from tests.factories import make_workbook
 
 
 def invitees_of(event) -> dict[str, Invitee]:
@@ -143,3 +145,61 @@ def test_the_cli_dry_run_says_what_would_happen(runner, create_event, tmp_path):
     assert result.exit_code == 0
     assert "1 would be added" in result.output
     assert invitees_of(event) == {}
+
+
+def test_an_excel_workbook_is_read_like_a_csv_file_with_its_row_numbers(create_event):
+    event = create_event()
+    data = make_workbook([["E-Mail", "Anrede", "Vorname", "Nachname", "Schlagwörter"],
+                          ["weiss@example.org", "Herr", "Jürgen", "Weiß", "Presse; Beirat"],
+                          ["kein-at-zeichen", "Frau", "Petra", "Potz", None],
+                          [None, None, None, None, None],
+                          ["lee@example.org", "Ms", "Ann", 4711, None]])
+    report = import_invitees(db.session, event, data)
+    db.session.commit()
+    assert [(r.line, r.email) for r in report.rejected] == [(3, "kein-at-zeichen")]
+    people = invitees_of(event)
+    assert (people["weiss@example.org"].salutation, people["weiss@example.org"].tag_names) == (
+        "mr", ["Beirat", "Presse"])
+    assert people["lee@example.org"].last_name == "4711"
+
+
+def test_a_workbook_without_an_email_column_is_refused_as_a_whole(create_event):
+    event = create_event()
+    with pytest.raises(CsvFileError, match="no email column"):
+        import_invitees(db.session, event, make_workbook([["Name"], ["Anna"]]))
+
+
+def test_a_broken_workbook_is_refused_with_a_reason(create_event):
+    event = create_event()
+    with pytest.raises(CsvFileError, match="not a readable Excel workbook"):
+        import_invitees(db.session, event, b"PK\x03\x04" + b"kaputt" * 20)
+
+
+def test_the_cli_imports_an_excel_workbook(runner, create_event, tmp_path):
+    event = create_event()
+    path = tmp_path / "liste.xlsx"
+    path.write_bytes(make_workbook([["E-Mail", "Nachname"], ["weiss@example.org", "Weiß"]]))
+    result = runner.invoke(args=["invitees", "import", event.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert invitees_of(event)["weiss@example.org"].last_name == "Weiß"
+
+
+def test_a_workbook_longer_than_the_limit_is_refused(create_event, monkeypatch):
+    monkeypatch.setattr("rsvp.invitees.xlsxfile.MAX_ROWS", 3)
+    event = create_event()
+    rows = [["E-Mail"], *([f"p{i}@example.org"] for i in range(4))]
+    with pytest.raises(CsvFileError, match="more than 3 rows"):
+        import_invitees(db.session, event, make_workbook(rows))
+
+
+def test_a_cell_far_to_the_right_does_not_make_every_row_that_wide(create_event):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["E-Mail"])
+    book.active.append(["weit@example.org"])
+    book.active["XFD3"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = import_invitees(db.session, create_event(), buffer.getvalue())
+    assert (report.added, report.rejected) == (1, [])

@@ -80,7 +80,8 @@ def test_a_reminder_cannot_go_to_those_who_accepted(runner, conference):
     result = runner.invoke(args=["send", conference.slug, "--kind", "reminder",
                                  "--to", "accepted"])
     assert result.exit_code == 1
-    assert "a reminder goes only to: no-response, pending" in result.output
+    assert ("This kind of mail goes only to: Everyone invited who has not answered; "
+            "Everyone who has not answered") in result.output
 
 
 def test_the_tag_narrows_the_audience(runner, smtp_server, conference, create_invitee):

@@ -5,7 +5,6 @@ what the operation wrote is compared as plain values: answers per address, and t
 messages as (kind, address) pairs.
 """
 
-import io
 
 import pytest
 from sqlalchemy import select
@@ -15,8 +14,7 @@ from rsvp.invitees.models import Invitee
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.responses.models import Response
 from rsvp.responses.services import record_answer
-from tests.conftest import csrf_token
-from tests.dashboard.conftest import join_deliveries, post_form, send_announcement
+from tests.dashboard.conftest import join_deliveries, post_form, send_announcement, upload_answers
 from tests.responses.links import answer
 
 
@@ -75,11 +73,7 @@ def _decline_by_phone(client, runner, event, tmp_path):  # type: ignore[no-untyp
 
 
 def _decline_by_upload(client, runner, event, tmp_path):  # type: ignore[no-untyped-def]
-    url = f"/events/{event.slug}/answers/import"
-    response = client.post(url, data={
-        "csrf_token": csrf_token(client.get(url).text), "confirm": "y",
-        "file": (io.BytesIO(b"email,answer\nerste@example.org,nein\n"), "antworten.csv")},
-        content_type="multipart/form-data")
+    response = upload_answers(client, event, "email,answer\nerste@example.org,nein\n")
     assert response.status_code == 200, response.text
 
 

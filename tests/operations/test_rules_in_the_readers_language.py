@@ -20,7 +20,7 @@ def _upload(client, url: str, text: str, **fields: str):  # type: ignore[no-unty
 
 
 def _event(create_event, create_invitee, organiser, **overrides):  # type: ignore[no-untyped-def]
-    event = create_event(max_guests=2, **overrides)
+    event = create_event(**{"max_guests": 2, **overrides})
     event.owner_id = organiser.id
     create_invitee(event, email="anna@example.org")
     db.session.commit()
@@ -138,3 +138,13 @@ def test_a_template_beyond_the_sandbox_bounds_is_refused_in_german_with_german_n
     assert refused.status_code == 400
     assert "ein Bereich von mehr als 1.000 Zahlen" in refused.text
     assert "a range of more than" not in refused.text
+
+
+def test_a_limit_of_one_guest_is_said_in_the_singular(client, create_event, create_invitee,
+                                                       organiser):
+    event = _event(create_event, create_invitee, organiser, max_guests=1)
+    german = db.session.scalar(select(Invitee).where(Invitee.email == "anna@example.org"))
+    english = create_invitee(event, email="sam@example.com", language="en")
+    assert "Sie können höchstens 1 Begleitperson mitbringen." in answer(
+        client, german, guests="3").text
+    assert "You may bring at most 1 guest." in answer(client, english, guests="3").text

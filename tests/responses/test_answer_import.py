@@ -5,8 +5,10 @@ from sqlalchemy import select
 
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
+from rsvp.responses.imports import import_answers
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.responses.services import record_answer
+from tests.factories import make_workbook
 
 
 @pytest.fixture
@@ -108,3 +110,36 @@ def test_the_same_answer_again_is_unchanged_and_not_confirmed_twice(runner, even
 
 def event_invitees(event):
     return db.session.scalars(select(Invitee).where(Invitee.event_id == event.id)).all()
+
+
+def test_the_cli_records_answers_from_an_excel_workbook(runner, event, tmp_path):
+    path = tmp_path / "antworten.xlsx"
+    path.write_bytes(make_workbook([["E-Mail", "Antwort", "Gäste"],
+                                    ["anna@example.org", "Zusage", 2],
+                                    ["niemand@example.org", "ja", 0]]))
+    result = runner.invoke(args=["answers", "import", event.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert "line 3 (niemand@example.org): no invitee with this address" in result.output
+    assert answers() == {"anna@example.org": (Answer.ACCEPTED, 2, "")}
+
+
+def test_a_dry_run_reports_every_row_and_leaves_nothing_behind(event):
+    report = import_answers(db.session, event, b"email,answer\nanna@example.org,yes\n"
+                                               b"bernd@example.org,no\n",
+                            organiser_id=event.owner_id, dry_run=True)
+    db.session.rollback()
+    assert (report.recorded, report.message_ids) == (2, [])
+    assert [(p.line, p.answer) for p in report.planned] == [(2, Answer.ACCEPTED),
+                                                            (3, Answer.DECLINED)]
+    assert answers() == {}
+    assert db.session.scalar(select(ResponseChange)) is None
+
+
+def test_a_dry_run_on_the_cli_reports_and_records_nothing(runner, event, tmp_path, smtp_server):
+    path = write(tmp_path, "email,answer\nanna@example.org,yes\nniemand@example.org,yes\n")
+    result = runner.invoke(args=["answers", "import", event.slug, str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Dry run, nothing written: 1 answers would be recorded" in result.output
+    assert "line 3 (niemand@example.org)" in result.output
+    assert answers() == {}
+    assert smtp_server.messages == []

@@ -48,7 +48,7 @@ def test_an_event_file_with_a_bad_duration_creates_nothing(runner, tmp_path):
     (["--kind", "reminder", "--at", "morgen"], "Not a date and time"),
     (["--kind", "reminder"], "exactly one of"),
     (["--kind", "reminder", "--at", "2027-09-01T09:00", "--after-end", "1d"], "exactly one of"),
-    (["--kind", "reminder", "--after-end", "1d", "--to", "accepted"], "a reminder goes only"),
+    (["--kind", "reminder", "--after-end", "1d", "--to", "accepted"], "goes only to"),
     (["--kind", "update", "--after-end", "1d"], "needs a subject and a text"),
 ])
 def test_schedule_add_refuses_what_cannot_be_planned(runner, create_event, args, error):

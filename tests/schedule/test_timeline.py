@@ -27,7 +27,8 @@ def test_the_timeline_shows_a_planned_reminder_due_in_the_events_zone(client, cr
     page = logged_in(client, create_organiser).get(f"/events/{event.slug}/schedule",
                                                    headers={"Accept-Language": "de"})
     assert page.status_code == 200
-    assert "01.11.2027, 23:59" in page.text and "before_deadline 7d" in page.text
+    assert "01.11.2027, 23:59" in page.text and "7 Tage vor dem Anmeldeschluss" in page.text
+    assert "<td>Erinnerung</td>" in page.text
 
 
 def test_the_timeline_shows_a_missed_send_and_each_run_with_its_figures(
@@ -42,7 +43,7 @@ def test_the_timeline_shows_a_missed_send_and_each_run_with_its_figures(
                                                    headers={"Accept-Language": "en"}).text
     assert "missed – not sent late" in page
     assert "3 queued, 3 sent, 0 failed" in page
-    assert '<tr class="sent-round"><td>invitation</td>' in page
+    assert '<tr class="sent-round"><td>Invitation</td>' in page
 
 
 def test_a_send_is_planned_with_the_form(client, create_organiser, create_event):
@@ -55,6 +56,21 @@ def test_a_send_is_planned_with_the_form(client, create_organiser, create_event)
     assert response.status_code == 303
     plan = db.session.scalars(select(PlannedSend)).one()
     assert plan.due_at(event) == event.starts_at - timedelta(days=2)
+
+
+def test_a_time_is_taken_as_a_german_office_writes_it_in_the_events_zone(
+        client, create_organiser, create_event):
+    event = create_event(starts_at=datetime(2027, 11, 22, 11, 0, tzinfo=UTC),
+                         ends_at=datetime(2027, 11, 22, 16, 0, tzinfo=UTC),
+                         rsvp_deadline=datetime(2027, 11, 8, 22, 59, tzinfo=UTC))
+    browser = logged_in(client, create_organiser)
+    token = csrf_token(browser.get(f"/events/{event.slug}/schedule").text)
+    response = browser.post(f"/events/{event.slug}/schedule", data={
+        "csrf_token": token, "kind": "reminder", "when": "at", "value": "01.09.2027 09:00",
+        "audience": "", "tag": "", "subject": "", "body": ""})
+    assert response.status_code == 303
+    plan = db.session.scalars(select(PlannedSend)).one()
+    assert plan.due_at(event) == datetime(2027, 9, 1, 7, 0, tzinfo=UTC)
 
 
 def test_the_form_says_in_german_what_is_wrong_with_a_duration(client, create_organiser,
