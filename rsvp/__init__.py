@@ -71,11 +71,12 @@ def _init_pages(app: Flask) -> None:
     from rsvp.converters import register_converters
     from rsvp.errors import register_error_handlers
     from rsvp.extensions import csrf, limiter, login_manager
-    from rsvp.security import init_security_headers
+    from rsvp.security import check_rate_limits_where_set, init_security_headers
 
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    check_rate_limits_where_set(app, limiter)
     register_converters(app)
     _register_blueprints(app)
     register_error_handlers(app)
