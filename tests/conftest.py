@@ -3,6 +3,7 @@ server on loopback, and callables that create test data."""
 
 import os
 import re
+import socket
 import threading
 import time
 import uuid
@@ -47,6 +48,25 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 _postgres_schema_ready: set[str] = set()
+
+
+@pytest.fixture
+def stalled_smtp_port() -> Iterator[int]:
+    """The port of a mail server that takes connections and never greets (a hung relay)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def hold() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+    threading.Thread(target=hold, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+    for connection in held:
+        connection.close()
 
 
 @pytest.fixture
