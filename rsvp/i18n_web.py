@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
@@ -14,19 +15,23 @@ from rsvp.events.models import LANGUAGES
 from rsvp.paths import PACKAGE_DIR
 
 babel = Babel()
+#: One Locale per language of the pages, parsed once.
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
 
-def select_locale() -> str | None:
+def select_locale() -> Locale | None:
+    """The page's language, as one of the kept ``Locale`` objects (Flask-Babel takes a Locale
+    as it is instead of parsing the name again on every request)."""
     forced = getattr(g, "language", None)
     if forced in LANGUAGES:
-        return forced
+        return _LOCALES[forced]
     if not has_request_context():
         # A CLI command or a task putting a service's message into words: the default (English).
         return None
     chosen = request.cookies.get("lang")
     if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "de"
+        return _LOCALES[chosen]
+    return _LOCALES[request.accept_languages.best_match(LANGUAGES) or "de"]
 
 
 def init_babel(app: Flask) -> None:
