@@ -92,6 +92,8 @@ def app_config(backend: str | None, smtp_server: SmtpServer, tmp_path) -> dict[s
         "MAIL_TIMEOUT": 5,
         "MAIL_RETRY_BASE": 0.01,
         "MAIL_RETRY_MAX": 0.05,
+        # Sender threads end as soon as their work is done, so a test can join them.
+        "MAIL_SENDER_LINGER": 0,
     }
 
 
