@@ -98,6 +98,7 @@ def _headers_for(token_page: bool, personal: bool, production: bool) -> tuple[
         defaults.append(("Strict-Transport-Security", HSTS))
     return tuple((key.lower(), key, value) for key, value in defaults), tuple(dict(forced).items())
 
+
 def check_rate_limits_where_set(app: Flask, limiter: "Limiter") -> None:
     """Run the limiter's before-request check only while limits beyond the views' exist.
 
