@@ -10,9 +10,17 @@ import argparse
 
 from sqlalchemy import func, insert, select, text
 
-from bench.bench_dashboard import p95
 from bench.bench_send import make_event
-from bench.common import POSTGRES_URL, Timer, bench_app, database, people_csv, result
+from bench.common import (
+    Timer,
+    add_database_option,
+    bench_app,
+    database,
+    database_kinds,
+    p95,
+    people_csv,
+    result,
+)
 from rsvp.checkin.models import CheckIn
 from rsvp.checkin.operations import check_in
 from rsvp.checkin.queries import door_search
@@ -63,13 +71,9 @@ def run(kind: str) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    add_database_option(parser)
     args = parser.parse_args()
-    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    if args.database == "both" and not POSTGRES_URL:
-        print("RSVP_BENCH_POSTGRES_URL not set: SQLite only")
-        kinds = ["sqlite"]
-    for kind in kinds:
+    for kind in database_kinds(args.database):
         base, search, door = run(kind)
         result(f"checkin-search-{kind}", search, "ms p95", base, higher_is_better=False)
         result(f"checkin-{kind}", door, "ms p95", base, higher_is_better=False)

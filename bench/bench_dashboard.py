@@ -7,14 +7,20 @@ invitee_page (a filtered, sorted list page) and export_rows (streamed). Baseline
 
 import argparse
 import resource
-import statistics
-import time
-from collections.abc import Callable
 
 from sqlalchemy import func, select, text, update
 
 from bench.bench_send import make_event
-from bench.common import POSTGRES_URL, Timer, bench_app, database, people_csv, result
+from bench.common import (
+    Timer,
+    add_database_option,
+    bench_app,
+    database,
+    database_kinds,
+    p95,
+    people_csv,
+    result,
+)
 from rsvp.dashboard.queries import InviteeFilter, invitee_page
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
@@ -25,16 +31,6 @@ from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.services import queue_messages
 
 ROWS = 100_000
-
-
-def p95(call: Callable[[], object], runs: int = 30) -> float:
-    """95th percentile of ``runs`` timed calls, in milliseconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.quantiles(times, n=20)[18]
 
 
 def fill(event) -> None:  # type: ignore[no-untyped-def]
@@ -82,13 +78,9 @@ def run(kind: str) -> tuple[float, float, float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    add_database_option(parser)
     args = parser.parse_args()
-    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    if args.database == "both" and not POSTGRES_URL:
-        print("RSVP_BENCH_POSTGRES_URL not set: SQLite only")
-        kinds = ["sqlite"]
-    for kind in kinds:
+    for kind in database_kinds(args.database):
         base, stats, listing, export, raw = run(kind)
         result(f"dashboard-stats-{kind}", stats, "ms p95", base, higher_is_better=False)
         result(f"dashboard-list-{kind}", listing, "ms p95", base, higher_is_better=False)

@@ -31,10 +31,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from bench.common import (
-    POSTGRES_URL,
     ROOT,
+    add_database_option,
     bench_app,
     database,
+    database_kinds,
     free_port,
     people_csv,
     result,
@@ -281,13 +282,11 @@ def bare() -> dict[str, Figures]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    add_database_option(parser)
     parser.add_argument("--get-only", action="store_true",
                         help="the floor, GET and the peer only (no answers): for profiling runs")
     args = parser.parse_args()
-    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    if not POSTGRES_URL and "postgresql" in kinds and args.database == "both":
-        kinds = ["sqlite"]
+    kinds = database_kinds(args.database)
     baseline = bare()
     for method, figures in baseline.items():
         print(f"baseline bare Flask {method}: {figures.rate:.0f} req/s, p99 {figures.p99:.1f} ms,"

@@ -17,7 +17,15 @@ from datetime import UTC, datetime, timedelta
 import flask_mail
 from sqlalchemy import func, select
 
-from bench.common import Timer, bench_app, database, people_csv, result, smtp_sink
+from bench.common import (
+    Timer,
+    add_database_option,
+    bench_app,
+    database,
+    people_csv,
+    result,
+    smtp_sink,
+)
 from rsvp.events.services import create_event
 from rsvp.extensions import db, mail
 from rsvp.invitees.models import Invitee
@@ -118,7 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--baseline-count", type=int, default=2_000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    add_database_option(parser, both=False)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--senders", type=int, default=2,
                         help="sender processes at once (one per core)")

@@ -1,14 +1,16 @@
 """What the benchmarks share: a throwaway app and database, a sink process, timing, output."""
 
+import argparse
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +22,25 @@ from rsvp.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("RSVP_BENCH_POSTGRES_URL",
                               os.environ.get("RSVP_TEST_POSTGRES_URL", ""))
+
+
+def add_database_option(parser: argparse.ArgumentParser, *, both: bool = True) -> None:
+    """``--database``: sqlite, postgresql, or (where ``both``, the default then) both."""
+    if both:
+        parser.add_argument("--database", choices=["sqlite", "postgresql", "both"],
+                            default="both")
+    else:
+        parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+
+
+def database_kinds(choice: str) -> list[str]:
+    """The databases ``--database`` names; "both" is SQLite alone when no PostgreSQL is set."""
+    if choice != "both":
+        return [choice]
+    if not POSTGRES_URL:
+        print("RSVP_BENCH_POSTGRES_URL not set: SQLite only")
+        return ["sqlite"]
+    return ["sqlite", "postgresql"]
 
 
 def free_port() -> int:
@@ -117,6 +138,16 @@ def people_csv(count: int) -> bytes:
         lines.append(f"person{i}@org{i // 10}.example.org;{salutation};{title};Vorname{i};"
                      f"Nachname{i};Organisation {i % 97};{language}")
     return ("\n".join(lines) + "\n").encode()
+
+
+def p95(call: Callable[[], object], runs: int = 30) -> float:
+    """95th percentile of ``runs`` timed calls, in milliseconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.quantiles(times, n=20)[18]
 
 
 class Timer:

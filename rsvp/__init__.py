@@ -68,14 +68,20 @@ def _init_migrations(app: Flask) -> None:
 
 
 def _init_pages(app: Flask) -> None:
+    from flask_login import current_user
+
     from rsvp.converters import register_converters
     from rsvp.errors import register_error_handlers
     from rsvp.extensions import csrf, limiter, login_manager
-    from rsvp.security import init_security_headers
+    from rsvp.security import check_rate_limits_where_set, init_security_headers
 
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # Flask-Login's context processor loads the user for every template, the invitee's page
+    # too; its proxy in the templates' globals loads the user only where a template asks.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     limiter.init_app(app)
+    check_rate_limits_where_set(app, limiter)
     register_converters(app)
     _register_blueprints(app)
     register_error_handlers(app)

@@ -58,6 +58,8 @@ DEFAULTS: dict[str, object] = {
     "MAIL_RATE_URL": None,
     #: Threads per process that deliver answers' confirmations after the request (no broker).
     "MAIL_SENDER_THREADS": 2,
+    #: Seconds such a thread waits for the next confirmation before it ends.
+    "MAIL_SENDER_LINGER": 2.0,
     #: Redis URL of the Celery broker: `rsvp send --via celery` and the dashboard's send
     #: hand the work to `rsvp worker` processes. Unset: everything is sent in-process.
     "CELERY_BROKER_URL": None,

@@ -1,11 +1,15 @@
-"""Security headers on every response, stricter on the invitee's pages."""
+"""Security headers on every response, stricter on the invitee's pages; the rate limiter's
+per-request check where limits can apply."""
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+
+if TYPE_CHECKING:
+    from flask_limiter import Limiter
 
 #: No inline script or style anywhere: everything the pages need comes from /static.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -56,20 +60,72 @@ def _session_serializer(keys: tuple[str | bytes, ...], salt: str, serializer: An
 
 
 def add_security_headers(response: Response) -> Response:
+    """The headers of ``_headers_for`` this kind of page, leaving alone any the view set."""
+    blueprint = request.blueprint
+    defaults, forced = _headers_for(blueprint in TOKEN_BLUEPRINTS,
+                                    blueprint in PERSONAL_BLUEPRINTS,
+                                    current_app.config["ENV"] == "production")
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.blueprint in TOKEN_BLUEPRINTS:
-        # The token is in the URL: it must not leak to other sites nor stay in caches.
-        headers["Referrer-Policy"] = "no-referrer"
-        headers["Cache-Control"] = "no-store"
-    else:
-        headers.setdefault("Referrer-Policy", "same-origin")
-    if request.blueprint in PERSONAL_BLUEPRINTS:
-        # Names and addresses must not stay in a shared or the browser's disk cache.
-        headers["Cache-Control"] = "no-store"
-    if current_app.config["ENV"] == "production":
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    # One pass over the response's few headers instead of a search per header we add.
+    present = {key.lower() for key, _ in headers.items()}
+    headers.extend([(key, value) for lower, key, value in defaults if lower not in present])
+    for key, value in forced:
+        headers[key] = value
     return response
+
+
+@lru_cache(maxsize=8)
+def _headers_for(token_page: bool, personal: bool, production: bool) -> tuple[
+        tuple[tuple[str, str, str], ...], tuple[tuple[str, str], ...]]:
+    """The headers a kind of page gets: those added unless the view set its own (lowercase
+    name, name, value), and those always set."""
+    defaults = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    forced = []
+    if token_page:
+        # The token is in the URL: it must not leak to other sites nor stay in caches.
+        forced += [("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store")]
+    else:
+        defaults.append(("Referrer-Policy", "same-origin"))
+    if personal:
+        # Names and addresses must not stay in a shared or the browser's disk cache.
+        forced.append(("Cache-Control", "no-store"))
+    if production:
+        defaults.append(("Strict-Transport-Security", HSTS))
+    return tuple((key.lower(), key, value) for key, value in defaults), tuple(dict(forced).items())
+
+
+def check_rate_limits_where_set(app: Flask, limiter: "Limiter") -> None:
+    """Run the limiter's before-request check only while limits beyond the views' exist.
+
+    Our limits sit on views (``@limiter.limit``), and a decorated view checks its own limits
+    when it is called. The before-request check is for application, default, blueprint and
+    meta limits and the in-memory fallback's: with none set it finds nothing, at about a fifth
+    of what /healthz costs (Flask-Limiter resolves and filters the empty set on every
+    request). As soon as any of them is set (config or code), every request is checked again.
+    """
+    hooks = app.before_request_funcs.get(None, [])
+    check = limiter._check_request_limit
+    if check not in hooks:
+        return  # limits off (RATELIMIT_ENABLED=false): no hook to gate
+
+    def check_request_limit() -> None:
+        if _limits_beyond_views(limiter):
+            check()
+    hooks[hooks.index(check)] = check_request_limit
+
+
+def _limits_beyond_views(limiter: "Limiter") -> bool:
+    """Whether any limit applies outside the decorated views; True when unsure (another
+    Flask-Limiter whose attributes differ)."""
+    manager = getattr(limiter, "limit_manager", None)
+    try:
+        return bool(manager._application_limits or manager._default_limits  # type: ignore[union-attr]
+                    or manager._blueprint_limits or limiter._meta_limits  # type: ignore[union-attr]
+                    or limiter._in_memory_fallback)
+    except AttributeError:
+        return True

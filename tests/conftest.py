@@ -3,6 +3,7 @@ server on loopback, and callables that create test data."""
 
 import os
 import re
+import socket
 import threading
 import time
 import uuid
@@ -50,6 +51,25 @@ _postgres_schema_ready: set[str] = set()
 
 
 @pytest.fixture
+def stalled_smtp_port() -> Iterator[int]:
+    """The port of a mail server that takes connections and never greets (a hung relay)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def hold() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+    threading.Thread(target=hold, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+    for connection in held:
+        connection.close()
+
+
+@pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
     server = SmtpServer().start()
     yield server
@@ -72,6 +92,8 @@ def app_config(backend: str | None, smtp_server: SmtpServer, tmp_path) -> dict[s
         "MAIL_TIMEOUT": 5,
         "MAIL_RETRY_BASE": 0.01,
         "MAIL_RETRY_MAX": 0.05,
+        # Sender threads end as soon as their work is done, so a test can join them.
+        "MAIL_SENDER_LINGER": 0,
     }
 
 

@@ -38,3 +38,15 @@ def test_times_are_shown_in_the_events_zone_not_in_utc(create_event):
         "Thursday, 1 July 2027, 09:00 – Friday, 2 July 2027, 16:00")
     assert format_local_datetime(event.starts_at, event, "de") == (
         "Donnerstag, 1. Juli 2027, 09:00 Uhr")
+
+
+def test_a_template_follows_a_language_switched_within_the_request(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Yes, I will attend') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        assert render_template_string(page) == "Ja, ich nehme teil"
+        with force_locale("en"):
+            assert render_template_string(page) == "Yes, I will attend"
+        assert render_template_string(page) == "Ja, ich nehme teil"

@@ -57,3 +57,24 @@ def test_deliver_soon_keeps_a_confirmation_queued_while_the_server_is_unreachabl
     join_background_senders()
     assert _statuses(event.id) == [MessageStatus.QUEUED]
     assert smtp_server.received == []
+
+
+def test_a_lingering_sender_thread_takes_the_next_confirmation_and_then_ends(
+        app, create_event, create_invitee, smtp_server):
+    import threading
+
+    app.config["MAIL_SENDER_LINGER"] = 1.0
+    event = create_event()
+    people = [create_invitee(event, email=f"p{n}@example.org") for n in range(2)]
+    messages = [queue_message(db.session, person, MessageKind.CONFIRMATION) for person in people]
+    db.session.commit()
+    deliver_soon(app, event.id, [messages[0].id])
+    smtp_server.wait_for(1)
+    wait_until(lambda: app.extensions["rsvp_senders"].idle == 1)
+    [sender] = [t for t in threading.enumerate() if t.name == "deliver-soon"]
+    deliver_soon(app, event.id, [messages[1].id])
+    smtp_server.wait_for(2)
+    assert [t for t in threading.enumerate() if t.name == "deliver-soon"] == [sender]
+    join_background_senders()
+    assert not sender.is_alive()
+    assert _statuses(event.id) == [MessageStatus.SENT] * 2

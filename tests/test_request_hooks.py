@@ -1,0 +1,49 @@
+"""The hooks every request runs: the rate limiter's check only where limits can apply, and
+the security headers leaving alone those a view set."""
+
+import pytest
+from flask import Flask, Response
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from rsvp.security import add_security_headers, check_rate_limits_where_set
+
+
+def _limited_app(**limiter_options: object) -> tuple[Flask, Limiter]:
+    app = Flask(__name__)
+    app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    limiter = Limiter(get_remote_address, app=app, **limiter_options)  # type: ignore[arg-type]
+    check_rate_limits_where_set(app, limiter)
+    app.add_url_rule("/open", "open", lambda: "ok")
+    return app, limiter
+
+
+def test_default_limits_still_apply_to_every_page_behind_the_gated_check():
+    app, _ = _limited_app(default_limits=["2 per minute"])
+    client = app.test_client()
+    assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_application_limits_still_apply_behind_the_gated_check():
+    app, _ = _limited_app(application_limits=["2 per minute"])
+    client = app.test_client()
+    assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_limited_view_keeps_its_limit_and_an_open_page_stays_open():
+    app, limiter = _limited_app()
+    app.add_url_rule("/limited", "limited", limiter.limit("2 per minute")(lambda: "ok"))
+    client = app.test_client()
+    assert [client.get("/limited").status_code for _ in range(3)] == [200, 200, 429]
+    assert [client.get("/open").status_code for _ in range(5)] == [200] * 5
+
+
+@pytest.mark.parametrize("header", ["Content-Security-Policy", "X-Frame-Options"])
+def test_a_header_the_view_set_is_kept(header):
+    app = Flask(__name__)
+    app.config["ENV"] = "development"
+    app.after_request(add_security_headers)
+    app.add_url_rule("/own", "own", lambda: Response("ok", headers={header: "the view's"}))
+    headers = app.test_client().get("/own").headers
+    assert headers.getlist(header) == ["the view's"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
