@@ -58,7 +58,7 @@ def create_event(page: Page, screenshot) -> None:  # type: ignore[no-untyped-def
 def import_invitees(page: Page, screenshot) -> None:  # type: ignore[no-untyped-def]
     nav = page.get_by_role("navigation", name="Hauptnavigation")
     nav.get_by_role("link", name="Import").click()
-    page.get_by_label("CSV-Datei").set_input_files(
+    page.get_by_label("CSV- oder Excel-Datei").set_input_files(
         files=[{"name": "einladungsliste.csv", "mimeType": "text/csv", "buffer": INVITEES_CSV}])
     page.get_by_role("button", name="Datei prüfen").click()
     expect(page.locator("#import-summary")).to_contain_text("würde 3 hinzufügen")

@@ -34,7 +34,7 @@ def test_a_reminder_is_planned_shown_with_its_local_due_time_and_taken_off_again
     expect(row).to_have_count(1)
     # Two days before 12:00 in Berlin, written as the German interface writes it.
     expect(row.locator("td").first).to_have_text("20.11.2027, 12:00")
-    expect(row).to_contain_text("reminder")
+    expect(row).to_contain_text("Erinnerung")
     screenshot(page, "schedule-timeline")
 
     row.get_by_role("button", name="Entfernen").click()
