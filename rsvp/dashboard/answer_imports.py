@@ -17,9 +17,9 @@ from rsvp.audit.models import AuditAction
 from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.forms import ConfirmImportForm
-from rsvp.dashboard.imports import PREVIEW_ROWS, UPLOAD_ACCEPT
+from rsvp.dashboard.imports import PREVIEW_ROWS, UPLOAD_ACCEPT, confirmed_upload
 from rsvp.dashboard.submissions import once
-from rsvp.dashboard.uploads import discard_upload, load_upload, store_upload
+from rsvp.dashboard.uploads import discard_upload, store_upload
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
@@ -85,13 +85,8 @@ def answers_import(slug: str):  # type: ignore[no-untyped-def]
     """Record every row's answer in the organiser's name; bad rows are listed, not lost."""
     event = load_event(slug, needs=Permission.EDIT)
     form = ConfirmAnswersForm()
-    try:
-        if not form.validate_on_submit():
-            raise LookupError("no upload")
-        data = load_upload(event.id, form.upload.data or "")
-    except LookupError:
-        flash(_("This upload has expired or was imported already. Please upload the file again."),
-              "error")
+    data = confirmed_upload(event, form)
+    if data is None:
         return redirect(url_for("dashboard.answers_upload", slug=event.slug), 303)
     try:
         report = import_answers(db.session, event, data, organiser_id=current_user.id,

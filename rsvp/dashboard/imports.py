@@ -10,6 +10,7 @@ from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.forms import ConfirmImportForm, UploadForm
 from rsvp.dashboard.submissions import once
 from rsvp.dashboard.uploads import discard_upload, load_upload, store_upload
+from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.invitees.services import import_invitees
@@ -52,19 +53,27 @@ def import_preview(slug: str):  # type: ignore[no-untyped-def]
                            filename=form.file.data.filename or "")
 
 
+def confirmed_upload(event: Event, form: ConfirmImportForm) -> bytes | None:
+    """The file a confirmed preview names, kept on the server; None (the organiser is told
+    why) once it has expired or was imported already."""
+    try:
+        if not form.validate_on_submit():
+            raise LookupError("no upload")
+        return load_upload(event.id, form.upload.data or "")
+    except LookupError:
+        flash(_("This upload has expired or was imported already. Please upload the file again."),
+              "error")
+        return None
+
+
 @bp.post("/events/<slug>/import/confirm")
 @once
 def import_confirm(slug: str):  # type: ignore[no-untyped-def]
     """Import the file previewed before and show what was done."""
     event = load_event(slug, needs=Permission.EDIT)
     form = ConfirmImportForm()
-    try:
-        if not form.validate_on_submit():
-            raise LookupError("no upload")
-        data = load_upload(event.id, form.upload.data or "")
-    except LookupError:
-        flash(_("This upload has expired or was imported already. Please upload the file again."),
-              "error")
+    data = confirmed_upload(event, form)
+    if data is None:
         return redirect(url_for("dashboard.import_upload", slug=event.slug), 303)
     report = import_invitees(db.session, event, data)
     audit(AuditAction.INVITEES_IMPORTED, event, added=report.added, updated=report.updated,
