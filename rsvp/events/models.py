@@ -1,12 +1,16 @@
 """Events: what invitees are invited to."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, false, update
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.util import identity_key
 
 from rsvp.dbtypes import UTCDateTime, utcnow
 from rsvp.extensions import db
@@ -95,6 +99,9 @@ class Event(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Raised by every flush that changes the event, its texts or its questions
+    #: (rsvp.events.revisions): what is kept of its page for one revision is not shown for another.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     #: The texts in languages other than the event's own, at most one row per language.
     translations: Mapped[list["EventText"]] = relationship(
         cascade="all, delete-orphan", order_by="EventText.language", back_populates="event")
@@ -205,3 +212,45 @@ class EventInLanguage:
 
     def __repr__(self) -> str:
         return f"<Event {self.event.slug} in {self.shown_language}>"
+
+
+#: The models whose rows an event's page shows besides its own, each with how to find the
+#: event a row belongs to (``page_part_of``).
+_PAGE_PARTS: dict[type, Callable[[Any], int | None]] = {}
+
+
+def page_part_of(event_id_of: Callable[[Any], int | None]) -> Callable[[type], type]:
+    """Class decorator: a change of such a row raises its event's revision as well."""
+    def register(cls: type) -> type:
+        _PAGE_PARTS[cls] = event_id_of
+        return cls
+    return register
+
+
+page_part_of(lambda text: text.event_id or (text.event.id if text.event else None))(EventText)
+
+
+@sqlalchemy_event.listens_for(Session, "before_flush")
+def _raise_revisions(session: Session, flush_context: object, instances: object) -> None:
+    """Raise the revision of every event whose page this flush changes, in SQL (``revision +
+    1``), so two organisers saving at once still make two revisions."""
+    changed: set[int] = set()
+    for row in chain(session.dirty, session.deleted, session.new):
+        if isinstance(row, Event):
+            if row not in session.new and session.is_modified(row, include_collections=False):
+                changed.add(row.id)
+            continue
+        event_id_of = _PAGE_PARTS.get(type(row))
+        if event_id_of is None or (row in session.dirty and not session.is_modified(row)):
+            continue
+        event_id = event_id_of(row)
+        if event_id is not None:
+            changed.add(event_id)
+    for event_id in changed:
+        loaded = session.identity_map.get(identity_key(Event, event_id))
+        if loaded is not None and loaded not in session.deleted:
+            loaded.revision = Event.revision + 1  # type: ignore[assignment]
+        elif loaded is None:
+            session.execute(update(Event).where(Event.id == event_id)
+                            .values(revision=Event.revision + 1)
+                            .execution_options(synchronize_session=False))

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rsvp.dbtypes import UTCDateTime, utcnow
-from rsvp.events.models import Event
+from rsvp.events.models import Event, page_part_of
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 
@@ -47,6 +47,8 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+@page_part_of(lambda question: question.event_id
+              or (question.event.id if question.event else None))
 class Question(db.Model):
     """One question of an event's registration, in German and English."""
 
@@ -122,6 +124,7 @@ class Question(db.Model):
         return f"<Question {self.key} {self.type} event={self.event_id}>"
 
 
+@page_part_of(lambda option: option.question.event_id if option.question else None)
 class QuestionOption(db.Model):
     """One option of a choice or multichoice question, with an optional number of places."""
 
