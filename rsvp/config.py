@@ -21,6 +21,7 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_URL": None,
     #: Seconds a SQLite writer waits for the lock held by another before giving up.
     "DATABASE_BUSY_TIMEOUT": 10,
+    "DATABASE_PING_AFTER_IDLE": 10,
     #: Absolute URL in front of every link in an email.
     "BASE_URL": "http://127.0.0.1:5000",
     #: The office's general address, named where no event is known (a broken link).
@@ -128,7 +129,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     config["SECRET_KEY_FALLBACKS"] = _as_list(config["SECRET_KEY_FALLBACKS"])
     config["SCHEDULE_GRACE"] = _seconds("RSVP_SCHEDULE_GRACE", config["SCHEDULE_GRACE"])
-    engine_options: dict[str, object] = {"pool_pre_ping": True}
+    # Connections are tested after an idle spell only (rsvp.extensions.ping_after_idle).
+    engine_options: dict[str, object] = {}
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # How long a writer waits for SQLite's lock before the page says "try again".
         engine_options["connect_args"] = {"timeout": float(config["DATABASE_BUSY_TIMEOUT"])}

@@ -1,6 +1,7 @@
 """Flask extensions, created here and bound to the app in ``create_app``."""
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 
 if TYPE_CHECKING:
@@ -78,3 +80,28 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def ping_after_idle(engine: Engine, seconds: float) -> None:
+    """Test a pooled connection before it is used only when it has been idle ``seconds``.
+
+    A connection the database or a firewall dropped while idle is found and replaced before
+    a page uses it, as with ``pool_pre_ping``; but a connection back in the pool a moment ago
+    is not tested again, which saves a round trip on every request under load. A database
+    restarted in mid-traffic fails the requests already on their way (the page says "try
+    again", rsvp.errors) and the pool then drops every connection older than the failure.
+    """
+    @sa_event.listens_for(engine, "checkin")
+    def returned(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @sa_event.listens_for(engine, "checkout")
+    def taken(dbapi_connection, record, proxy) -> None:  # type: ignore[no-untyped-def]
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool replaces the connection and tries again.
+            raise DisconnectionError(str(exc)) from exc
