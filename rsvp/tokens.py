@@ -3,14 +3,18 @@
 import hmac
 from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import sha256
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from itsdangerous.encoding import base64_decode, base64_encode
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, load_only
 
+from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
+from rsvp.responses.models import Response
 
 SALT = "rsvp.link.v1"
 
@@ -85,6 +89,32 @@ def _canonical_signature(token: str) -> bool:
     return base64_encode(base64_decode(signature)).decode("ascii") == signature
 
 
+ANSWER_FORM_SALT = "rsvp.answer-form.v1"
+
+
+def answer_form_token(link_token: str) -> str:
+    """The CSRF token of the answer form behind one link.
+
+    The invitee's authority is the link, not a session: whoever can post to it holds its
+    token already, and a page elsewhere that does not know the link cannot make this one.
+    Bound to the link instead of a session, the form needs no session cookie, so opening the
+    page writes nothing. A renewed link (a new nonce, so a new token) has a new one.
+    """
+    return _answer_form_mac(_keys()[-1], link_token).decode("ascii")
+
+
+def valid_answer_form_token(link_token: str, given: str) -> bool:
+    """Whether ``given`` is the answer form's token for the link, under any current key."""
+    return any(hmac.compare_digest(_answer_form_mac(key, link_token), given.encode())
+               for key in _keys())
+
+
+@lru_cache(maxsize=4096)
+def _answer_form_mac(key: str, link_token: str) -> bytes:
+    mac = hmac.new(key.encode(), f"{ANSWER_FORM_SALT}\0{link_token}".encode(), sha256)
+    return base64_encode(mac.digest())
+
+
 # The pages always show the event and the answer: one query instead of three. Built once,
 # on first use (loader options need every model mapped): Session.get with loader options
 # built them and their cache key anew on every request, 0.17 of the 0.38 ms the lookup took.
@@ -94,14 +124,41 @@ def _invitee_with_event_and_answer() -> Select[tuple[Invitee]]:
             .options(joinedload(Invitee.event), joinedload(Invitee.response)))
 
 
-def invitee_for_token(session: Session, token: str) -> Invitee:
-    """Return the invitee a token belongs to.
+#: What the invitee's page reads of each row on every request. The event's texts, dates,
+#: venue and contact come from its kept parts (rsvp.responses.event_parts), read in full
+#: only when they are rendered; any other column still loads when first used.
+PAGE_COLUMNS = {
+    "invitee": ("id", "event_id", "email", "salutation", "academic_title", "first_name",
+                "last_name", "organisation", "language", "nonce"),
+    "event": ("id", "language", "created_at", "revision", "rsvp_deadline", "cancelled_at",
+              "link_policy", "max_guests", "guest_names"),
+    "response": ("id", "invitee_id", "event_id", "answer", "guests", "comment", "answered_at",
+                 "substitute_name", "substitute_email", "waitlisted_at"),
+}
+
+
+# Fewer columns matter on PostgreSQL, where each column of a result costs the driver a
+# converter set up per query (bench/README.md).
+@lru_cache(maxsize=1)
+def _invitee_for_page() -> Select[tuple[Invitee]]:
+    def only(model: type, name: str) -> list[Any]:
+        return [getattr(model, column) for column in PAGE_COLUMNS[name]]
+    return (select(Invitee).where(Invitee.id == bindparam("invitee_id")).options(
+        load_only(*only(Invitee, "invitee")),
+        joinedload(Invitee.event).load_only(*only(Event, "event")),
+        joinedload(Invitee.response).load_only(*only(Response, "response"))))
+
+
+def invitee_for_token(session: Session, token: str, *, for_page: bool = False) -> Invitee:
+    """Return the invitee a token belongs to, with the event and the answer; ``for_page``:
+    only the columns the invitee's page reads per request (PAGE_COLUMNS).
 
     :raises InvalidToken: the signature does not verify.
     :raises RevokedToken: it verifies, but the invitee is gone or the nonce was replaced.
     """
     payload = _parse(token)
-    invitee = session.execute(_invitee_with_event_and_answer(),
+    statement = _invitee_for_page() if for_page else _invitee_with_event_and_answer()
+    invitee = session.execute(statement,
                               {"invitee_id": payload.invitee_id}).unique().scalar_one_or_none()
     if invitee is None:
         raise RevokedToken(None)

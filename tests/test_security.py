@@ -49,16 +49,33 @@ def test_answers_through_one_link_are_limited_with_a_friendly_page(client, token
     assert limited.status_code == 429
     assert "Zu viele Anfragen" in limited.text or "Too many requests" in limited.text
     other = make_token(create_invitee(create_event()))
-    assert client.post(f"/r/{other}", data=data).status_code == 303
+    other_form = csrf_token(client.get(f"/r/{other}").text)
+    assert client.post(f"/r/{other}", data=data | {"csrf_token": other_form}).status_code == 303
 
 
 def test_answers_from_one_address_are_limited_across_links(client, create_event, create_invitee):
     event = create_event()
     tokens = [make_token(create_invitee(event)) for _ in range(11)]
-    page = client.get(f"/r/{tokens[0]}")
-    data = {"csrf_token": csrf_token(page.text), "response": "declined", "guests": "0"}
-    statuses = [client.post(f"/r/{t}", data=data).status_code for t in tokens]
+    # Each link's form has its own token (rsvp.tokens.answer_form_token).
+    forms = {t: csrf_token(client.get(f"/r/{t}").text) for t in tokens}
+    statuses = [client.post(f"/r/{t}", data={"csrf_token": forms[t], "response": "declined",
+                                              "guests": "0"}).status_code for t in tokens]
     assert statuses == [303] * 10 + [429]
+
+
+def test_an_answer_form_token_of_one_link_is_refused_on_another(client, create_event,
+                                                                 create_invitee):
+    event = create_event()
+    first, second = (make_token(create_invitee(event)) for _ in range(2))
+    form = csrf_token(client.get(f"/r/{first}").text)
+    result = client.post(f"/r/{second}", data={"csrf_token": form, "response": "declined"})
+    assert result.status_code == 400
+    assert client.post(f"/r/{first}", data={"csrf_token": form,
+                                            "response": "declined"}).status_code == 303
+
+
+def test_opening_the_invitee_page_sets_no_cookie(client, token):
+    assert "Set-Cookie" not in client.get(f"/r/{token}").headers
 
 
 def test_production_asks_browsers_to_use_https_only(app_config, tmp_path, monkeypatch):

@@ -1,5 +1,7 @@
 """The invitee's pages, reached through the signed link in their email."""
 
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     Response,
@@ -11,18 +13,20 @@ from flask import (
     request,
     url_for,
 )
+from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from rsvp.calendar import event_ics
-from rsvp.extensions import db, limiter
-from rsvp.i18n import format_event_when, format_local_datetime, salutation
+from rsvp.extensions import csrf, db, limiter
+from rsvp.i18n import salutation
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dispatch import dispatch
 from rsvp.qrcodes import qr_svg
 from rsvp.questions.queries import form_values, full_options, questions_of
 from rsvp.questions.rules import field_name
-from rsvp.responses.forms import AnswerForm, question_fields
+from rsvp.responses.event_parts import EventParts, event_parts
+from rsvp.responses.forms import ANSWER_FIELDS, AnswerForm, question_fields
 from rsvp.responses.models import Answer
 from rsvp.responses.models import Response as AnswerResponse
 from rsvp.responses.operations import answer_by_link
@@ -33,28 +37,52 @@ from rsvp.responses.services import (
     Substitute,
 )
 from rsvp.responses.waitlist import waitlist_position
-from rsvp.tokens import checkin_code, invitee_for_token
+from rsvp.tokens import (
+    answer_form_token,
+    checkin_code,
+    invitee_for_token,
+    valid_answer_form_token,
+)
 
 bp = Blueprint("responses", __name__)
 
 
-def _load(token: str) -> Invitee:
-    invitee = invitee_for_token(db.session, token)
+@bp.before_request
+def check_answer_form_token() -> None:
+    """An answer carries its link's form token (rsvp.tokens.answer_form_token): checked
+    before anything else runs, where Flask-WTF's check of a session's token would be, so a
+    post without it is refused before it counts against the rate limits."""
+    if request.method == "POST" and request.endpoint == "responses.answer":
+        token = str((request.view_args or {}).get("token", ""))
+        if not valid_answer_form_token(token, request.form.get("csrf_token", "")):
+            raise CSRFError("The form's token is missing or not this link's.")
+
+
+def _load(token: str, *, for_page: bool = False) -> Invitee:
+    invitee = invitee_for_token(db.session, token, for_page=for_page)
     g.language = invitee.effective_language()
     return invitee
 
 
-def _render(invitee: Invitee, form: AnswerForm, status: int = 200,
+@dataclass(frozen=True)
+class AnswerFields:
+    """What the answer form's own fields show (as stored, or as typed when sent back), the
+    errors at them, and the form's CSRF token."""
+
+    values: dict[str, str]
+    errors: dict[str, list[str]]
+    csrf_token: str
+
+
+def _render(invitee: Invitee, token: str, fields: AnswerFields, status: int = 200,
             values: dict[str, list[str]] | None = None,
             errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
     event = invitee.event
     language = g.language
+    parts = event_parts(db.session, event, language)
     page = render_template(
-        "invitee/page.html", invitee=invitee, event=event.in_language(language), form=form,
-        token=form.token, **_questions(invitee, values, errors or {}),
-        when=format_event_when(event, language),
-        deadline=(format_local_datetime(event.rsvp_deadline, event, language)
-                  if event.rsvp_deadline else None),
+        "invitee/page.html", invitee=invitee, event=event, parts=parts, answer=fields,
+        token=token, **_questions(invitee, parts, values, errors or {}),
         closed=event.deadline_passed() or event.cancelled,
         position=waitlist_position(db.session, invitee.response) if invitee.response else None,
         door=_door_code(invitee),
@@ -65,11 +93,11 @@ def _render(invitee: Invitee, form: AnswerForm, status: int = 200,
     return page, status
 
 
-def _questions(invitee: Invitee, values: dict[str, list[str]] | None,
+def _questions(invitee: Invitee, parts: EventParts, values: dict[str, list[str]] | None,
                errors: dict[str, list[str]]) -> dict[str, object]:
     """The questions to show, what their fields hold (as typed, else as stored), their errors
     and the options without places left."""
-    questions = questions_of(db.session, invitee.event)
+    questions = questions_of(db.session, invitee.event) if parts.has_questions else []
     asks = bool(questions) or invitee.event.guest_names
     if values is None:
         values = form_values(db.session, invitee) if asks else {}
@@ -90,18 +118,26 @@ def _door_code(invitee: Invitee) -> tuple[str, Markup] | None:
 
 @bp.get("/r/<token>")
 def page(token: str) -> tuple[str, int]:
-    """Show the event and the invitee's answer. GET must not change state: scanners follow links."""
-    invitee = _load(token)
+    """Show the event and the invitee's answer. GET must not change state: scanners follow links.
+
+    No form object is made: the page writes the fields itself, and their values are the
+    stored answer's. Nothing goes into the session either (the CSRF token is the link's).
+    """
+    invitee = _load(token, for_page=True)
     current = invitee.response
-    form = AnswerForm(
-        data={"response": _shown_answer(current),
-              "guests": current.guests if current else 0,
+    stored = {"response": _shown_answer(current) or "",
+              "guests": str(current.guests if current else 0),
               "comment": current.comment if current else "",
               "substitute_name": current.substitute_name if current else "",
-              "substitute_email": current.substitute_email if current else ""},
-    )
-    form.token = token
-    return _render(invitee, form)
+              "substitute_email": current.substitute_email if current else ""}
+    return _render(invitee, token, AnswerFields(stored, {}, answer_form_token(token)))
+
+
+def _as_typed(form: AnswerForm, token: str) -> AnswerFields:
+    """The sent form's fields as typed, with their errors, to show it again."""
+    values = {name: str(form.response.data or "") if name == "response" else form[name]._value()
+              for name in ANSWER_FIELDS}
+    return AnswerFields(values, dict(form.errors), answer_form_token(token))
 
 
 def _shown_answer(current: AnswerResponse | None) -> str | None:
@@ -115,6 +151,8 @@ def _link_key() -> str:
     return "answer-link:" + str((request.view_args or {}).get("token", ""))[:300]
 
 
+# Its form token is the link's, checked by check_answer_form_token instead of Flask-WTF's.
+@csrf.exempt
 @bp.post("/r/<token>")
 @limiter.limit(lambda: current_app.config["ANSWER_RATE_LIMIT_PER_LINK"], key_func=_link_key)
 @limiter.limit(lambda: current_app.config["ANSWER_RATE_LIMIT_PER_ADDRESS"])
@@ -122,23 +160,23 @@ def answer(token: str):  # type: ignore[no-untyped-def]
     """Record the invitee's answer and queue its confirmation for a background sender."""
     invitee = _load(token)
     form = AnswerForm()
-    form.token = token
     values = question_fields(request.form)
     if invitee.event.deadline_passed() or invitee.event.cancelled:
-        return _render(invitee, form, 403, values)
+        return _render(invitee, token, _as_typed(form, token), 403, values)
     if not form.validate():
-        return _render(invitee, form, 400, values)
+        return _render(invitee, token, _as_typed(form, token), 400, values)
     try:
         outcome = answer_by_link(db.session, invitee, form.response.data or "",
                                  guests=form.guests.data or 0, comment=form.comment.data or "",
                                  substitute=_substitute(invitee, form), questions=values)
     except DeadlinePassed:
-        return _render(invitee, form, 403, values)
+        return _render(invitee, token, _as_typed(form, token), 403, values)
     except AnswerError as exc:
         db.session.rollback()
         full = isinstance(exc, NoRoomForGuests) or exc.code == "option_full"
-        return _render(invitee, form, 409 if full else 400, values,
-                       _place_errors(invitee, form, exc))
+        errors = _place_errors(invitee, form, exc)
+        return _render(invitee, token, _as_typed(form, token), 409 if full else 400, values,
+                       errors)
     if _committed():
         dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash("saved")

@@ -29,20 +29,15 @@ def post_together(app: Flask, client: FlaskClient,
                   posts: list[tuple[Invitee | str, dict[str, str]]]) -> list[int]:
     """Send every (link, form fields) post at once, each from its own client; the statuses.
 
-    The clients share one session cookie: the test app keeps one app context, so the CSRF
-    token Flask-WTF caches in ``g`` would not match a second session.
+    Each link's form token is read from its page first, as a browser would have it.
     """
     # Links are signed here: the threads have no app context.
     requests = [(link_of(target), fields) for target, fields in posts]
-    page = client.get(requests[0][0])
-    csrf, cookie = csrf_token(page.text), client.get_cookie("session")
-    assert cookie is not None
+    tokens = {url: csrf_token(client.get(url).text) for url, _ in requests}
 
     def post(request: tuple[str, dict[str, str]]) -> int:
         url, fields = request
-        browser = app.test_client()
-        browser.set_cookie(cookie.key, cookie.value)
-        return browser.post(url, data={"csrf_token": csrf, **fields}).status_code
+        return app.test_client().post(url, data={"csrf_token": tokens[url], **fields}).status_code
 
     with ThreadPoolExecutor(max_workers=len(requests)) as pool:
         return list(pool.map(post, requests))
