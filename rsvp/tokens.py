@@ -159,7 +159,7 @@ def invitee_for_token(session: Session, token: str, *, for_page: bool = False) -
     payload = _parse(token)
     statement = _invitee_for_page() if for_page else _invitee_with_event_and_answer()
     invitee = session.execute(statement,
-                              {"invitee_id": payload.invitee_id}).unique().scalar_one_or_none()
+                              {"invitee_id": payload.invitee_id}).scalar_one_or_none()
     if invitee is None:
         raise RevokedToken(None)
     if not hmac.compare_digest(invitee.nonce.encode(), payload.nonce.encode()):
