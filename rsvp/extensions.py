@@ -12,7 +12,7 @@ from sqlalchemy import MetaData
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 if TYPE_CHECKING:
     from flask_limiter import Limiter
@@ -105,3 +105,15 @@ def ping_after_idle(engine: Engine, seconds: float) -> None:
         except engine.dialect.loaded_dbapi.Error as exc:
             # The pool replaces the connection and tries again.
             raise DisconnectionError(str(exc)) from exc
+
+
+def read_without_transaction(session: Session | scoped_session[Session]) -> None:
+    """Run the rest of a request that only reads outside a transaction, where that saves
+    round trips: on PostgreSQL each read is then its own statement, without the BEGIN before
+    it and the ROLLBACK at the end. SQLite starts no transaction for reads anyway (and
+    switching its mode costs a statement), so nothing changes there. A request that writes
+    must not call it; one whose session is already in a transaction keeps it."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -13,6 +13,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from rsvp.events.models import Event
+from rsvp.extensions import read_without_transaction
 from rsvp.invitees.models import Invitee
 from rsvp.responses.models import Response
 
@@ -151,12 +152,15 @@ def _invitee_for_page() -> Select[tuple[Invitee]]:
 
 def invitee_for_token(session: Session, token: str, *, for_page: bool = False) -> Invitee:
     """Return the invitee a token belongs to, with the event and the answer; ``for_page``:
-    only the columns the invitee's page reads per request (PAGE_COLUMNS).
+    only the columns the invitee's page reads per request (PAGE_COLUMNS), outside a
+    transaction (the page only reads: rsvp.extensions.read_without_transaction).
 
     :raises InvalidToken: the signature does not verify.
     :raises RevokedToken: it verifies, but the invitee is gone or the nonce was replaced.
     """
     payload = _parse(token)
+    if for_page:
+        read_without_transaction(session)
     statement = _invitee_for_page() if for_page else _invitee_with_event_and_answer()
     invitee = session.execute(statement,
                               {"invitee_id": payload.invitee_id}).scalar_one_or_none()
