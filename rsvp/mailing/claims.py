@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, scoped_session
 
 from rsvp.dbtypes import utcnow
 from rsvp.invitees.models import Invitee
@@ -59,15 +59,29 @@ def claim_batch(session: Session, event_id: int, kind: MessageKind | None, size:
         update(Message).where(*claimable).values(claimed_at=now).returning(Message.id)
         .execution_options(synchronize_session=False)
     ).all()
-    session.commit()
+    _commit_keeping_loaded(session)
     if not claimed:
         return Claim(now, [])
+    # A confirmation's answer (its history row) comes with it, not in a query of its own.
     messages = session.scalars(
         select(Message).where(Message.id.in_(claimed)).order_by(Message.id)
-        .options(joinedload(Message.invitee).joinedload(Invitee.response))
+        .options(joinedload(Message.invitee).joinedload(Invitee.response),
+                 joinedload(Message.response_change))
         .execution_options(populate_existing=True)
     ).all()
     return Claim(now, messages)
+
+
+def _commit_keeping_loaded(session: Session) -> None:
+    """Commit the claim without expiring what the session holds: the messages are read
+    afresh next (populate_existing), and the event, read when this run began, would only be
+    read again for the rendering, once more per claim."""
+    plain = session() if isinstance(session, scoped_session) else session
+    expire_on_commit, plain.expire_on_commit = plain.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        plain.expire_on_commit = expire_on_commit
 
 
 def release(session: Session, claim: Claim, unsent: Sequence[Message]) -> None:
@@ -85,7 +99,11 @@ def release(session: Session, claim: Claim, unsent: Sequence[Message]) -> None:
 
 
 def recover_stale(session: Session, event_id: int, timeout: float) -> int:
-    """Requeue messages whose sender died while the server had them: they may arrive twice."""
+    """Requeue messages whose sender died while the server had them: they may arrive twice.
+
+    Not committed here: the claim that follows commits it (one commit, and the session's
+    objects are not expired twice). Requeued messages are claimable in the same transaction.
+    """
     stale = utcnow() - timedelta(seconds=float(timeout))
     result = session.execute(
         update(Message)
@@ -94,5 +112,4 @@ def recover_stale(session: Session, event_id: int, timeout: float) -> int:
         .values(status=MessageStatus.QUEUED, maybe_duplicate=True, claimed_at=None)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
     return result.rowcount or 0

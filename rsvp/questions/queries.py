@@ -216,10 +216,13 @@ def full_options(session: Session, questions: Iterable[Question],
 
 
 def restated_answers(session: Session, invitee: Invitee, language: str, *,
-                     door: bool = False) -> list[tuple[str, str]]:
+                     door: bool = False, names: list[str] | None = None,
+                     ) -> list[tuple[str, str]]:
     """Every answer given (or, with ``door``, those shown at check-in), for the confirmation
-    and the door: (question, answer), a guest's marked by name."""
-    names = guest_names_of(session, invitee)
+    and the door: (question, answer), a guest's marked by name (``names``, the guests' names
+    when the caller has read them already)."""
+    if names is None:
+        names = guest_names_of(session, invitee)
     restated = []
     with force_locale(language):
         for answer in answers_of(session, invitee):
