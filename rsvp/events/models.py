@@ -108,8 +108,10 @@ class Event(db.Model):
 
     def texts_in(self, language: str) -> EventTexts:
         """The event's texts in ``language``: each one not given there is the event's own."""
-        row = next((t for t in self.translations if t.language == language), None)
-        if language == self.language or row is None:
+        # The event's own language needs no look at the translations (nor their query).
+        row = None if language == self.language else next(
+            (t for t in self.translations if t.language == language), None)
+        if row is None:
             return EventTexts(self.title, self.subtitle, self.description)
         return EventTexts(row.title or self.title, row.subtitle or self.subtitle,
                           row.description or self.description)

@@ -90,12 +90,15 @@ def deliver_due(
     config = current_app.config
     report = SendReport()
     limiter = rate_limiter(current_app)
-    _recover_stale(session, event.id, config["MAIL_CLAIM_TIMEOUT"])
+    # Taken once: the commits below expire the event, and reading its id would reload it.
+    event_id = event.id
+    # Committed with the first claim.
+    _recover_stale(session, event_id, config["MAIL_CLAIM_TIMEOUT"])
     busy = 0
     while (size := _next_batch_size(report, limit, int(config["MAIL_BATCH_SIZE"]))) > 0:
-        claim = _claim(session, event.id, kind, size, message_ids)
+        claim = _claim(session, event_id, kind, size, message_ids)
         if not claim.messages:
-            if _waited_for_retry(session, event.id, kind, message_ids, wait_for_retries):
+            if _waited_for_retry(session, event_id, kind, message_ids, wait_for_retries):
                 continue
             break
         busy = _deliver_or_back_off(session, claim, report, on_progress, limiter,
@@ -104,7 +107,7 @@ def deliver_due(
         if report.finished_all(message_ids):
             break
     if not report.finished_all(message_ids):
-        report.deferred = _count_queued(session, event.id, kind, message_ids)
+        report.deferred = _count_queued(session, event_id, kind, message_ids)
     return report
 
 

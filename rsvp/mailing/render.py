@@ -179,8 +179,9 @@ def _answers_context(invitee: Invitee, kind: MessageKind, language: str) -> dict
     """A confirmation restates the registration questions' answers and the guests' names."""
     if kind is not MessageKind.CONFIRMATION:
         return {"question_answers": [], "guest_names": []}
-    return {"question_answers": restated_answers(db.session, invitee, language),
-            "guest_names": guest_names_of(db.session, invitee)}
+    names = guest_names_of(db.session, invitee)
+    return {"question_answers": restated_answers(db.session, invitee, language, names=names),
+            "guest_names": names}
 
 
 def render_mail(invitee: Invitee, kind: MessageKind, *, change: ResponseChange | None = None,

@@ -216,7 +216,13 @@ def queue_confirmation(session: Session, invitee: Invitee, change: ResponseChang
     """
     kind = (MessageKind.WAITLISTED if change.new_answer is Answer.WAITLISTED
             else MessageKind.CONFIRMATION)
-    return queue_message(session, invitee, kind, response_change_id=change.id)
+    # By the relationship: the answer's rows may still be pending, and are then written in
+    # this one flush, the history row before the message that refers to it.
+    message = Message(event_id=invitee.event_id, invitee_id=invitee.id, kind=kind,
+                      response_change=change)
+    session.add(message)
+    session.flush()
+    return message
 
 
 def queue_promotions(session: Session, changes: Sequence[ResponseChange]) -> list[Message]:
@@ -224,8 +230,9 @@ def queue_promotions(session: Session, changes: Sequence[ResponseChange]) -> lis
     messages = [Message(event_id=change.event_id, invitee_id=change.invitee_id,
                         kind=MessageKind.PROMOTED, response_change_id=change.id)
                 for change in changes]
-    session.add_all(messages)
-    session.flush()
+    if messages:
+        session.add_all(messages)
+        session.flush()
     return messages
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import LANGUAGES, Event
@@ -244,9 +244,15 @@ def get_template_override(session: Session, event: Event, kind: str,
 
 def _load_override(session: Session, event: Event, kind: str,
                    language: str) -> TemplateOverride | None:
-    return session.scalar(select(TemplateOverride).where(
-        TemplateOverride.event_id == event.id, TemplateOverride.kind == kind,
-        TemplateOverride.language == language))
+    return session.scalar(_OVERRIDE, {"b_event": event.id, "b_kind": kind,
+                                      "b_language": language})
+
+
+# Built once: every message rendered asks (once per batch).
+_OVERRIDE = select(TemplateOverride).where(
+    TemplateOverride.event_id == bindparam("b_event"),
+    TemplateOverride.kind == bindparam("b_kind"),
+    TemplateOverride.language == bindparam("b_language"))
 
 
 def list_template_overrides(session: Session, event: Event) -> list[TemplateOverride]:

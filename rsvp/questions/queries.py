@@ -7,11 +7,12 @@ question is asked per person (a guest's answer is its own row).
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 
 from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from rsvp.events.models import Event
@@ -28,30 +29,42 @@ from rsvp.questions.models import (
 from rsvp.responses.models import Answer, Response
 
 
+@cache
+def _statements() -> tuple[Select, Select, Select]:
+    """The questions (all, and those shown) and an invitee's answers, built once with bound
+    parameters at first use (loader options need every model mapped): every answer, invitee
+    page and confirmation runs them, and building one per call cost more than running it."""
+    questions = (select(Question).where(Question.event_id == bindparam("b_event"))
+                 .options(selectinload(Question.options))
+                 .order_by(Question.position, Question.id))
+    answers = (select(QuestionAnswer).join(Question)
+               .where(QuestionAnswer.invitee_id == bindparam("b_invitee"))
+               .options(selectinload(QuestionAnswer.chosen).selectinload(AnswerOption.option),
+                        selectinload(QuestionAnswer.question))
+               .order_by(Question.position, Question.id, QuestionAnswer.person)
+               .execution_options(populate_existing=True))
+    return questions, questions.where(Question.hidden.is_(False)), answers
+
+
+_GUEST_NAMES = (select(GuestName.__table__.c.name)
+                .where(GuestName.__table__.c.invitee_id == bindparam("b_invitee"))
+                .order_by(GuestName.__table__.c.position))
+
+
 def questions_of(session: Session, event: Event, *, hidden: bool = False) -> list[Question]:
     """The event's questions in page order, options loaded; hidden ones only when asked."""
-    query = (select(Question).where(Question.event_id == event.id)
-             .options(selectinload(Question.options))
-             .order_by(Question.position, Question.id))
-    if not hidden:
-        query = query.where(Question.hidden.is_(False))
-    return list(session.scalars(query))
+    every, shown, _answers = _statements()
+    return list(session.scalars(every if hidden else shown, {"b_event": event.id}))
 
 
 def answers_of(session: Session, invitee: Invitee) -> list[QuestionAnswer]:
     """The invitee's answers (theirs and their guests'), by question order, then person."""
-    return list(session.scalars(
-        select(QuestionAnswer).join(Question).where(QuestionAnswer.invitee_id == invitee.id)
-        .options(selectinload(QuestionAnswer.chosen).selectinload(AnswerOption.option),
-                 selectinload(QuestionAnswer.question))
-        .order_by(Question.position, Question.id, QuestionAnswer.person)
-        .execution_options(populate_existing=True)))
+    return list(session.scalars(_statements()[2], {"b_invitee": invitee.id}))
 
 
 def guest_names_of(session: Session, invitee: Invitee) -> list[str]:
     """The accompanying persons' names, first guest first."""
-    return list(session.scalars(select(GuestName.name).where(GuestName.invitee_id == invitee.id)
-                                .order_by(GuestName.position)))
+    return list(session.scalars(_GUEST_NAMES, {"b_invitee": invitee.id}))
 
 
 def _accepted() -> Select:
@@ -216,10 +229,13 @@ def full_options(session: Session, questions: Iterable[Question],
 
 
 def restated_answers(session: Session, invitee: Invitee, language: str, *,
-                     door: bool = False) -> list[tuple[str, str]]:
+                     door: bool = False, names: list[str] | None = None,
+                     ) -> list[tuple[str, str]]:
     """Every answer given (or, with ``door``, those shown at check-in), for the confirmation
-    and the door: (question, answer), a guest's marked by name."""
-    names = guest_names_of(session, invitee)
+    and the door: (question, answer), a guest's marked by name (``names``, the guests' names
+    when the caller has read them already)."""
+    if names is None:
+        names = guest_names_of(session, invitee)
     restated = []
     with force_locale(language):
         for answer in answers_of(session, invitee):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import utcnow
@@ -16,7 +16,7 @@ from rsvp.responses.rules import (
     validate_answer,
     validate_substitute,
 )
-from rsvp.responses.waitlist import lock_event, places_free, promote_waiting, waiting_count
+from rsvp.responses.waitlist import lock_event, places_and_waiting, promote_waiting
 
 __all__ = ["AnswerError", "AnswerResult", "DeadlinePassed", "EventCancelled", "NoRoomForGuests",
            "Substitute", "record_answer", "validate_answer", "validate_substitute"]
@@ -56,12 +56,13 @@ def record_answer(
     Invitees are held to the deadline; organisers recording an answer taken by phone are not.
     An acceptance for a full event lands on the waiting list; places this answer frees go to
     the waiting list at once. The caller commits. An unchanged answer writes no history row.
+    The new rows may still be pending (the session's next flush writes them).
     """
     comment, parsed, substitute, channel = _checked_input(
         invitee, answer, guests, comment, substitute, channel, actor)
     now = utcnow()
     current = _lock_and_read_current(session, invitee, now)
-    state = _state_for(session, invitee, current, parsed, guests)
+    state, nobody_waits = _state_for(session, invitee, current, parsed, guests)
     if _unchanged(current, (state, guests, comment, substitute.name, substitute.email)):
         return AnswerResult(current, None)
     change = ResponseChange(
@@ -75,6 +76,10 @@ def record_answer(
         invitee.calendar_withdrawals += 1
     current = _write_current(session, invitee, current, change, substitute)
     session.add(change)
+    if nobody_waits:
+        # Counted under the lock just now: nobody to move up. The rows are written with the
+        # next flush (the confirmation's), one flush for the answer.
+        return AnswerResult(current, change)
     session.flush()
     promoted = tuple(promote_waiting(session, invitee.event))
     return AnswerResult(current, change, promoted)
@@ -132,27 +137,28 @@ def _write_current(session: Session, invitee: Invitee, current: Response | None,
 
 
 def _state_for(session: Session, invitee: Invitee, current: Response | None, parsed: Answer,
-               guests: int) -> Answer:
-    """Accepted if the party fits and nobody waits ahead; else the waiting list.
+               guests: int) -> tuple[Answer, bool]:
+    """Accepted if the party fits and nobody waits ahead; else the waiting list. And whether
+    the waiting list is known to be empty after this answer (False: not known).
 
     Someone already accepted keeps their place; more guests than fit is an error for them,
     not a demotion to the waiting list.
     """
-    if parsed is not Answer.ACCEPTED:
-        return parsed
-    free = places_free(session, invitee.event, besides=invitee.id)
-    if free is None:
-        return Answer.ACCEPTED
+    capacity = invitee.event.capacity
+    if parsed is not Answer.ACCEPTED or capacity is None:
+        return parsed, False
+    taken, waiting = places_and_waiting(session, invitee.event_id, besides=invitee.id)
+    free = capacity - taken
     if current is not None and current.answer is Answer.ACCEPTED:
         if 1 + guests > free:
             raise NoRoomForGuests(max(free - 1, 0))
-        return Answer.ACCEPTED
+        return Answer.ACCEPTED, not waiting
     if current is not None and current.answer is Answer.WAITLISTED:
         # Keeps their place in the queue; promote_waiting moves them up when it is their turn.
-        return Answer.WAITLISTED
-    if waiting_count(session, invitee.event_id) or 1 + guests > free:
-        return Answer.WAITLISTED
-    return Answer.ACCEPTED
+        return Answer.WAITLISTED, False
+    if waiting or 1 + guests > free:
+        return Answer.WAITLISTED, False
+    return Answer.ACCEPTED, True
 
 
 def _lock_and_read_current(session: Session, invitee: Invitee, now: datetime) -> Response | None:
@@ -163,11 +169,13 @@ def _lock_and_read_current(session: Session, invitee: Invitee, now: datetime) ->
     """
     # Event before invitee, always in this order: places are counted per event.
     lock_event(session, invitee.event)
-    session.execute(
-        update(Invitee).where(Invitee.id == invitee.id).values(updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return session.scalars(
-        select(Response).where(Response.invitee_id == invitee.id)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    session.execute(_TOUCH_INVITEE, {"b_invitee": invitee.id, "b_now": now})
+    return session.scalars(_CURRENT_ANSWER, {"b_invitee": invitee.id}).one_or_none()
+
+
+# Built once (see rsvp.responses.waitlist): every answer runs them.
+_TOUCH_INVITEE = (update(Invitee.__table__)
+                  .where(Invitee.__table__.c.id == bindparam("b_invitee"))
+                  .values(updated_at=bindparam("b_now")))
+_CURRENT_ANSWER = (select(Response).where(Response.invitee_id == bindparam("b_invitee"))
+                   .execution_options(populate_existing=True))

@@ -7,7 +7,7 @@ up two different people, and two acceptances for the last place give it to one o
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,6 +19,27 @@ from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 WAITLIST_CHANNEL = "waitlist"
 
 
+_event = Event.__table__
+_response = Response.__table__
+
+# The statements every answer runs, built once with bound parameters: an ORM statement built
+# per call costs several times its execution on SQLite, and none of these needs the ORM.
+_LOCK_EVENT = (update(_event).where(_event.c.id == bindparam("b_event"))
+               .values(capacity=_event.c.capacity, updated_at=_event.c.updated_at)
+               .returning(_event.c.capacity))
+_PLACES_AND_WAITING = select(
+    func.coalesce(func.sum(case(
+        (and_(_response.c.answer == Answer.ACCEPTED,
+              _response.c.invitee_id != bindparam("b_besides")), 1 + _response.c.guests),
+        else_=0)), 0),
+    func.coalesce(func.sum(case((_response.c.answer == Answer.WAITLISTED, 1), else_=0)), 0),
+).where(_response.c.event_id == bindparam("b_event"),
+        _response.c.answer.in_([Answer.ACCEPTED, Answer.WAITLISTED]))
+_WAITING_LIST = (select(Response).where(Response.event_id == bindparam("b_event"),
+                                        Response.answer == Answer.WAITLISTED)
+                 .order_by(Response.waitlisted_at, Response.id))
+
+
 def lock_event(session: Session, event: Event) -> int | None:
     """Serialise answers per event: the first write locks the event's row until commit.
 
@@ -26,12 +47,7 @@ def lock_event(session: Session, event: Event) -> int | None:
     not blocked); SQLite takes its database write lock. Nothing visibly changes. Returns the
     capacity as it stands now and puts it on ``event``, which may have been loaded earlier.
     """
-    capacity = session.scalar(
-        update(Event).where(Event.id == event.id)
-        .values(capacity=Event.capacity, updated_at=Event.updated_at)
-        .returning(Event.capacity)
-        .execution_options(synchronize_session=False)
-    )
+    capacity = session.scalar(_LOCK_EVENT, {"b_event": event.id})
     set_committed_value(event, "capacity", capacity)
     return capacity
 
@@ -50,6 +66,13 @@ def places_free(session: Session, event: Event, *, besides: int | None = None) -
     if event.capacity is None:
         return None
     return event.capacity - places_taken(session, event.id, besides=besides)
+
+
+def places_and_waiting(session: Session, event_id: int, *, besides: int) -> tuple[int, int]:
+    """Places taken (as places_taken, leaving out ``besides``) and how many wait, in one query."""
+    taken, waiting = session.execute(_PLACES_AND_WAITING,
+                                     {"b_event": event_id, "b_besides": besides}).one()
+    return int(taken or 0), int(waiting or 0)
 
 
 def waiting_count(session: Session, event_id: int) -> int:
@@ -71,11 +94,7 @@ def waitlist_position(session: Session, response: Response) -> int | None:
 
 def waiting_list(session: Session, event: Event) -> list[Response]:
     """The waiting invitees' responses, the next to move up first."""
-    return list(session.scalars(
-        select(Response).where(Response.event_id == event.id,
-                               Response.answer == Answer.WAITLISTED)
-        .order_by(Response.waitlisted_at, Response.id)
-    ))
+    return list(session.scalars(_WAITING_LIST, {"b_event": event.id}))
 
 
 def promote_waiting(session: Session, event: Event) -> list[ResponseChange]:
