@@ -76,13 +76,18 @@ def record_answer(
         invitee.calendar_withdrawals += 1
     current = _write_current(session, invitee, current, change, substitute)
     session.add(change)
+    return AnswerResult(current, change, _moved_up(session, invitee, nobody_waits))
+
+
+def _moved_up(session: Session, invitee: Invitee,
+              nobody_waits: bool) -> tuple[ResponseChange, ...]:
+    """Who moves up into the places this answer freed. None when the count under the lock
+    found nobody waiting: the answer's rows are then written with the session's next flush
+    (the confirmation's), one flush for the answer."""
     if nobody_waits:
-        # Counted under the lock just now: nobody to move up. The rows are written with the
-        # next flush (the confirmation's), one flush for the answer.
-        return AnswerResult(current, change)
+        return ()
     session.flush()
-    promoted = tuple(promote_waiting(session, invitee.event))
-    return AnswerResult(current, change, promoted)
+    return tuple(promote_waiting(session, invitee.event))
 
 
 def _checked_input(invitee: Invitee, answer: str, guests: int, comment: str,
