@@ -100,7 +100,8 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     #: Raised by every flush that changes the event, its texts or its questions
-    #: (rsvp.events.revisions): what is kept of its page for one revision is not shown for another.
+    #: (_raise_revisions below): what is kept of its page for one revision is not shown for
+    #: another.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
     #: The texts in languages other than the event's own, at most one row per language.
     translations: Mapped[list["EventText"]] = relationship(

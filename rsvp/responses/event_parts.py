@@ -87,4 +87,8 @@ class _KeptParts:
 
 
 def _kept_parts() -> _KeptParts:
-    return current_app.extensions.setdefault("rsvp.event_parts", _KeptParts())
+    kept = current_app.extensions.get("rsvp.event_parts")
+    if kept is None:
+        # setdefault: two threads of a new worker may get here at once; one mapping wins.
+        kept = current_app.extensions.setdefault("rsvp.event_parts", _KeptParts())
+    return kept
