@@ -3,13 +3,15 @@
 from typing import Any
 
 from babel import Locale
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel import _get_current_context as _babel_context
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from flask_wtf import FlaskForm
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 from rsvp.events.models import LANGUAGES
 from rsvp.paths import PACKAGE_DIR
@@ -44,19 +46,32 @@ def init_babel(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
-    # `_()` and `gettext()` straight to the kept translations: Jinja's alias and newstyle
-    # wrapper made two calls through the template context per string (14 on the invitee page).
+    # `_()`, `gettext()` and `ngettext()` straight to the kept translations: Jinja's alias and
+    # newstyle wrappers made two calls through the template context per string (14 on the
+    # invitee page), and a wrapper that takes the whole context makes a copy of it for each
+    # call after a `{% set %}` in a block. These take only the evaluation context.
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _gettext
+    app.jinja_env.globals["ngettext"] = _ngettext
 
 
-@pass_context
-def _gettext(context: Context, string: str, **variables: Any) -> str:
+@pass_eval_context
+def _gettext(eval_context: EvalContext, string: str, **variables: Any) -> str:
     """Jinja's newstyle ``gettext``: translated, marked safe under autoescape, then formatted
     with ``variables`` (always, as Jinja does, so a lone "%" is written "%%")."""
     text = _translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+    if eval_context.autoescape:
         text = Markup(text)
     return text % variables
+
+
+@pass_eval_context
+def _ngettext(eval_context: EvalContext, singular: str, plural: str, num: int,
+              **variables: Any) -> str:
+    """Jinja's newstyle ``ngettext``: as ``_gettext``, with ``num`` among the variables."""
+    text = _translations().ungettext(singular, plural, num)
+    if eval_context.autoescape:
+        text = Markup(text)
+    return text % {"num": num, **variables}
 
 
 def _translations() -> NullTranslations:
@@ -81,3 +96,30 @@ def _translations() -> NullTranslations:
     if context is not None:
         context.rsvp_translations = (getattr(context, "babel_locale", None), translations)
     return translations
+
+
+#: WTForms' own messages ("Field cannot be longer than ...") by language, loaded once.
+_WTFORMS_TRANSLATIONS: dict[str, NullTranslations] = {}
+
+
+def wtforms_translations() -> NullTranslations:
+    """WTForms' messages in the page's language, for a form's ``Meta.get_translations``.
+
+    Flask-WTF reads WTForms' catalogue from disk again for every request that makes a form
+    (a twentieth of an answer); the catalogue of a release never changes while it runs.
+    """
+    language = str(get_locale() or "en")
+    kept = _WTFORMS_TRANSLATIONS.get(language)
+    if kept is None:
+        kept = Translations.load(messages_path(), [language], domain="wtforms")
+        _WTFORMS_TRANSLATIONS[language] = kept
+    return kept
+
+
+
+class Form(FlaskForm):
+    """The app's forms: Flask-WTF's, with WTForms' own messages from the kept catalogues."""
+
+    class Meta:
+        def get_translations(self, form: FlaskForm) -> NullTranslations:
+            return wtforms_translations()

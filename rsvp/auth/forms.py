@@ -1,12 +1,13 @@
 """The forms of logging in and of accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
+from rsvp.i18n_web import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[InputRequired(message=_l("Please enter your email address.")),
@@ -38,19 +39,19 @@ def _code() -> StringField:
         validators=[InputRequired(message=_l("Please enter the code.")), Length(max=64)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[InputRequired(message=_l("Please enter your email address.")),
                     Length(max=320)])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = _new_password()
     confirm = _repeat_password()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(
         _l("Current password"),
         validators=[InputRequired(message=_l("Please enter your password.")), Length(max=1000)])
@@ -58,18 +59,18 @@ class ChangePasswordForm(FlaskForm):
     confirm = _repeat_password()
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = _code()
 
 
-class DisableTwoFactorForm(FlaskForm):
+class DisableTwoFactorForm(Form):
     password = PasswordField(
         _l("Password"),
         validators=[InputRequired(message=_l("Please enter your password.")), Length(max=1000)])
     code = _code()
 
 
-class CreateAccountForm(FlaskForm):
+class CreateAccountForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[InputRequired(message=_l("Please enter an email address.")),
@@ -78,5 +79,5 @@ class CreateAccountForm(FlaskForm):
     is_admin = BooleanField(_l("Administrator (manages accounts)"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only its CSRF token."""

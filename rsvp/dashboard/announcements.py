@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -35,6 +34,7 @@ from rsvp.events.models import LANGUAGES, Event
 from rsvp.events.operations import cancel_event
 from rsvp.events.services import EventError
 from rsvp.extensions import db
+from rsvp.i18n_web import Form
 from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.models import MessageKind
@@ -52,7 +52,7 @@ AUDIENCE_CHOICES = [
 ]
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(Form):
     audience = SelectField(_l("To"), choices=AUDIENCE_CHOICES, default=Audience.ACCEPTED.value)
     subject = StringField(_l("Subject"), validators=[
         InputRequired(message=_l("Please fill in this field.")), Length(max=300)])
@@ -74,7 +74,7 @@ def _page(event, form: AnnouncementForm, status: int = 200,  # type: ignore[no-u
           **draft: object):
     return render_template("dashboard/announce.html", event=event, form=form,
                            other_language=other_language(event),
-                           placeholders=PLACEHOLDERS, cancel_form=FlaskForm(), **draft), status
+                           placeholders=PLACEHOLDERS, cancel_form=Form(), **draft), status
 
 
 def _load_round(event: Event, round_id: int) -> UpdateRound:
@@ -195,7 +195,7 @@ def announce_round_send(slug: str, round_id: int):  # type: ignore[no-untyped-de
 def event_cancel(slug: str):  # type: ignore[no-untyped-def]
     """Call the event off: answers close, everyone who heard of it gets a cancellation."""
     event = load_event(slug, needs=Permission.SEND)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     if request.form.get("confirm") != "yes":
         flash(_("Please tick the box to confirm the cancellation."), "error")

@@ -9,7 +9,6 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 
@@ -22,6 +21,7 @@ from rsvp.dashboard.submissions import once
 from rsvp.dashboard.uploads import discard_upload, store_upload
 from rsvp.events.models import Event
 from rsvp.extensions import db
+from rsvp.i18n_web import Form
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.mailing.dispatch import dispatch
 from rsvp.questions.queries import questions_of
@@ -29,7 +29,7 @@ from rsvp.responses.imports import AnswerImportReport, import_answers, question_
 from rsvp.responses.services import EventCancelled
 
 
-class AnswerUploadForm(FlaskForm):
+class AnswerUploadForm(Form):
     file = FileField(_l("CSV or Excel file"),
                      validators=[FileRequired(message=_l("Please choose a file."))])
     confirm = BooleanField(_l("Send each invitee the usual confirmation by email"), default=True)

@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from rsvp.audit.models import AuditAction
@@ -35,6 +34,7 @@ from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.i18n import format_local_time
+from rsvp.i18n_web import Form
 from rsvp.invitees.models import Invitee
 from rsvp.outcome import Agent
 
@@ -72,7 +72,7 @@ def checkin(slug: str) -> BaseResponse:
     q = request.args.get("q", "").strip()[:200]
     return _door("dashboard/checkin.html", event=event, q=q,
                  rows=door_search(db.session, event.id, q) if q else [],
-                 arrivals=arrivals(db.session, event.id), form=FlaskForm())
+                 arrivals=arrivals(db.session, event.id), form=Form())
 
 
 @bp.get("/events/<slug>/checkin/<id:invitee_id>")
@@ -84,7 +84,7 @@ def checkin_person(slug: str, invitee_id: int) -> BaseResponse:
     return _door("dashboard/checkin_person.html", event=event, invitee=invitee,
                  standing=standing_check_in(db.session, invitee.id),
                  refusal=refusal and refusal_text(event, refusal, None),
-                 expected=expected_guests(invitee), form=FlaskForm(),
+                 expected=expected_guests(invitee), form=Form(),
                  door_answers=door_answers_of(db.session, invitee),
                  checked_in_by=checked_in_by)
 
@@ -92,7 +92,7 @@ def checkin_person(slug: str, invitee_id: int) -> BaseResponse:
 def _person_post(slug: str, invitee_id: int) -> tuple[Event, Invitee]:
     event = load_event(slug, needs=Permission.CHECKIN)
     invitee = load_invitee(event, invitee_id)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     return event, invitee
 
@@ -146,7 +146,7 @@ def checkin_undo(slug: str, invitee_id: int) -> BaseResponse:
 def checkin_code_form(slug: str) -> BaseResponse:
     """A code typed in (the text under the QR code): check its person in."""
     event = load_event(slug, needs=Permission.CHECKIN)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     outcome = check_in_by_code(db.session, Agent.organiser(current_user.id), event,
                                request.form.get("code", "")[:500])

@@ -4,7 +4,6 @@ from datetime import datetime
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -37,6 +36,7 @@ from rsvp.events.models import (
 )
 from rsvp.events.services import SLUG_PATTERN
 from rsvp.fields import WholeNumberField
+from rsvp.i18n_web import Form
 from rsvp.invitees.emails import InvalidEmail, normalise_email
 
 LANGUAGE_CHOICES = [SelectChoice("de", _l("German")), SelectChoice("en", _l("English"))]
@@ -51,7 +51,7 @@ EVENT_FIELDS = ("slug", "title", "subtitle", "description", "starts_at", "ends_a
                     for name in ("title", "subtitle", "description")))
 
 
-def _local_time(form: FlaskForm, field: StringField) -> None:
+def _local_time(form: Form, field: StringField) -> None:
     if field.data:
         try:
             moment = datetime.fromisoformat(field.data)
@@ -60,7 +60,7 @@ def _local_time(form: FlaskForm, field: StringField) -> None:
         _within_years(form, moment)
 
 
-def _within_years(form: FlaskForm, moment: object) -> None:
+def _within_years(form: Form, moment: object) -> None:
     """Dates of an event stay in years it can have: near year 1 or 9999 a zone overflows."""
     year = getattr(moment, "year", None)
     if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
@@ -68,11 +68,11 @@ def _within_years(form: FlaskForm, moment: object) -> None:
                                  first=EARLIEST_YEAR, last=LATEST_YEAR))
 
 
-def _year_of_date(form: FlaskForm, field: DateField) -> None:
+def _year_of_date(form: Form, field: DateField) -> None:
     _within_years(form, field.data)
 
 
-def _email_address(form: FlaskForm, field: EmailField) -> None:
+def _email_address(form: Form, field: EmailField) -> None:
     """The same check as invitees' addresses: one address that mail can be sent to."""
     if field.data and field.data.strip():
         try:
@@ -81,7 +81,7 @@ def _email_address(form: FlaskForm, field: EmailField) -> None:
             raise ValidationError(_l("Please enter one valid email address.")) from None
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     slug = StringField(_l("Short name for addresses"), validators=[
         InputRequired(message=REQUIRED),
         Regexp(SLUG_PATTERN, message=_l("Use lower-case letters, digits and hyphens only."))])
@@ -166,7 +166,7 @@ class EventForm(FlaskForm):
         return values
 
 
-class InviteeForm(FlaskForm):
+class InviteeForm(Form):
     email = EmailField(_l("Email address"), validators=[InputRequired(message=REQUIRED),
                                                         Length(max=320)])
     salutation = SelectField(_l("Salutation"), choices=[
@@ -186,7 +186,7 @@ class InviteeForm(FlaskForm):
             "language", "tags")}
 
 
-class PhoneAnswerForm(FlaskForm):
+class PhoneAnswerForm(Form):
     """The shape of an answer only; its rules are rsvp.responses.rules, as for the invitee."""
 
     response = RadioField(_l("Answer"), choices=[SelectChoice("accepted", _l("Accepts")),
@@ -203,21 +203,21 @@ class PhoneAnswerForm(FlaskForm):
     confirm = BooleanField(_l("Send the invitee the usual confirmation by email"), default=True)
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("CSV or Excel file"),
                      validators=[FileRequired(message=_l("Please choose a file."))])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     upload = HiddenField(validators=[InputRequired()])
 
 
-def _row_id(form: FlaskForm, field: HiddenField) -> None:
+def _row_id(form: Form, field: HiddenField) -> None:
     if field.data and not is_id(field.data):
         raise ValidationError(_l("Not a valid number."))
 
 
-class SendForm(FlaskForm):
+class SendForm(Form):
     kind = HiddenField(validators=[InputRequired()])
     #: An invitee's id: bounded here, since an id no column can hold makes the query fail.
     invitee = HiddenField(validators=[_row_id])

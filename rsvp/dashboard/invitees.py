@@ -15,7 +15,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from rsvp.audit.models import AuditAction
 from rsvp.audit.web import audit
@@ -33,6 +32,7 @@ from rsvp.dashboard.queries import (
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
 from rsvp.extensions import db
+from rsvp.i18n_web import Form
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.operations import erase_invitee, resend_invitation, revoke_link
 from rsvp.invitees.privacy import invitee_data
@@ -98,7 +98,7 @@ def _invitee_page(event: Event, person: Invitee, answer_form: PhoneAnswerForm,
         "dashboard/invitee.html", event=event, invitee=person, link=rsvp_url(person),
         messages=invitee_messages(db.session, person),
         history=answer_history(db.session, person), answer_form=answer_form,
-        action_form=FlaskForm(), questions=questions, language=language,
+        action_form=Form(), questions=questions, language=language,
         values=form_values(db.session, person) if values is None else values,
         question_errors=errors or {}, field_name=field_name,
         full_options=full_options(db.session, questions, person),
@@ -150,7 +150,7 @@ def invitee_delete(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Erase an invitee's personal data; history and message log stay, without the person."""
     event = load_event(slug, needs=Permission.ERASE)
     person = load_invitee(event, invitee_id)
-    if not FlaskForm().validate_on_submit() or request.form.get("confirm") != "yes":
+    if not Form().validate_on_submit() or request.form.get("confirm") != "yes":
         flash(_("Please tick the box to confirm the deletion."), "error")
         return _to_invitee(event, person)
     email = person.email
@@ -186,7 +186,7 @@ def invitee_resend(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Send the invitation (again) to one invitee, in the background."""
     event = load_event(slug, needs=Permission.SEND)
     person = load_invitee(event, invitee_id)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     outcome = resend_invitation(db.session, person, by=_organiser())
     audit(AuditAction.INVITATION_RESENT, event, person, queued=outcome.queued)
@@ -201,7 +201,7 @@ def invitee_revoke(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Make the invitee's link invalid and give them a new one."""
     event = load_event(slug, needs=Permission.EDIT)
     person = load_invitee(event, invitee_id)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     revoke_link(db.session, person, by=_organiser())
     audit(AuditAction.LINK_REVOKED, event, person)

@@ -3,7 +3,6 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from wtforms import StringField, TextAreaField
@@ -16,6 +15,7 @@ from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import LANGUAGES
 from rsvp.extensions import db
+from rsvp.i18n_web import Form
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.content_models import OVERRIDABLE_KINDS
 from rsvp.mailing.models import MessageKind
@@ -29,7 +29,7 @@ from rsvp.mailing.templates_custom import (
 )
 
 
-class MailTextForm(FlaskForm):
+class MailTextForm(Form):
     # Empty by default: a post without a field must not hand None to the template check.
     subject = StringField(_l("Subject"), default="", validators=[Length(max=300)])
     text = TextAreaField(_l("Text body"), default="", validators=[Length(max=20000)])
@@ -88,7 +88,7 @@ def mail_text(slug: str, kind: str, language: str):  # type: ignore[no-untyped-d
                            language=language, form=form, own=override is not None,
                            placeholders=PLACEHOLDERS, preview=rendered,
                            preview_error=preview_error, sample=sample,
-                           reset_form=FlaskForm()), status
+                           reset_form=Form()), status
 
 
 @bp.post("/events/<slug>/texts/<kind>/<language>/reset")
@@ -96,7 +96,7 @@ def mail_text_reset(slug: str, kind: str, language: str):  # type: ignore[no-unt
     """Go back to the standard text."""
     event = load_event(slug, needs=Permission.EDIT)
     _check(kind, language)
-    if FlaskForm().validate_on_submit() and delete_template_override(
+    if Form().validate_on_submit() and delete_template_override(
             db.session, event, kind, language):
         audit(AuditAction.TEXT_RESET, event, kind=kind, language=language)
         db.session.commit()

@@ -4,10 +4,10 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from rsvp.i18n_web import Form
 from rsvp.questions.models import LABEL_MAX_LENGTH, Question
 
 TYPE_CHOICES = [
@@ -21,7 +21,7 @@ ERROR_FIELDS = {"label": "label_de", "help": "help_de", "consent": "consent_de",
                 "show_if": "show_if_question", "min": "minimum", "max": "maximum"}
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     key = StringField(_l("Key (letters, digits, underscore)"),
                       validators=[InputRequired(message=_l("Please fill in this field.")),
                                   Length(max=40)])

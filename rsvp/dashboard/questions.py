@@ -3,7 +3,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from rsvp.audit.models import AuditAction
@@ -13,6 +12,7 @@ from rsvp.dashboard.question_form import ERROR_FIELDS, TYPE_CHOICES, QuestionFor
 from rsvp.events.models import Event
 from rsvp.events.services import EventError
 from rsvp.extensions import db
+from rsvp.i18n_web import Form
 from rsvp.questions.editor import (
     QuestionHasAnswers,
     add_question,
@@ -44,7 +44,7 @@ def questions(slug: str) -> str:
     listed = questions_of(db.session, event, hidden=True)
     return render_template("dashboard/questions.html", event=event, questions=listed,
                            answers={q.id: answer_count(db.session, q) for q in listed},
-                           language=get_locale().language, action_form=FlaskForm(),
+                           language=get_locale().language, action_form=Form(),
                            type_names={c.value: c.label for c in TYPE_CHOICES})
 
 
@@ -113,7 +113,7 @@ def _attach(form: QuestionForm, error: EventError) -> None:
 def _checked_post(slug: str, question_id: int) -> tuple[Event, Question]:
     event = load_event(slug, needs=Permission.EDIT)
     question = _question(event, question_id)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     return event, question
 

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -15,6 +14,7 @@ from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
+from rsvp.i18n_web import Form
 from rsvp.mailing.kinds import Audience, MessageKind
 from rsvp.mailing.services import AUDIENCE_NAMES
 from rsvp.outcome import Agent
@@ -63,7 +63,7 @@ def duration_words(seconds: int) -> str:
     return ", ".join(p for p in parts if p) or ngettext("%(num)d minute", "%(num)d minutes", 0)
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     """A planned send as the organiser enters it; the rules are the schedule's own."""
 
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, KIND_NAMES[k])
@@ -124,7 +124,7 @@ def schedule_add(slug: str) -> BaseResponse | tuple[str, int]:
 def schedule_remove(slug: str, plan_id: int) -> BaseResponse:
     """Take a planned send off the plan."""
     event = load_event(slug, needs=Permission.SEND)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     try:
         unplan_send(db.session, event, plan_id, by=Agent.organiser(current_user.id))

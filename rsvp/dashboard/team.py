@@ -4,7 +4,6 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import EmailField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Length
@@ -19,6 +18,7 @@ from rsvp.events.models import Event, EventMember
 from rsvp.events.operations import change_member_role, share_event, unshare_event
 from rsvp.events.team import ROLE_LABELS, ROLES, TeamError, team_of
 from rsvp.extensions import db
+from rsvp.i18n_web import Form
 from rsvp.mailing.dispatch import dispatch
 from rsvp.outcome import Agent
 
@@ -28,7 +28,7 @@ def _role_field() -> SelectField:
                                             for role in ROLES], default="editor")
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     """Someone to put on the team: an address and a role; the rules are the team's own."""
 
     email = EmailField(_l("Email address"), validators=[
@@ -36,7 +36,7 @@ class AddMemberForm(FlaskForm):
     role = _role_field()
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = _role_field()
 
 
@@ -53,7 +53,7 @@ def team(slug: str, form: AddMemberForm | None = None) -> str:
     event = load_event(slug, needs=Permission.TEAM)
     return render_template("dashboard/team.html", event=event, form=form or AddMemberForm(),
                            members=team_of(db.session, event), roles=ROLES,
-                           role_labels=ROLE_LABELS, action_form=FlaskForm())
+                           role_labels=ROLE_LABELS, action_form=Form())
 
 
 @bp.post("/events/<slug>/team")
@@ -100,7 +100,7 @@ def team_remove(slug: str, member_id: int) -> BaseResponse:
     """Take a member off the team."""
     event = load_event(slug, needs=Permission.TEAM)
     member = _member(event, member_id)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     return _team_change(event, lambda: unshare_event(
         db.session, event, member, by=Agent.organiser(current_user.id)),

@@ -13,7 +13,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -53,6 +52,7 @@ from rsvp.events.services import EventError, create_event
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
 from rsvp.i18n import format_event_when, format_local_date
+from rsvp.i18n_web import Form
 from rsvp.invitees.export import csv_lines, export_rows, export_widths, office_rows, office_values
 from rsvp.invitees.xlsxfile import XLSX_MIMETYPE, workbook_bytes
 from rsvp.mailing.dispatch import dispatch
@@ -153,7 +153,7 @@ def event(slug: str) -> str:
         chart=answer_chart(series), series=series,
         when=format_event_when(event, get_locale().language),
         invitations=message_counts(db.session, event, MessageKind.INVITATION),
-        waiting=waiting_list(db.session, event), action_form=FlaskForm(),
+        waiting=waiting_list(db.session, event), action_form=Form(),
         arrivals=arrivals(db.session, event.id),
         counted=counted_questions(db.session, event), language=get_locale().language,
         purge_date=format_local_date(event.purged_at or event.purge_due_at, event,

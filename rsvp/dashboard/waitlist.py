@@ -3,13 +3,13 @@
 from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from rsvp.audit.models import AuditAction
 from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
+from rsvp.i18n_web import Form
 from rsvp.mailing.dispatch import dispatch
 from rsvp.outcome import Agent
 from rsvp.responses.operations import give_place
@@ -21,7 +21,7 @@ from rsvp.responses.waitlist import NotWaiting
 def waitlist_promote(slug: str, invitee_id: int):  # type: ignore[no-untyped-def]
     """Give a waiting invitee a place now and tell them by email."""
     event = load_event(slug, needs=Permission.EDIT)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     try:
         outcome = give_place(db.session, event, invitee_id, by=Agent.organiser(current_user.id))

@@ -4,15 +4,15 @@ import re
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from rsvp.fields import WholeNumberField
+from rsvp.i18n_web import Form
 from rsvp.responses.models import Answer
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """The shape of an answer only; its rules (guests, choices) are rsvp.responses.rules.
     The page writes the fields' markup itself (templates/invitee/_answer_form.html)."""
 

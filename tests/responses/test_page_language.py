@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from rsvp.extensions import db
@@ -50,6 +51,34 @@ def test_form_errors_come_in_the_invitees_language(client, create_event, create_
                            data={"csrf_token": csrf_token(page.text), "guests": "0"})
     assert answered.status_code == 400
     assert "Bitte wählen Sie, ob Sie teilnehmen." in answered.text
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("de", "Feld kann nicht länger als 200 Zeichen sein."),
+    ("en", "Field cannot be longer than 200 characters."),
+    ("de", "Feld kann nicht länger als 200 Zeichen sein."),
+])
+def test_wtforms_own_messages_come_in_the_invitees_language(client, create_event,
+                                                            create_invitee, language, words):
+    event = meeting(create_event)
+    event.link_policy = "transferable"
+    invitee = create_invitee(event, language=language)
+    page = client.get(page_path(invitee))
+    answered = client.post(page_path(invitee), data={
+        "csrf_token": csrf_token(page.text), "response": "accepted", "guests": "0",
+        "substitute_name": "x" * 201, "substitute_email": "s@example.org"})
+    assert answered.status_code == 400
+    assert words in answered.text
+
+
+def test_the_count_of_guests_is_worded_in_the_invitees_language(client, create_event,
+                                                               create_invitee):
+    invitee = create_invitee(meeting(create_event), language="de")
+    page = client.get(page_path(invitee))
+    client.post(page_path(invitee), data={"csrf_token": csrf_token(page.text),
+                                          "response": "accepted", "guests": "2"})
+    shown = client.get(page_path(invitee)).text
+    assert "Ihre aktuelle Antwort: Sie nehmen teil, mit 2 Begleitpersonen." in shown
 
 
 def test_a_revoked_link_is_explained_in_the_invitees_language(client, create_event,
