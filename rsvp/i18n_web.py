@@ -106,7 +106,7 @@ def wtforms_translations() -> NullTranslations:
     """WTForms' messages in the page's language, for a form's ``Meta.get_translations``.
 
     Flask-WTF reads WTForms' catalogue from disk again for every request that makes a form
-    (a twentieth of an answer); the catalogue of a release never changes while it runs.
+    (a quarter of an answer's CPU); the catalogue of a release never changes while it runs.
     """
     language = str(get_locale() or "en")
     kept = _WTFORMS_TRANSLATIONS.get(language)
@@ -114,7 +114,6 @@ def wtforms_translations() -> NullTranslations:
         kept = Translations.load(messages_path(), [language], domain="wtforms")
         _WTFORMS_TRANSLATIONS[language] = kept
     return kept
-
 
 
 class Form(FlaskForm):
