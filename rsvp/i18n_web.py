@@ -3,15 +3,13 @@
 from typing import Any
 
 from babel import Locale
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel import _get_current_context as _babel_context
-from flask_wtf import FlaskForm
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
-from wtforms.i18n import messages_path
 
 from rsvp.events.models import LANGUAGES
 from rsvp.paths import PACKAGE_DIR
@@ -97,28 +95,3 @@ def _translations() -> NullTranslations:
         context.rsvp_translations = (getattr(context, "babel_locale", None), translations)
     return translations
 
-
-#: WTForms' own messages ("Field cannot be longer than ...") by language, loaded once.
-_WTFORMS_TRANSLATIONS: dict[str, NullTranslations] = {}
-
-
-def wtforms_translations() -> NullTranslations:
-    """WTForms' messages in the page's language, for a form's ``Meta.get_translations``.
-
-    Flask-WTF reads WTForms' catalogue from disk again for every request that makes a form
-    (a quarter of an answer's CPU); the catalogue of a release never changes while it runs.
-    """
-    language = str(get_locale() or "en")
-    kept = _WTFORMS_TRANSLATIONS.get(language)
-    if kept is None:
-        kept = Translations.load(messages_path(), [language], domain="wtforms")
-        _WTFORMS_TRANSLATIONS[language] = kept
-    return kept
-
-
-class Form(FlaskForm):
-    """The app's forms: Flask-WTF's, with WTForms' own messages from the kept catalogues."""
-
-    class Meta:
-        def get_translations(self, form: FlaskForm) -> NullTranslations:
-            return wtforms_translations()

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 
 
 class LoginForm(Form):

@@ -34,7 +34,7 @@ from rsvp.events.models import LANGUAGES, Event
 from rsvp.events.operations import cancel_event
 from rsvp.events.services import EventError
 from rsvp.extensions import db
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.models import MessageKind

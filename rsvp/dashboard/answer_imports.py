@@ -21,7 +21,7 @@ from rsvp.dashboard.submissions import once
 from rsvp.dashboard.uploads import discard_upload, store_upload
 from rsvp.events.models import Event
 from rsvp.extensions import db
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.invitees.csvfile import CsvFileError
 from rsvp.mailing.dispatch import dispatch
 from rsvp.questions.queries import questions_of

@@ -33,8 +33,8 @@ from rsvp.checkin.rules import (
 from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.events.models import Event
 from rsvp.extensions import db
+from rsvp.forms import Form
 from rsvp.i18n import format_local_time
-from rsvp.i18n_web import Form
 from rsvp.invitees.models import Invitee
 from rsvp.outcome import Agent
 

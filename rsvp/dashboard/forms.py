@@ -36,7 +36,7 @@ from rsvp.events.models import (
 )
 from rsvp.events.services import SLUG_PATTERN
 from rsvp.fields import WholeNumberField
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.invitees.emails import InvalidEmail, normalise_email
 
 LANGUAGE_CHOICES = [SelectChoice("de", _l("German")), SelectChoice("en", _l("English"))]

@@ -32,7 +32,7 @@ from rsvp.dashboard.queries import (
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import Event
 from rsvp.extensions import db
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.invitees.models import Invitee
 from rsvp.invitees.operations import erase_invitee, resend_invitation, revoke_link
 from rsvp.invitees.privacy import invitee_data

@@ -15,7 +15,7 @@ from rsvp.dashboard.render_failures import preview
 from rsvp.dashboard.submissions import once
 from rsvp.events.models import LANGUAGES
 from rsvp.extensions import db
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.content_models import OVERRIDABLE_KINDS
 from rsvp.mailing.models import MessageKind

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.questions.models import LABEL_MAX_LENGTH, Question
 
 TYPE_CHOICES = [

@@ -12,7 +12,7 @@ from rsvp.dashboard.question_form import ERROR_FIELDS, TYPE_CHOICES, QuestionFor
 from rsvp.events.models import Event
 from rsvp.events.services import EventError
 from rsvp.extensions import db
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.questions.editor import (
     QuestionHasAnswers,
     add_question,

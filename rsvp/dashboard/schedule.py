@@ -14,7 +14,7 @@ from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.mailing.kinds import Audience, MessageKind
 from rsvp.mailing.services import AUDIENCE_NAMES
 from rsvp.outcome import Agent

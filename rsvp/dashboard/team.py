@@ -18,7 +18,7 @@ from rsvp.events.models import Event, EventMember
 from rsvp.events.operations import change_member_role, share_event, unshare_event
 from rsvp.events.team import ROLE_LABELS, ROLES, TeamError, team_of
 from rsvp.extensions import db
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.mailing.dispatch import dispatch
 from rsvp.outcome import Agent
 

@@ -51,8 +51,8 @@ from rsvp.events.operations import update_event
 from rsvp.events.services import EventError, create_event
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
+from rsvp.forms import Form
 from rsvp.i18n import format_event_when, format_local_date
-from rsvp.i18n_web import Form
 from rsvp.invitees.export import csv_lines, export_rows, export_widths, office_rows, office_values
 from rsvp.invitees.xlsxfile import XLSX_MIMETYPE, workbook_bytes
 from rsvp.mailing.dispatch import dispatch

@@ -9,7 +9,7 @@ from rsvp.audit.web import audit
 from rsvp.dashboard.blueprint import Permission, bp, load_event, load_invitee
 from rsvp.dashboard.submissions import once
 from rsvp.extensions import db
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.mailing.dispatch import dispatch
 from rsvp.outcome import Agent
 from rsvp.responses.operations import give_place

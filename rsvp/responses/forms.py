@@ -8,7 +8,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from rsvp.fields import WholeNumberField
-from rsvp.i18n_web import Form
+from rsvp.forms import Form
 from rsvp.responses.models import Answer
 
 
