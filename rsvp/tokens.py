@@ -4,18 +4,15 @@ import hmac
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import sha256
-from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from itsdangerous.encoding import base64_decode, base64_encode
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session, joinedload, load_only
+from sqlalchemy.orm import Session, joinedload
 
-from rsvp.events.models import Event
-from rsvp.extensions import read_without_transaction
 from rsvp.invitees.models import Invitee
-from rsvp.responses.models import Response
+from rsvp.responses.page_query import PageInvitee, page_invitee
 
 SALT = "rsvp.link.v1"
 
@@ -125,50 +122,33 @@ def _invitee_with_event_and_answer() -> Select[tuple[Invitee]]:
             .options(joinedload(Invitee.event), joinedload(Invitee.response)))
 
 
-#: What the invitee's page reads of each row on every request. The event's texts, dates,
-#: venue and contact come from its kept parts (rsvp.responses.event_parts), read in full
-#: only when they are rendered; any other column still loads when first used.
-PAGE_COLUMNS = {
-    "invitee": ("id", "event_id", "email", "salutation", "academic_title", "first_name",
-                "last_name", "organisation", "language", "nonce"),
-    "event": ("id", "language", "created_at", "revision", "rsvp_deadline", "cancelled_at",
-              "link_policy", "max_guests", "guest_names"),
-    "response": ("id", "invitee_id", "event_id", "answer", "guests", "comment", "answered_at",
-                 "substitute_name", "substitute_email", "waitlisted_at"),
-}
-
-
-# Fewer columns matter on PostgreSQL, where each column of a result costs the driver a
-# converter set up per query (bench/README.md).
-@lru_cache(maxsize=1)
-def _invitee_for_page() -> Select[tuple[Invitee]]:
-    def only(model: type, name: str) -> list[Any]:
-        return [getattr(model, column) for column in PAGE_COLUMNS[name]]
-    return (select(Invitee).where(Invitee.id == bindparam("invitee_id")).options(
-        load_only(*only(Invitee, "invitee")),
-        joinedload(Invitee.event).load_only(*only(Event, "event")),
-        joinedload(Invitee.response).load_only(*only(Response, "response"))))
-
-
-def invitee_for_token(session: Session, token: str, *, for_page: bool = False) -> Invitee:
-    """Return the invitee a token belongs to, with the event and the answer; ``for_page``:
-    only the columns the invitee's page reads per request (PAGE_COLUMNS), outside a
-    transaction (the page only reads: rsvp.extensions.read_without_transaction).
+def invitee_for_token(session: Session, token: str) -> Invitee:
+    """Return the invitee a token belongs to, with the event and the answer.
 
     :raises InvalidToken: the signature does not verify.
     :raises RevokedToken: it verifies, but the invitee is gone or the nonce was replaced.
     """
     payload = _parse(token)
-    if for_page:
-        read_without_transaction(session)
-    statement = _invitee_for_page() if for_page else _invitee_with_event_and_answer()
-    invitee = session.execute(statement,
+    invitee = session.execute(_invitee_with_event_and_answer(),
                               {"invitee_id": payload.invitee_id}).scalar_one_or_none()
-    if invitee is None:
-        raise RevokedToken(None)
-    if not hmac.compare_digest(invitee.nonce.encode(), payload.nonce.encode()):
+    if invitee is None or not _current_nonce(invitee.nonce, payload):
         raise RevokedToken(invitee)
     return invitee
+
+
+def page_invitee_for_token(session: Session, token: str) -> PageInvitee:
+    """As ``invitee_for_token``, as the invitee's page reads it on every request: plain rows
+    (rsvp.responses.page_query), for a request that only reads."""
+    payload = _parse(token)
+    invitee = page_invitee(session, payload.invitee_id)
+    if invitee is None or not _current_nonce(invitee.nonce, payload):
+        # The page for a revoked link names the event: the model's, as for any other link.
+        raise RevokedToken(session.get(Invitee, payload.invitee_id))
+    return invitee
+
+
+def _current_nonce(nonce: str, payload: _Payload) -> bool:
+    return hmac.compare_digest(nonce.encode(), payload.nonce.encode())
 
 
 CHECKIN_SALT = "rsvp.checkin.v1"
@@ -179,7 +159,7 @@ def _checkin_serializer(keys: tuple[str, ...]) -> URLSafeSerializer:
     return URLSafeSerializer(list(keys), salt=CHECKIN_SALT)
 
 
-def checkin_code(invitee: Invitee) -> str:
+def checkin_code(invitee: Invitee | PageInvitee) -> str:
     """The invitee's code for the door: signed with its own salt, so an RSVP link is no
     check-in code and a code no link; it carries only ids, and renewing the link (a new
     nonce) revokes it too."""

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, false, update
@@ -40,7 +40,29 @@ class EventTexts:
     description: str
 
 
-class Event(db.Model):
+class EventRules:
+    """The event's deadline, link policy and cancellation as rules, for the model and for
+    the page's plain row (rsvp.responses.page_query) alike."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        rsvp_deadline: datetime | None
+        link_policy: str
+        cancelled_at: datetime | None
+
+    def deadline_passed(self, now: datetime | None = None) -> bool:
+        return self.rsvp_deadline is not None and (now or utcnow()) > self.rsvp_deadline
+
+    @property
+    def transferable(self) -> bool:
+        return self.link_policy == "transferable"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class Event(EventRules, db.Model):
     __tablename__ = "event"
     __table_args__ = (
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
@@ -124,17 +146,6 @@ class Event(db.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-    def deadline_passed(self, now: datetime | None = None) -> bool:
-        return self.rsvp_deadline is not None and (now or utcnow()) > self.rsvp_deadline
-
-    @property
-    def transferable(self) -> bool:
-        return self.link_policy == "transferable"
-
-    @property
-    def cancelled(self) -> bool:
-        return self.cancelled_at is not None
 
     @property
     def purge_due_at(self) -> datetime:

@@ -40,7 +40,27 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(12)
 
 
-class Invitee(db.Model):
+class InviteeRules:
+    """What an invitee's name and language are, for the model and for the page's plain row
+    (rsvp.responses.page_query) alike."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        first_name: str
+        last_name: str
+        email: str
+        language: str | None
+        event: "Event"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.email
+
+    def effective_language(self) -> str:
+        return self.language or self.event.language
+
+
+class Invitee(InviteeRules, db.Model):
     __tablename__ = "invitee"
     __table_args__ = (
         UniqueConstraint("event_id", "email_key", name="uq_invitee_event_email"),
@@ -107,15 +127,8 @@ class Invitee(db.Model):
         return value
 
     @property
-    def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.email
-
-    @property
     def tag_names(self) -> list[str]:
         return [t.tag for t in self.tags]
-
-    def effective_language(self) -> str:
-        return self.language or self.event.language
 
     def revoke_link(self) -> None:
         self.nonce = new_nonce()

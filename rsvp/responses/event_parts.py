@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from rsvp.events.models import Event
 from rsvp.i18n import format_event_when, format_local_datetime
 from rsvp.questions.queries import questions_of
+from rsvp.responses.page_query import PageEvent
 
 #: Events times languages a worker keeps; beyond it the oldest parts are dropped.
 KEPT_PARTS = 256
@@ -37,7 +38,7 @@ class EventParts:
     has_questions: bool
 
 
-def event_parts(session: Session, event: Event, language: str) -> EventParts:
+def event_parts(session: Session, event: Event | PageEvent, language: str) -> EventParts:
     """The event's parts in ``language`` at its current revision, rendered when not kept."""
     kept = _kept_parts()
     # created_at as well: a new database (tests, a re-created instance) reuses ids.
@@ -49,10 +50,10 @@ def event_parts(session: Session, event: Event, language: str) -> EventParts:
     return parts
 
 
-def _render(session: Session, event: Event, language: str) -> EventParts:
-    # The page's query reads only some of the event's columns (rsvp.tokens.PAGE_COLUMNS):
-    # the rest in one statement, not one per column.
-    session.refresh(event)
+def _render(session: Session, page_event: Event | PageEvent, language: str) -> EventParts:
+    # The page reads only some of the event's columns (rsvp.responses.page_query): the
+    # whole event here, in one statement.
+    event = session.get_one(Event, page_event.id, populate_existing=True)
     shown = event.in_language(language)
     deadline = (format_local_datetime(event.rsvp_deadline, event, language)
                 if event.rsvp_deadline else None)

@@ -30,6 +30,7 @@ from rsvp.responses.forms import ANSWER_FIELDS, AnswerForm, question_fields
 from rsvp.responses.models import Answer
 from rsvp.responses.models import Response as AnswerResponse
 from rsvp.responses.operations import answer_by_link
+from rsvp.responses.page_query import PageAnswer, PageInvitee
 from rsvp.responses.services import (
     AnswerError,
     DeadlinePassed,
@@ -41,10 +42,13 @@ from rsvp.tokens import (
     answer_form_token,
     checkin_code,
     invitee_for_token,
+    page_invitee_for_token,
     valid_answer_form_token,
 )
 
 bp = Blueprint("responses", __name__)
+#: Whom the page shows: plain rows on GET, the model when a sent answer is shown again.
+ShownInvitee = Invitee | PageInvitee
 
 
 @bp.before_request
@@ -58,8 +62,8 @@ def check_answer_form_token() -> None:
             raise CSRFError("The form's token is missing or not this link's.")
 
 
-def _load(token: str, *, for_page: bool = False) -> Invitee:
-    invitee = invitee_for_token(db.session, token, for_page=for_page)
+def _load(token: str) -> Invitee:
+    invitee = invitee_for_token(db.session, token)
     g.language = invitee.effective_language()
     return invitee
 
@@ -74,7 +78,7 @@ class AnswerFields:
     csrf_token: str
 
 
-def _render(invitee: Invitee, token: str, fields: AnswerFields, status: int = 200,
+def _render(invitee: ShownInvitee, token: str, fields: AnswerFields, status: int = 200,
             values: dict[str, list[str]] | None = None,
             errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
     event = invitee.event
@@ -93,7 +97,7 @@ def _render(invitee: Invitee, token: str, fields: AnswerFields, status: int = 20
     return page, status
 
 
-def _questions(invitee: Invitee, parts: EventParts, values: dict[str, list[str]] | None,
+def _questions(invitee: ShownInvitee, parts: EventParts, values: dict[str, list[str]] | None,
                errors: dict[str, list[str]]) -> dict[str, object]:
     """The questions to show, what their fields hold (as typed, else as stored), their errors
     and the options without places left."""
@@ -106,7 +110,7 @@ def _questions(invitee: Invitee, parts: EventParts, values: dict[str, list[str]]
             "field_name": field_name, "language": g.language}
 
 
-def _door_code(invitee: Invitee) -> tuple[str, Markup] | None:
+def _door_code(invitee: ShownInvitee) -> tuple[str, Markup] | None:
     """The check-in code and its QR image, for who has a place at an event still on."""
     response = invitee.response
     if invitee.event.cancelled or response is None or response.answer is not Answer.ACCEPTED:
@@ -123,7 +127,8 @@ def page(token: str) -> tuple[str, int]:
     No form object is made: the page writes the fields itself, and their values are the
     stored answer's. Nothing goes into the session either (the CSRF token is the link's).
     """
-    invitee = _load(token, for_page=True)
+    invitee = page_invitee_for_token(db.session, token)
+    g.language = invitee.effective_language()
     current = invitee.response
     stored = {"response": _shown_answer(current) or "",
               "guests": str(current.guests if current else 0),
@@ -140,7 +145,7 @@ def _as_typed(form: AnswerForm, token: str) -> AnswerFields:
     return AnswerFields(values, dict(form.errors), answer_form_token(token))
 
 
-def _shown_answer(current: AnswerResponse | None) -> str | None:
+def _shown_answer(current: AnswerResponse | PageAnswer | None) -> str | None:
     """The radio button to tick: someone on the waiting list has said yes."""
     if current is None:
         return None
