@@ -59,6 +59,9 @@ def _gettext(eval_context: EvalContext, string: str, **variables: Any) -> str:
     text = _translations().ugettext(string)
     if eval_context.autoescape:
         text = Markup(text)
+    if not variables and "%" not in text:
+        # What formatting would return, without Markup's escaping helper (half the call).
+        return text
     return text % variables
 
 
