@@ -59,28 +59,27 @@ CLIENTS = 4
 @contextmanager
 def served(target: str, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, int]]:
     """gunicorn serving ``target`` until the block ends; its process and port."""
-    process, port = serve(target, env)
+    port = free_port()
+    process = subprocess.Popen([GUNICORN, "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
+                                "warning", target], cwd=ROOT, env={**os.environ, **env})
     try:
+        _wait_until_served(process, port, target)
         yield process, port
     finally:
         process.terminate()
         process.wait()
 
 
-def serve(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    process = subprocess.Popen([GUNICORN, "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
-                                "warning", target], cwd=ROOT, env={**os.environ, **env})
+def _wait_until_served(process: subprocess.Popen, port: int, target: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             connection.request("GET", "/")
             connection.getresponse().read()
-            return process, port
+            return
         except OSError:
             time.sleep(0.2)
-    process.kill()
     raise RuntimeError(f"gunicorn {target} did not start")
 
 

@@ -56,23 +56,24 @@ def init_babel(app: Flask) -> None:
 def _gettext(eval_context: EvalContext, string: str, **variables: Any) -> str:
     """Jinja's newstyle ``gettext``: translated, marked safe under autoescape, then formatted
     with ``variables`` (always, as Jinja does, so a lone "%" is written "%%")."""
-    text = _translations().ugettext(string)
-    if eval_context.autoescape:
-        text = Markup(text)
-    if not variables and "%" not in text:
-        # What formatting would return, without Markup's escaping helper (half the call).
-        return text
-    return text % variables
+    return _formatted(eval_context, _translations().ugettext(string), variables)
 
 
 @pass_eval_context
 def _ngettext(eval_context: EvalContext, singular: str, plural: str, num: int,
               **variables: Any) -> str:
     """Jinja's newstyle ``ngettext``: as ``_gettext``, with ``num`` among the variables."""
-    text = _translations().ungettext(singular, plural, num)
+    return _formatted(eval_context, _translations().ungettext(singular, plural, num),
+                      {"num": num, **variables})
+
+
+def _formatted(eval_context: EvalContext, text: str, variables: dict[str, Any]) -> str:
     if eval_context.autoescape:
         text = Markup(text)
-    return text % {"num": num, **variables}
+    if not variables and "%" not in text:
+        # What formatting would return, without Markup's escaping helper (half the call).
+        return text
+    return text % variables
 
 
 def _translations() -> NullTranslations:
