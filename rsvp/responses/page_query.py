@@ -91,10 +91,10 @@ def page_invitee(session: Session, invitee_id: int) -> PageInvitee | None:
     Outside a transaction (rsvp.extensions.read_without_transaction): the page only reads."""
     read_without_transaction(session)
     row = session.connection().execute(_statement(), {"invitee_id": invitee_id}).first()
-    return None if row is None else _rows(row)
+    return None if row is None else _from_row(row)
 
 
-def _rows(row: Row) -> PageInvitee:
+def _from_row(row: Row) -> PageInvitee:
     event = PageEvent(*row[_INVITEE_END:_EVENT_END])
     answer = PageAnswer(*row[_EVENT_END:]) if row[_EVENT_END] is not None else None
     return PageInvitee(*row[:_INVITEE_END], event=event, response=answer)

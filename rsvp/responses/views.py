@@ -1,6 +1,8 @@
 """The invitee's pages, reached through the signed link in their email."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import (
     Blueprint,
@@ -16,6 +18,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from rsvp.calendar import event_ics
 from rsvp.extensions import csrf, db, limiter
@@ -49,6 +52,7 @@ from rsvp.tokens import (
 bp = Blueprint("responses", __name__)
 #: Whom the page shows: plain rows on GET, the model when a sent answer is shown again.
 ShownInvitee = Invitee | PageInvitee
+_Found = TypeVar("_Found", Invitee, PageInvitee)
 
 
 @bp.before_request
@@ -62,8 +66,10 @@ def check_answer_form_token() -> None:
             raise CSRFError("The form's token is missing or not this link's.")
 
 
-def _load(token: str) -> Invitee:
-    invitee = invitee_for_token(db.session, token)
+def _load(token: str, find: Callable[[Session, str], _Found] = invitee_for_token) -> _Found:
+    """The link's invitee (``find``: the model, or the page's plain rows), whose language the
+    page is in."""
+    invitee = find(db.session, token)
     g.language = invitee.effective_language()
     return invitee
 
@@ -127,8 +133,7 @@ def page(token: str) -> tuple[str, int]:
     No form object is made: the page writes the fields itself, and their values are the
     stored answer's. Nothing goes into the session either (the CSRF token is the link's).
     """
-    invitee = page_invitee_for_token(db.session, token)
-    g.language = invitee.effective_language()
+    invitee = _load(token, page_invitee_for_token)
     current = invitee.response
     stored = {"response": _shown_answer(current) or "",
               "guests": str(current.guests if current else 0),
