@@ -106,14 +106,14 @@ def _render(invitee: ShownInvitee, token: str, fields: AnswerFields, status: int
 def _questions(invitee: ShownInvitee, parts: EventParts, values: dict[str, list[str]] | None,
                errors: dict[str, list[str]]) -> dict[str, object]:
     """The questions to show, what their fields hold (as typed, else as stored), their errors
-    and the options without places left."""
+    and the options without places left; ``asks``: whether there is anything to ask."""
     questions = questions_of(db.session, invitee.event) if parts.has_questions else []
     asks = bool(questions) or invitee.event.guest_names
     if values is None:
         values = form_values(db.session, invitee) if asks else {}
     return {"questions": questions, "values": values, "question_errors": errors,
             "full_options": full_options(db.session, questions, invitee) if asks else set(),
-            "field_name": field_name, "language": g.language}
+            "field_name": field_name, "language": g.language, "asks": asks}
 
 
 def _door_code(invitee: ShownInvitee) -> tuple[str, Markup] | None:
