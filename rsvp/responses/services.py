@@ -1,9 +1,8 @@
 """Recording an invitee's answer, by the invitee or on their behalf."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from rsvp.dbtypes import utcnow
@@ -61,7 +60,7 @@ def record_answer(
     comment, parsed, substitute, channel = _checked_input(
         invitee, answer, guests, comment, substitute, channel, actor)
     now = utcnow()
-    current = _lock_and_read_current(session, invitee, now)
+    current = _lock_and_read_current(session, invitee)
     state, nobody_waits = _state_for(session, invitee, current, parsed, guests)
     if _unchanged(current, (state, guests, comment, substitute.name, substitute.email)):
         return AnswerResult(current, None)
@@ -150,9 +149,13 @@ def _state_for(session: Session, invitee: Invitee, current: Response | None, par
     not a demotion to the waiting list.
     """
     capacity = invitee.event.capacity
-    if parsed is not Answer.ACCEPTED or capacity is None:
+    if capacity is None:
         return parsed, False
     taken, waiting = places_and_waiting(session, invitee.event_id, besides=invitee.id)
+    if parsed is not Answer.ACCEPTED:
+        # A place this frees goes to whoever waits; counted here, nobody waiting is known
+        # without reading the waiting list, and the answer is written in one flush.
+        return parsed, not waiting
     free = capacity - taken
     if current is not None and current.answer is Answer.ACCEPTED:
         if 1 + guests > free:
@@ -166,21 +169,17 @@ def _state_for(session: Session, invitee: Invitee, current: Response | None, par
     return Answer.ACCEPTED, True
 
 
-def _lock_and_read_current(session: Session, invitee: Invitee, now: datetime) -> Response | None:
-    """Lock the event, serialise answers per invitee, then read the answer as it stands now.
+def _lock_and_read_current(session: Session, invitee: Invitee) -> Response | None:
+    """Lock the event, then read the answer as it stands now.
 
-    Two tabs or a double click must not both write: the UPDATE takes the invitee's row lock
-    (PostgreSQL) or the write lock (SQLite) before the current answer is read.
+    Two tabs or a double click must not both write: every answer for the event (and every
+    erase, rsvp.invitees.operations) takes the event's lock first, so the second reads the
+    first's answer once it is committed. No lock of the invitee's own is needed besides.
     """
-    # Event before invitee, always in this order: places are counted per event.
     lock_event(session, invitee.event)
-    session.execute(_TOUCH_INVITEE, {"b_invitee": invitee.id, "b_now": now})
     return session.scalars(_CURRENT_ANSWER, {"b_invitee": invitee.id}).one_or_none()
 
 
-# Built once (see rsvp.responses.waitlist): every answer runs them.
-_TOUCH_INVITEE = (update(Invitee.__table__)
-                  .where(Invitee.__table__.c.id == bindparam("b_invitee"))
-                  .values(updated_at=bindparam("b_now")))
+# Built once (see rsvp.responses.waitlist): every answer runs it.
 _CURRENT_ANSWER = (select(Response).where(Response.invitee_id == bindparam("b_invitee"))
                    .execution_options(populate_existing=True))
