@@ -244,6 +244,16 @@ def page_part_of(event_id_of: Callable[[Any], int | None]) -> Callable[[type], t
 page_part_of(lambda text: text.event_id or (text.event.id if text.event else None))(EventText)
 
 
+_RAISED = "rsvp.raised_revisions"
+
+
+def raised_revisions(session: Session) -> bool:
+    """Whether this session has raised an event's revision: what it reads at that revision
+    is its own change, which a rollback may take back, so it must not be kept as the
+    revision's (rsvp.questions.queries.asks_questions)."""
+    return session.info.get(_RAISED, False)
+
+
 @sqlalchemy_event.listens_for(Session, "before_flush")
 def _raise_revisions(session: Session, flush_context: object, instances: object) -> None:
     """Raise the revision of every event whose page this flush changes, in SQL (``revision +
@@ -260,6 +270,8 @@ def _raise_revisions(session: Session, flush_context: object, instances: object)
         event_id = event_id_of(row)
         if event_id is not None:
             changed.add(event_id)
+    if changed:
+        session.info[_RAISED] = True
     for event_id in changed:
         loaded = session.identity_map.get(identity_key(Event, event_id))
         if loaded is not None and loaded not in session.deleted:

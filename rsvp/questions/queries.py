@@ -6,8 +6,9 @@ question is asked per person (a guest's answer is its own row).
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from functools import cache
+from typing import Protocol
 
 from babel.dates import format_date
 from flask_babel import force_locale
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from rsvp.events.models import Event
+from rsvp.events.models import Event, raised_revisions
 from rsvp.invitees.models import Invitee
 from rsvp.questions.models import (
     COUNTED_TYPES,
@@ -49,6 +50,49 @@ def _statements() -> tuple[Select, Select, Select]:
 _GUEST_NAMES = (select(GuestName.__table__.c.name)
                 .where(GuestName.__table__.c.invitee_id == bindparam("b_invitee"))
                 .order_by(GuestName.__table__.c.position))
+_ANY_SHOWN = (select(Question.__table__.c.id)
+              .where(Question.__table__.c.event_id == bindparam("b_event"),
+                     Question.__table__.c.hidden.is_(False))
+              .limit(1))
+
+
+class EventRevision(Protocol):
+    """An event as read at one revision: the model, or the invitee page's plain row."""
+
+    id: int
+    created_at: datetime
+    revision: int
+
+
+#: Whether an event shows any question, per (id, created_at, revision): see asks_questions.
+_ASKING: dict[tuple[int, datetime, int], bool] = {}
+#: Revisions remembered before the mapping starts again (a few bytes each).
+KEPT_REVISIONS = 4096
+
+
+def asks_questions(session: Session, event: EventRevision) -> bool:
+    """Whether the event shows any question: read once per revision of the event and kept.
+
+    Every change of an event's questions raises its revision (rsvp.events.models), so what is
+    kept for one revision stays true, in every process; a session that raised one itself
+    reads anew, since a rollback may take its change back. Most events ask nothing, and then
+    an answer, its page and its confirmation read no questions at all.
+    """
+    if raised_revisions(session):
+        return _any_shown(session, event)
+    # created_at as well: a new database (tests, a re-created instance) reuses ids.
+    key = (event.id, event.created_at, event.revision)
+    asks = _ASKING.get(key)
+    if asks is None:
+        asks = _any_shown(session, event)
+        if len(_ASKING) >= KEPT_REVISIONS:
+            _ASKING.clear()
+        _ASKING[key] = asks
+    return asks
+
+
+def _any_shown(session: Session, event: EventRevision) -> bool:
+    return session.scalar(_ANY_SHOWN, {"b_event": event.id}) is not None
 
 
 def questions_of(session: Session, event: Event, *, hidden: bool = False) -> list[Question]:
@@ -234,6 +278,8 @@ def restated_answers(session: Session, invitee: Invitee, language: str, *,
     """Every answer given (or, with ``door``, those shown at check-in), for the confirmation
     and the door: (question, answer), a guest's marked by name (``names``, the guests' names
     when the caller has read them already)."""
+    if not asks_questions(session, invitee.event):
+        return []
     if names is None:
         names = guest_names_of(session, invitee)
     restated = []

@@ -31,7 +31,13 @@ from rsvp.questions.models import (
     QuestionAnswer,
     QuestionOption,
 )
-from rsvp.questions.queries import answers_of, places_taken, questions_of, stored_value
+from rsvp.questions.queries import (
+    answers_of,
+    asks_questions,
+    places_taken,
+    questions_of,
+    stored_value,
+)
 from rsvp.questions.rules import GivenAnswer, check_answers, check_guest_names, check_places
 from rsvp.responses.models import Answer
 
@@ -254,7 +260,7 @@ def prepare_answers(session: Session, invitee: Invitee, form: Mapping[str, list[
     bad field; stores nothing.
     """
     event = invitee.event
-    questions = questions_of(session, event)
+    questions = questions_of(session, event) if asks_questions(session, event) else []
     if not questions and not event.guest_names:
         return None
     accepting = answer == Answer.ACCEPTED.value

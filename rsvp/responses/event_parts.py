@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
 from rsvp.i18n import format_event_when, format_local_datetime
-from rsvp.questions.queries import questions_of
 from rsvp.responses.page_query import PageEvent
 
 #: Events times languages a worker keeps; beyond it the oldest parts are dropped.
@@ -34,8 +33,6 @@ class EventParts:
     facts: Markup
     about: Markup
     contact: Markup
-    #: Whether the event asks any question: when not, the page reads none.
-    has_questions: bool
 
 
 def event_parts(session: Session, event: Event | PageEvent, language: str) -> EventParts:
@@ -63,7 +60,6 @@ def _render(session: Session, page_event: Event | PageEvent, language: str) -> E
                                      when=format_event_when(event, language))),
         about=Markup(render_template("invitee/_about.html", event=shown)),
         contact=Markup(render_template("invitee/_contact.html", event=shown)),
-        has_questions=bool(questions_of(session, event)),
     )
 
 

@@ -26,9 +26,9 @@ from rsvp.i18n import salutation
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dispatch import dispatch
 from rsvp.qrcodes import qr_svg
-from rsvp.questions.queries import form_values, full_options, questions_of
+from rsvp.questions.queries import asks_questions, form_values, full_options, questions_of
 from rsvp.questions.rules import field_name
-from rsvp.responses.event_parts import EventParts, event_parts
+from rsvp.responses.event_parts import event_parts
 from rsvp.responses.forms import ANSWER_FIELDS, AnswerForm, question_fields
 from rsvp.responses.models import Answer
 from rsvp.responses.models import Response as AnswerResponse
@@ -92,7 +92,7 @@ def _render(invitee: ShownInvitee, token: str, fields: AnswerFields, status: int
     parts = event_parts(db.session, event, language)
     page = render_template(
         "invitee/page.html", invitee=invitee, event=event, parts=parts, answer=fields,
-        token=token, **_questions(invitee, parts, values, errors or {}),
+        token=token, **_questions(invitee, values, errors or {}),
         closed=event.deadline_passed() or event.cancelled,
         position=waitlist_position(db.session, invitee.response) if invitee.response else None,
         door=_door_code(invitee),
@@ -103,12 +103,13 @@ def _render(invitee: ShownInvitee, token: str, fields: AnswerFields, status: int
     return page, status
 
 
-def _questions(invitee: ShownInvitee, parts: EventParts, values: dict[str, list[str]] | None,
+def _questions(invitee: ShownInvitee, values: dict[str, list[str]] | None,
                errors: dict[str, list[str]]) -> dict[str, object]:
     """The questions to show, what their fields hold (as typed, else as stored), their errors
     and the options without places left; ``asks``: whether there is anything to ask."""
-    questions = questions_of(db.session, invitee.event) if parts.has_questions else []
-    asks = bool(questions) or invitee.event.guest_names
+    event = invitee.event
+    questions = questions_of(db.session, event) if asks_questions(db.session, event) else []
+    asks = bool(questions) or event.guest_names
     if values is None:
         values = form_values(db.session, invitee) if asks else {}
     return {"questions": questions, "values": values, "question_errors": errors,
