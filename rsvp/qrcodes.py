@@ -3,6 +3,7 @@
 import io
 import struct
 import zlib
+from functools import lru_cache
 
 import segno
 
@@ -41,11 +42,16 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
+@lru_cache(maxsize=1024)
 def qr_svg(data: str) -> str:
     """The code as an inline SVG element without a size of its own: the page or the badge
-    gives it one in CSS (a viewBox scales without blur when printed)."""
+    gives it one in CSS (a viewBox scales without blur when printed).
+
+    The invitee's page shows their door code on every visit once they have a place, so the
+    drawings are kept (a few kilobytes each), and the mask is fixed as for the PNG.
+    """
     buffer = io.BytesIO()
-    segno.make(data, error="m", micro=False).save(
+    segno.make(data, error="m", micro=False, mask=0).save(
         buffer, kind="svg", border=QUIET_ZONE, xmldecl=False, svgns=True, nl=False, omitsize=True)
     return buffer.getvalue().decode("utf-8")
 
