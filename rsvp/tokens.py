@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from rsvp.invitees.models import Invitee
-from rsvp.responses.page_query import PageInvitee, page_invitee
+from rsvp.responses.page_query import PageInvitee, ShownInvitee, page_invitee
 
 SALT = "rsvp.link.v1"
 
@@ -159,7 +159,7 @@ def _checkin_serializer(keys: tuple[str, ...]) -> URLSafeSerializer:
     return URLSafeSerializer(list(keys), salt=CHECKIN_SALT)
 
 
-def checkin_code(invitee: Invitee | PageInvitee) -> str:
+def checkin_code(invitee: ShownInvitee) -> str:
     """The invitee's code for the door: signed with its own salt, so an RSVP link is no
     check-in code and a code no link; it carries only ids, and renewing the link (a new
     nonce) revokes it too."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
 from rsvp.i18n import format_event_when, format_local_datetime
-from rsvp.responses.page_query import PageEvent
+from rsvp.responses.page_query import ShownEvent
 
 #: Events times languages a worker keeps; beyond it the oldest parts are dropped.
 KEPT_PARTS = 256
@@ -35,7 +35,7 @@ class EventParts:
     contact: Markup
 
 
-def event_parts(session: Session, event: Event | PageEvent, language: str) -> EventParts:
+def event_parts(session: Session, event: ShownEvent, language: str) -> EventParts:
     """The event's parts in ``language`` at its current revision, rendered when not kept."""
     kept = _kept_parts()
     # created_at as well: a new database (tests, a re-created instance) reuses ids.
@@ -47,7 +47,7 @@ def event_parts(session: Session, event: Event | PageEvent, language: str) -> Ev
     return parts
 
 
-def _render(session: Session, page_event: Event | PageEvent, language: str) -> EventParts:
+def _render(session: Session, page_event: ShownEvent, language: str) -> EventParts:
     # The page reads only some of the event's columns (rsvp.responses.page_query): the
     # whole event here, in one statement.
     event = session.get_one(Event, page_event.id, populate_existing=True)

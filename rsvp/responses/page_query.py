@@ -65,6 +65,12 @@ class PageInvitee(InviteeRules):
     response: PageAnswer | None
 
 
+#: What a page shows: the model (an answer loads it, since it writes it) or the plain row.
+ShownInvitee = Invitee | PageInvitee
+ShownEvent = Event | PageEvent
+ShownAnswer = Response | PageAnswer
+
+
 #: The columns of each row, in the order of the classes' fields.
 _COLUMNS = {
     PageInvitee: [getattr(Invitee, name) for name in PageInvitee.__dataclass_fields__

@@ -31,9 +31,8 @@ from rsvp.questions.rules import field_name
 from rsvp.responses.event_parts import event_parts
 from rsvp.responses.forms import ANSWER_FIELDS, AnswerForm, question_fields
 from rsvp.responses.models import Answer
-from rsvp.responses.models import Response as AnswerResponse
 from rsvp.responses.operations import answer_by_link
-from rsvp.responses.page_query import PageAnswer, PageInvitee
+from rsvp.responses.page_query import PageInvitee, ShownAnswer, ShownInvitee
 from rsvp.responses.services import (
     AnswerError,
     DeadlinePassed,
@@ -50,8 +49,7 @@ from rsvp.tokens import (
 )
 
 bp = Blueprint("responses", __name__)
-#: Whom the page shows: plain rows on GET, the model when a sent answer is shown again.
-ShownInvitee = Invitee | PageInvitee
+#: The link's invitee as ``_load`` finds it: plain rows on GET, the model for an answer.
 _Found = TypeVar("_Found", Invitee, PageInvitee)
 
 
@@ -151,7 +149,7 @@ def _as_typed(form: AnswerForm, token: str) -> AnswerFields:
     return AnswerFields(values, dict(form.errors), answer_form_token(token))
 
 
-def _shown_answer(current: AnswerResponse | PageAnswer | None) -> str | None:
+def _shown_answer(current: ShownAnswer | None) -> str | None:
     """The radio button to tick: someone on the waiting list has said yes."""
     if current is None:
         return None
