@@ -8,7 +8,7 @@ question is asked per person (a guest's answer is its own row).
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 from flask_babel import force_locale
@@ -28,6 +28,9 @@ from rsvp.questions.models import (
     QuestionOption,
 )
 from rsvp.responses.models import Answer, Response
+
+if TYPE_CHECKING:
+    from rsvp.responses.page_query import ShownEvent
 
 
 @cache
@@ -56,21 +59,13 @@ _ANY_SHOWN = (select(Question.__table__.c.id)
               .limit(1))
 
 
-class EventRevision(Protocol):
-    """An event as read at one revision: the model, or the invitee page's plain row."""
-
-    id: int
-    created_at: datetime
-    revision: int
-
-
 #: Whether an event shows any question, per (id, created_at, revision): see asks_questions.
 _ASKING: dict[tuple[int, datetime, int], bool] = {}
 #: Revisions remembered before the mapping starts again (a few bytes each).
 KEPT_REVISIONS = 4096
 
 
-def asks_questions(session: Session, event: EventRevision) -> bool:
+def asks_questions(session: Session, event: "ShownEvent") -> bool:
     """Whether the event shows any question: read once per revision of the event and kept.
 
     Every change of an event's questions raises its revision (rsvp.events.models), so what is
@@ -91,7 +86,7 @@ def asks_questions(session: Session, event: EventRevision) -> bool:
     return asks
 
 
-def _any_shown(session: Session, event: EventRevision) -> bool:
+def _any_shown(session: Session, event: "ShownEvent") -> bool:
     return session.scalar(_ANY_SHOWN, {"b_event": event.id}) is not None
 
 
