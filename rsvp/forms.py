@@ -5,6 +5,7 @@ does not import WTForms.
 """
 
 from babel.support import NullTranslations, Translations
+from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
@@ -31,5 +32,8 @@ class Form(FlaskForm):
     """The app's forms: Flask-WTF's, with WTForms' own messages from the kept catalogues."""
 
     class Meta:
-        def get_translations(self, form: FlaskForm) -> NullTranslations:
+        def get_translations(self, form: FlaskForm) -> NullTranslations | None:
+            # Flask-WTF's own switch, as its Meta honours it.
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)  # type: ignore[misc]
             return wtforms_translations()

@@ -71,6 +71,19 @@ def test_wtforms_own_messages_come_in_the_invitees_language(client, create_event
     assert words in answered.text
 
 
+def test_wtforms_own_messages_stay_english_where_its_translations_are_switched_off(
+        app, client, create_event, create_invitee):
+    app.config["WTF_I18N_ENABLED"] = False
+    event = meeting(create_event)
+    event.link_policy = "transferable"
+    invitee = create_invitee(event, language="de")
+    page = client.get(page_path(invitee))
+    answered = client.post(page_path(invitee), data={
+        "csrf_token": csrf_token(page.text), "response": "accepted", "guests": "0",
+        "substitute_name": "x" * 201, "substitute_email": "s@example.org"})
+    assert "Field cannot be longer than 200 characters." in answered.text
+
+
 def test_the_count_of_guests_is_worded_in_the_invitees_language(client, create_event,
                                                                create_invitee):
     invitee = create_invitee(meeting(create_event), language="de")
