@@ -90,8 +90,15 @@ def _any_shown(session: Session, event: "ShownEvent") -> bool:
     return session.scalar(_ANY_SHOWN, {"b_event": event.id}) is not None
 
 
-def questions_of(session: Session, event: Event, *, hidden: bool = False) -> list[Question]:
-    """The event's questions in page order, options loaded; hidden ones only when asked."""
+def questions_of(session: Session, event: "ShownEvent", *,
+                 hidden: bool = False) -> list[Question]:
+    """The event's questions in page order, options loaded; hidden ones only when asked.
+
+    Where the event shows none (asks_questions, kept per revision), that is known without
+    reading them.
+    """
+    if not hidden and not asks_questions(session, event):
+        return []
     every, shown, _answers = _statements()
     return list(session.scalars(every if hidden else shown, {"b_event": event.id}))
 

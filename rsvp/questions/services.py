@@ -33,7 +33,6 @@ from rsvp.questions.models import (
 )
 from rsvp.questions.queries import (
     answers_of,
-    asks_questions,
     places_taken,
     questions_of,
     stored_value,
@@ -260,7 +259,7 @@ def prepare_answers(session: Session, invitee: Invitee, form: Mapping[str, list[
     bad field; stores nothing.
     """
     event = invitee.event
-    questions = questions_of(session, event) if asks_questions(session, event) else []
+    questions = questions_of(session, event)
     if not questions and not event.guest_names:
         return None
     accepting = answer == Answer.ACCEPTED.value

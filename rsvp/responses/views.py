@@ -26,7 +26,7 @@ from rsvp.i18n import salutation
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dispatch import dispatch
 from rsvp.qrcodes import qr_svg
-from rsvp.questions.queries import asks_questions, form_values, full_options, questions_of
+from rsvp.questions.queries import form_values, full_options, questions_of
 from rsvp.questions.rules import field_name
 from rsvp.responses.event_parts import event_parts
 from rsvp.responses.forms import ANSWER_FIELDS, AnswerForm, question_fields
@@ -106,7 +106,7 @@ def _questions(invitee: ShownInvitee, values: dict[str, list[str]] | None,
     """The questions to show, what their fields hold (as typed, else as stored), their errors
     and the options without places left; ``asks``: whether there is anything to ask."""
     event = invitee.event
-    questions = questions_of(db.session, event) if asks_questions(db.session, event) else []
+    questions = questions_of(db.session, event)
     asks = bool(questions) or event.guest_names
     if values is None:
         values = form_values(db.session, invitee) if asks else {}
