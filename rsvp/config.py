@@ -61,6 +61,9 @@ DEFAULTS: dict[str, object] = {
     "MAIL_SENDER_THREADS": 2,
     #: Seconds such a thread waits for the next confirmation before it ends.
     "MAIL_SENDER_LINGER": 2.0,
+    #: Seconds at most a confirmation waits for others to go out in the same run, while
+    #: answers keep coming (the first after a quiet moment goes at once). 0: never.
+    "MAIL_SENDER_GATHER": 0.2,
     #: Redis URL of the Celery broker: `rsvp send --via celery` and the dashboard's send
     #: hand the work to `rsvp worker` processes. Unset: everything is sent in-process.
     "CELERY_BROKER_URL": None,

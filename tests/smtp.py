@@ -20,6 +20,8 @@ class Received:
     raw: bytes
     #: time.monotonic() when the message was kept.
     at: float = field(default_factory=time.monotonic)
+    #: The client's address and port: the same for the messages of one SMTP connection.
+    peer: object = None
 
 
 def free_port() -> int:
@@ -84,7 +86,8 @@ class RecordingHandler:
         raw = envelope.original_content or envelope.content
         parsed = parse_message(raw)
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed, raw))
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed, raw,
+                                          peer=session.peer))
         if self.drop_after_data is not None and self.drop_after_data(list(envelope.rcpt_tos)):
             server.transport.close()
         return "250 Message accepted"

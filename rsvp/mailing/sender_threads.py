@@ -1,9 +1,11 @@
 """Sending outside the request: the one entry point views use to start a delivery run."""
 
+import math
 import os
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask import Flask
 
@@ -86,21 +88,33 @@ class SenderPool:
         self.app = app
         self.pid = os.getpid()
         self.lock = threading.Lock()
-        #: Message ids per event, and how many runs each batch has had already.
-        self.pending: dict[int, tuple[list[int], int]] = {}
+        #: What waits per event: the message ids, the runs the batch has had already and
+        #: since when it waits.
+        self.pending: dict[int, _Pending] = {}
         self.running = 0
         #: Events a thread is delivering right now.
         self.busy: set[int] = set()
         self.size = max(1, int(app.config["MAIL_SENDER_THREADS"]))
         self.linger = float(app.config["MAIL_SENDER_LINGER"])
+        self.gather = float(app.config["MAIL_SENDER_GATHER"])
+        self.batch_size = int(app.config["MAIL_BATCH_SIZE"])
+        #: When the last run ended: a run that follows closely waits to gather more.
+        self.last_run = -math.inf
         #: Threads waiting for work, woken by ``submit``.
         self.idle = 0
         self.arrived = threading.Condition(self.lock)
+        #: Threads gathering an event's batch, woken by ``submit`` once it is full.
+        self.filled = threading.Condition(self.lock)
 
     def submit(self, event_id: int, message_ids: Sequence[int], runs: int = 0) -> None:
         with self.lock:
-            ids, before = self.pending.get(event_id, ([], runs))
-            self.pending[event_id] = ([*ids, *message_ids], min(before, runs))
+            waiting = self.pending.get(event_id)
+            if waiting is None:
+                waiting = self.pending[event_id] = _Pending([], runs, time.monotonic())
+            waiting.ids.extend(message_ids)
+            waiting.runs = min(waiting.runs, runs)
+            if len(waiting.ids) >= self.batch_size:
+                self.filled.notify_all()
             if self.idle:
                 self.arrived.notify()
                 return
@@ -122,8 +136,22 @@ class SenderPool:
                 self.arrived.wait(left)
                 self.idle -= 1
             self.busy.add(event_id)
-            ids, runs = self.pending.pop(event_id)
-            return event_id, ids, runs
+            self._gather(event_id)
+            waiting = self.pending.pop(event_id)
+            return event_id, waiting.ids, waiting.runs
+
+    def _gather(self, event_id: int) -> None:
+        """While answers keep coming, let the event's batch fill for up to MAIL_SENDER_GATHER
+        seconds before its run: a run's claim, connections and commits cost about as much as
+        its messages, so one run for a dozen answers spares most of them. The first answer
+        after a quiet moment goes out at once."""
+        waiting = self.pending[event_id]
+        if time.monotonic() - self.last_run > self.gather:
+            return
+        deadline = waiting.since + self.gather
+        while (len(waiting.ids) < self.batch_size
+               and (left := deadline - time.monotonic()) > 0):
+            self.filled.wait(left)
 
     def _work(self) -> None:
         finished = None
@@ -149,6 +177,7 @@ class SenderPool:
                 return
             finally:
                 db.session.remove()
+                self.last_run = time.monotonic()
         if again_in is not None and not out_of_attempts(runs + 1, self.app.config):
             # Deferred after a temporary failure, or held by another sender: come back later.
             # Past the attempts they stay queued for the next `rsvp send`, never lost.
@@ -156,3 +185,14 @@ class SenderPool:
             timer.name = "deliver-retry"
             timer.daemon = True
             timer.start()
+
+
+@dataclass
+class _Pending:
+    """An event's confirmations waiting for a sender thread."""
+
+    ids: list[int]
+    #: Runs the batch has had already (retries after temporary failures).
+    runs: int
+    #: time.monotonic() when the first of them arrived.
+    since: float

@@ -1,5 +1,7 @@
 """Delivery outside the request: its own thread and app context, progress in the database."""
 
+import time
+
 from rsvp.extensions import db
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.sender_threads import deliver_soon, start_delivery
@@ -78,3 +80,47 @@ def test_a_lingering_sender_thread_takes_the_next_confirmation_and_then_ends(
     join_background_senders()
     assert not sender.is_alive()
     assert _statuses(event.id) == [MessageStatus.SENT] * 2
+
+
+def _confirmations(event, create_invitee, count: int) -> list[int]:
+    people = [create_invitee(event, email=f"p{n}@example.org") for n in range(count)]
+    ids = [queue_message(db.session, person, MessageKind.CONFIRMATION).id for person in people]
+    db.session.commit()
+    return ids
+
+
+def test_the_first_confirmation_after_a_quiet_moment_goes_out_at_once(
+        app, create_event, create_invitee, smtp_server):
+    app.config["MAIL_SENDER_GATHER"] = 30.0
+    event = create_event()
+    deliver_soon(app, event.id, _confirmations(event, create_invitee, 1))
+    smtp_server.wait_for(1, timeout=10)
+
+
+def test_confirmations_close_behind_a_run_wait_to_go_out_together(
+        app, create_event, create_invitee, smtp_server):
+    app.config["MAIL_SENDER_GATHER"] = 1.0
+    event = create_event()
+    first, *following = _confirmations(event, create_invitee, 3)
+    deliver_soon(app, event.id, [first])
+    smtp_server.wait_for(1)
+    deliver_soon(app, event.id, [following[0]])
+    time.sleep(0.3)
+    assert len(smtp_server.received) == 1
+    deliver_soon(app, event.id, [following[1]])
+    received = smtp_server.wait_for(3)
+    join_background_senders()
+    assert received[1].peer == received[2].peer != received[0].peer
+    assert _statuses(event.id) == [MessageStatus.SENT] * 3
+
+
+def test_a_full_batch_goes_out_without_waiting_out_the_gathering(
+        app, create_event, create_invitee, smtp_server):
+    app.config.update(MAIL_SENDER_GATHER=30.0, MAIL_BATCH_SIZE=2)
+    event = create_event()
+    first, *following = _confirmations(event, create_invitee, 3)
+    deliver_soon(app, event.id, [first])
+    smtp_server.wait_for(1)
+    for message_id in following:
+        deliver_soon(app, event.id, [message_id])
+    smtp_server.wait_for(3, timeout=10)
