@@ -45,13 +45,14 @@ def create_app(config: dict[str, Any] | None = None, *, pages: bool = True) -> F
 
 def _init_extensions(app: Flask) -> None:
     import rsvp.models  # noqa: F401  (every model mapped before the first query)
-    from rsvp.extensions import db, mail, ping_after_idle
+    from rsvp.extensions import add_read_engine, db, mail, ping_after_idle
     from rsvp.i18n_web import init_babel
 
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             ping_after_idle(engine, float(app.config["DATABASE_PING_AFTER_IDLE"]))
+            add_read_engine(engine, float(app.config["DATABASE_PING_AFTER_IDLE"]))
     mail.init_app(app)
     init_babel(app)
     if app.config.get("CELERY_BROKER_URL"):

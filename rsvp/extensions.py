@@ -2,17 +2,19 @@
 
 import threading
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, create_engine
 from sqlalchemy import event as sa_event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, scoped_session
 
 if TYPE_CHECKING:
     from flask_limiter import Limiter
@@ -107,13 +109,55 @@ def ping_after_idle(engine: Engine, seconds: float) -> None:
             raise DisconnectionError(str(exc)) from exc
 
 
+#: The engine each PostgreSQL engine's reads outside a transaction go to (``reading``):
+#: emptied with it (``Engine.dispose``), and gone with it, as the keys are weak.
+_READ_ENGINES: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+#: Set on a Session by ``read_without_transaction``; taken by its first statement.
+_READS_ONLY = "rsvp.reads_only"
+
+
+def add_read_engine(engine: Engine, ping_seconds: float) -> None:
+    """A PostgreSQL ``engine``'s twin for ``reading``, its connections in autocommit from the
+    start (switching a pooled one there and back cost a third of a page's database time)."""
+    if engine.dialect.name != "postgresql":
+        return
+    reader = create_engine(engine.url, isolation_level="AUTOCOMMIT")
+    ping_after_idle(reader, ping_seconds)
+    _READ_ENGINES[engine] = reader
+    sa_event.listen(engine, "engine_disposed", _dispose_read_engine)
+
+
+def _dispose_read_engine(engine: Engine) -> None:
+    if (reader := _READ_ENGINES.get(engine)) is not None:
+        reader.dispose()
+
+
+@contextmanager
+def reading(session: Session | scoped_session[Session]) -> Iterator[Connection]:
+    """A connection for a request that only reads, past the Session's bookkeeping and (on
+    PostgreSQL) outside a transaction; a session in one lends its own, with its writes."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        yield session.connection()
+        return
+    engine = session.get_bind()
+    with _READ_ENGINES.get(engine, engine).connect() as connection:
+        yield connection
+
+
 def read_without_transaction(session: Session | scoped_session[Session]) -> None:
-    """Run the rest of a request that only reads outside a transaction, where that saves
-    round trips: on PostgreSQL each read is then its own statement, without the BEGIN before
-    it and the ROLLBACK at the end. SQLite starts no transaction for reads anyway (and
-    switching its mode costs a statement), so nothing changes there. A request that writes
-    must not call it; one whose session is already in a transaction keeps it."""
+    """A request that only reads: the session's next reads go outside a transaction on
+    PostgreSQL (no BEGIN, no ROLLBACK; SQLite starts none for reads). Never where it writes."""
     if isinstance(session, scoped_session):
         session = session()
     if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.info[_READS_ONLY] = True
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _reads_without_transaction(state: ORMExecuteState) -> None:
+    """Before a marked session's first statement takes its connection: take one in autocommit."""
+    session = state.session
+    if session.info.pop(_READS_ONLY, False) and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -141,10 +141,9 @@ class SenderPool:
             return event_id, waiting.ids, waiting.runs
 
     def _gather(self, event_id: int) -> None:
-        """While answers keep coming, let the event's batch fill for up to MAIL_SENDER_GATHER
-        seconds before its run: a run's claim, connections and commits cost about as much as
-        its messages, so one run for a dozen answers spares most of them. The first answer
-        after a quiet moment goes out at once."""
+        """While answers keep coming, let the event's batch fill for MAIL_SENDER_GATHER
+        seconds at most: a run's claim, connections and commits cost as much as a few of
+        its messages. The first answer after a quiet moment goes out at once."""
         waiting = self.pending[event_id]
         if time.monotonic() - self.last_run > self.gather:
             return

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from sqlalchemy import text
 
-from rsvp.extensions import db, read_without_transaction
+from rsvp.extensions import db, reading
 
 bp = Blueprint("main", __name__)
 
@@ -17,6 +17,6 @@ def index() -> str:
 @bp.get("/healthz")
 def health() -> tuple[dict[str, str], int]:
     """Liveness and database check for load balancers."""
-    read_without_transaction(db.session)
-    db.session.execute(text("SELECT 1"))
+    with reading(db.session) as connection:
+        connection.execute(text("SELECT 1"))
     return {"status": "ok"}, 200

@@ -17,7 +17,7 @@ from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event, EventRules
-from rsvp.extensions import read_without_transaction
+from rsvp.extensions import read_without_transaction, reading
 from rsvp.invitees.models import Invitee, InviteeRules
 from rsvp.responses.models import Answer, Response
 
@@ -94,9 +94,11 @@ _EVENT_END = _INVITEE_END + len(_COLUMNS[PageEvent])
 
 def page_invitee(session: Session, invitee_id: int) -> PageInvitee | None:
     """The invitee with the event and the answer as the page shows them; None when gone.
-    Outside a transaction (rsvp.extensions.read_without_transaction): the page only reads."""
+    The page only reads: this and its other reads (questions, the waiting list) go outside a
+    transaction (rsvp.extensions.reading, read_without_transaction)."""
+    with reading(session) as connection:
+        row = connection.execute(_statement(), {"invitee_id": invitee_id}).first()
     read_without_transaction(session)
-    row = session.connection().execute(_statement(), {"invitee_id": invitee_id}).first()
     return None if row is None else _from_row(row)
 
 
