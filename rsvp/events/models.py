@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, false, update
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, relationship
 from sqlalchemy.orm.util import identity_key
 
 from rsvp.dbtypes import UTCDateTime, utcnow
@@ -248,10 +248,17 @@ _RAISED = "rsvp.raised_revisions"
 
 
 def raised_revisions(session: Session) -> bool:
-    """Whether this session has raised an event's revision: what it reads at that revision
-    is its own change, which a rollback may take back, so it must not be kept as the
-    revision's (rsvp.questions.queries.asks_questions)."""
+    """Whether this session's transaction has raised an event's revision: what it reads at
+    that revision is its own change, which a rollback may take back, so it must not be kept
+    as the revision's (rsvp.questions.queries.asks_questions)."""
     return session.info.get(_RAISED, False)
+
+
+@sqlalchemy_event.listens_for(Session, "after_transaction_end")
+def _revisions_settled(session: Session, transaction: SessionTransaction) -> None:
+    """Committed, the revisions stand; rolled back, they are gone, and nothing was kept."""
+    if transaction.parent is None:
+        session.info.pop(_RAISED, None)
 
 
 @sqlalchemy_event.listens_for(Session, "before_flush")

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
@@ -64,3 +65,22 @@ def test_a_change_rolled_back_is_not_kept_for_the_revision_it_raised(create_even
         session.get_one(Event, event.id).title = "Neuer Titel"
         session.commit()
     assert asks_in_another_request(event.id) is True
+
+
+def test_a_session_keeps_what_it_read_again_once_its_change_is_committed(create_event):
+    event = create_event(questions=[NOTE])
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+    with another_request() as session:
+        session.get_one(Event, event.id).title = "Neuer Titel"
+        session.commit()
+        shown = session.get_one(Event, event.id)
+        asks_questions(session, shown)
+        sa_event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert asks_questions(session, shown) is True
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", count)
+    assert statements == []
