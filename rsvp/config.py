@@ -64,6 +64,9 @@ DEFAULTS: dict[str, object] = {
     #: Seconds at most a confirmation waits for others to go out in the same run, while
     #: answers keep coming (the first after a quiet moment goes at once). 0: never.
     "MAIL_SENDER_GATHER": 0.2,
+    #: Seconds at most a process that ends waits for its sender threads' runs (keep it below
+    #: gunicorn's graceful timeout, 30 s by default).
+    "MAIL_SENDER_DRAIN": 10.0,
     #: Redis URL of the Celery broker: `rsvp send --via celery` and the dashboard's send
     #: hand the work to `rsvp worker` processes. Unset: everything is sent in-process.
     "CELERY_BROKER_URL": None,

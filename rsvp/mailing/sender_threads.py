@@ -1,9 +1,11 @@
 """Sending outside the request: the one entry point views use to start a delivery run."""
 
+import atexit
 import math
 import os
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -105,6 +107,9 @@ class SenderPool:
         self.arrived = threading.Condition(self.lock)
         #: Threads gathering an event's batch, woken by ``submit`` once it is full.
         self.filled = threading.Condition(self.lock)
+        #: ``drain`` waiting for the runs, woken as each ends.
+        self.settled = threading.Condition(self.lock)
+        _POOLS.add(self)
 
     def submit(self, event_id: int, message_ids: Sequence[int], runs: int = 0) -> None:
         with self.lock:
@@ -126,6 +131,7 @@ class SenderPool:
     def _take(self, finished: int | None) -> tuple[int, list[int], int] | None:
         with self.lock:
             self.busy.discard(finished)  # type: ignore[arg-type]
+            self.settled.notify_all()
             deadline = time.monotonic() + self.linger
             # One thread per event at a time, so an invitee's mails go out in answer order.
             while (event_id := next((e for e in self.pending if e not in self.busy), None)) is None:
@@ -147,10 +153,19 @@ class SenderPool:
         waiting = self.pending[event_id]
         if time.monotonic() - self.last_run > self.gather:
             return
-        deadline = waiting.since + self.gather
+        # The bound read anew on each wake: ``drain`` ends the gathering by setting it to 0.
         while (len(waiting.ids) < self.batch_size
-               and (left := deadline - time.monotonic()) > 0):
+               and (left := waiting.since + self.gather - time.monotonic()) > 0):
             self.filled.wait(left)
+
+    def drain(self, seconds: float) -> None:
+        """Gather no longer, and wait up to ``seconds`` for what the threads hold to go out."""
+        deadline = time.monotonic() + seconds
+        with self.lock:
+            self.gather = 0.0
+            self.filled.notify_all()
+            while (self.pending or self.busy) and (left := deadline - time.monotonic()) > 0:
+                self.settled.wait(left)
 
     def _work(self) -> None:
         finished = None
@@ -184,6 +199,20 @@ class SenderPool:
             timer.name = "deliver-retry"
             timer.daemon = True
             timer.start()
+
+
+#: This process's pools, for ``_drain_at_exit``.
+_POOLS: "weakref.WeakSet[SenderPool]" = weakref.WeakSet()
+
+
+@atexit.register
+def _drain_at_exit() -> None:
+    """A process that ends (a gunicorn worker restarted or stopped) first lets its threads
+    send what they hold, for MAIL_SENDER_DRAIN seconds at most: the messages would stay
+    queued until the next `rsvp send` otherwise. A forked child skips its parent's pools."""
+    for pool in list(_POOLS):
+        if pool.pid == os.getpid():
+            pool.drain(float(pool.app.config["MAIL_SENDER_DRAIN"]))
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Delivery outside the request: its own thread and app context, progress in the database."""
 
+import os
 import time
 
 from rsvp.extensions import db
@@ -124,3 +125,47 @@ def test_a_full_batch_goes_out_without_waiting_out_the_gathering(
     for message_id in following:
         deliver_soon(app, event.id, [message_id])
     smtp_server.wait_for(3, timeout=10)
+
+
+def test_draining_sends_what_a_thread_was_gathering(app, create_event, create_invitee,
+                                                   smtp_server):
+    app.config["MAIL_SENDER_GATHER"] = 30.0
+    event = create_event()
+    first, second = _confirmations(event, create_invitee, 2)
+    deliver_soon(app, event.id, [first])
+    smtp_server.wait_for(1)
+    deliver_soon(app, event.id, [second])
+    started = time.monotonic()
+    app.extensions["rsvp_senders"].drain(10.0)
+    assert time.monotonic() - started < 10.0
+    assert _statuses(event.id) == [MessageStatus.SENT] * 2
+    assert len(smtp_server.received) == 2
+
+
+# The process answers, hands the confirmation to its sender threads and ends at once, as a
+# gunicorn worker that is restarted right after a request does.
+ENDING_PROCESS = """
+import sys
+from rsvp import create_app
+from rsvp.mailing.sender_threads import deliver_soon
+app = create_app({"DATABASE_URL": sys.argv[1], "MAIL_SERVER": "127.0.0.1",
+                  "MAIL_PORT": int(sys.argv[2]), "SECRET_KEY": "x" * 32,
+                  "BASE_URL": "http://rsvp.test"})
+with app.app_context():
+    deliver_soon(app, int(sys.argv[3]), [int(sys.argv[4])])
+"""
+
+
+def test_a_process_that_ends_first_sends_what_its_threads_hold(app, app_config, create_event,
+                                                              create_invitee, smtp_server,
+                                                              tmp_path):
+    import subprocess
+    import sys
+
+    event = create_event()
+    [message_id] = _confirmations(event, create_invitee, 1)
+    subprocess.run([sys.executable, "-c", ENDING_PROCESS, str(app_config["DATABASE_URL"]),
+                    str(smtp_server.port), str(event.id), str(message_id)], check=True,
+                   timeout=60, env={**os.environ, "RSVP_INSTANCE_PATH": str(tmp_path / "i")})
+    assert len(smtp_server.received) == 1
+    assert _statuses(event.id) == [MessageStatus.SENT]
