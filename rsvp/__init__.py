@@ -49,10 +49,11 @@ def _init_extensions(app: Flask) -> None:
     from rsvp.i18n_web import init_babel
 
     db.init_app(app)
+    ping_seconds = float(app.config["DATABASE_PING_AFTER_IDLE"])
     with app.app_context():
         for engine in db.engines.values():
-            ping_after_idle(engine, float(app.config["DATABASE_PING_AFTER_IDLE"]))
-            add_read_engine(engine, float(app.config["DATABASE_PING_AFTER_IDLE"]))
+            ping_after_idle(engine, ping_seconds)
+            add_read_engine(engine, app.config["SQLALCHEMY_ENGINE_OPTIONS"], ping_seconds)
     mail.init_app(app)
     init_babel(app)
     if app.config.get("CELERY_BROKER_URL"):

@@ -5,7 +5,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -116,12 +116,13 @@ _READ_ENGINES: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDict
 _READS_ONLY = "rsvp.reads_only"
 
 
-def add_read_engine(engine: Engine, ping_seconds: float) -> None:
-    """A PostgreSQL ``engine``'s twin for ``reading``, its connections in autocommit from the
-    start (switching a pooled one there and back cost a third of a page's database time)."""
+def add_read_engine(engine: Engine, options: dict[str, Any], ping_seconds: float) -> None:
+    """A PostgreSQL ``engine``'s twin for ``reading``, made with the same ``options``, its
+    connections in autocommit from the start (switching a pooled one there and back cost a
+    third of a page's database time)."""
     if engine.dialect.name != "postgresql":
         return
-    reader = create_engine(engine.url, isolation_level="AUTOCOMMIT")
+    reader = create_engine(engine.url, **{**options, "isolation_level": "AUTOCOMMIT"})
     ping_after_idle(reader, ping_seconds)
     _READ_ENGINES[engine] = reader
     sa_event.listen(engine, "engine_disposed", _dispose_read_engine)

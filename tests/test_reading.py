@@ -7,6 +7,7 @@ import time
 import pytest
 from sqlalchemy import select, text
 
+from rsvp import create_app
 from rsvp.extensions import db, read_without_transaction, reading
 from rsvp.invitees.models import Invitee
 from rsvp.tokens import make_token
@@ -74,3 +75,16 @@ def test_disposing_the_engine_closes_the_reads_connections(postgresql):
         alive = connection.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
                                   {"pid": pid})
     assert alive == 0
+
+
+def test_the_reads_connections_are_made_with_the_apps_engine_options(postgresql, app_config):
+    options = {"connect_args": {"application_name": "rsvp-leser"}}
+    other = create_app(app_config | {"SQLALCHEMY_ENGINE_OPTIONS": options})
+    with other.app_context():
+        try:
+            with reading(db.session) as connection:
+                name = connection.scalar(text("SELECT current_setting('application_name')"))
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    assert name == "rsvp-leser"
