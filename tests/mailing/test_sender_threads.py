@@ -1,6 +1,9 @@
 """Delivery outside the request: its own thread and app context, progress in the database."""
 
 import os
+import subprocess
+import sys
+import threading
 import time
 
 from rsvp.extensions import db
@@ -9,6 +12,13 @@ from rsvp.mailing.sender_threads import deliver_soon, start_delivery
 from rsvp.mailing.services import queue_message, queue_messages
 from tests.conftest import join_background_senders
 from tests.dashboard.conftest import join_deliveries, wait_until
+
+
+def _confirmations(event, create_invitee, count: int) -> list[int]:
+    people = [create_invitee(event, email=f"p{n}@example.org") for n in range(count)]
+    ids = [queue_message(db.session, person, MessageKind.CONFIRMATION).id for person in people]
+    db.session.commit()
+    return ids
 
 
 def _statuses(event_id: int) -> list[MessageStatus]:
@@ -40,10 +50,7 @@ def test_an_unreachable_server_leaves_everything_queued(app, create_event):
 def test_deliver_soon_sends_an_answers_messages_from_a_sender_thread(
         app, create_event, create_invitee, smtp_server):
     event = create_event()
-    people = [create_invitee(event, email=f"p{n}@example.org") for n in range(2)]
-    messages = [queue_message(db.session, person, MessageKind.CONFIRMATION) for person in people]
-    db.session.commit()
-    deliver_soon(app, event.id, [m.id for m in messages])
+    deliver_soon(app, event.id, _confirmations(event, create_invitee, 2))
     smtp_server.wait_for(2)
     join_background_senders()
     assert _statuses(event.id) == [MessageStatus.SENT] * 2
@@ -53,10 +60,9 @@ def test_deliver_soon_sends_an_answers_messages_from_a_sender_thread(
 def test_deliver_soon_keeps_a_confirmation_queued_while_the_server_is_unreachable(
         app, create_event, create_invitee, smtp_server):
     event = create_event()
-    message = queue_message(db.session, create_invitee(event), MessageKind.CONFIRMATION)
-    db.session.commit()
+    ids = _confirmations(event, create_invitee, 1)
     app.extensions["mail"].port = 1
-    deliver_soon(app, event.id, [message.id])
+    deliver_soon(app, event.id, ids)
     join_background_senders()
     assert _statuses(event.id) == [MessageStatus.QUEUED]
     assert smtp_server.received == []
@@ -64,30 +70,19 @@ def test_deliver_soon_keeps_a_confirmation_queued_while_the_server_is_unreachabl
 
 def test_a_lingering_sender_thread_takes_the_next_confirmation_and_then_ends(
         app, create_event, create_invitee, smtp_server):
-    import threading
-
     app.config["MAIL_SENDER_LINGER"] = 1.0
     event = create_event()
-    people = [create_invitee(event, email=f"p{n}@example.org") for n in range(2)]
-    messages = [queue_message(db.session, person, MessageKind.CONFIRMATION) for person in people]
-    db.session.commit()
-    deliver_soon(app, event.id, [messages[0].id])
+    first, second = _confirmations(event, create_invitee, 2)
+    deliver_soon(app, event.id, [first])
     smtp_server.wait_for(1)
     wait_until(lambda: app.extensions["rsvp_senders"].idle == 1)
     [sender] = [t for t in threading.enumerate() if t.name == "deliver-soon"]
-    deliver_soon(app, event.id, [messages[1].id])
+    deliver_soon(app, event.id, [second])
     smtp_server.wait_for(2)
     assert [t for t in threading.enumerate() if t.name == "deliver-soon"] == [sender]
     join_background_senders()
     assert not sender.is_alive()
     assert _statuses(event.id) == [MessageStatus.SENT] * 2
-
-
-def _confirmations(event, create_invitee, count: int) -> list[int]:
-    people = [create_invitee(event, email=f"p{n}@example.org") for n in range(count)]
-    ids = [queue_message(db.session, person, MessageKind.CONFIRMATION).id for person in people]
-    db.session.commit()
-    return ids
 
 
 def test_the_first_confirmation_after_a_quiet_moment_goes_out_at_once(
@@ -159,9 +154,6 @@ with app.app_context():
 def test_a_process_that_ends_first_sends_what_its_threads_hold(app, app_config, create_event,
                                                               create_invitee, smtp_server,
                                                               tmp_path):
-    import subprocess
-    import sys
-
     event = create_event()
     [message_id] = _confirmations(event, create_invitee, 1)
     subprocess.run([sys.executable, "-c", ENDING_PROCESS, str(app_config["DATABASE_URL"]),
