@@ -2,8 +2,21 @@
 
 import re
 import subprocess
+from itertools import pairwise
 
 from tests.scale.conftest import RSVP, worker_env
+
+#: How long a slot nobody took stays usable (the limiter's catch-up at 20 a second). A longer
+#: pause between two arrivals is the machine's, such as a stalled fsync, not the limiter's: it
+#: never holds a sender back longer than the senders ahead of it in the schedule.
+CATCH_UP = 0.5
+
+
+def sending_time(arrivals: list[float]) -> tuple[float, list[float]]:
+    """From the first arrival to the last, less what pauses beyond the catch-up lost; and
+    those pauses."""
+    pauses = [b - a for a, b in pairwise(arrivals) if b - a > CATCH_UP]
+    return arrivals[-1] - arrivals[0] - sum(pause - CATCH_UP for pause in pauses), pauses
 
 
 def test_two_senders_together_keep_within_ten_percent_of_the_max_rate(app, app_config,
@@ -22,5 +35,7 @@ def test_two_senders_together_keep_within_ten_percent_of_the_max_rate(app, app_c
     assert len({r.rcpt_tos[0] for r in smtp_server.received}) == 100
     sent = [int(re.search(r"(\d+) sent,", out).group(1)) for out in outputs]
     assert sum(sent) == 100 and min(sent) > 0, outputs
-    rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
-    assert 18 <= rate <= 22, f"{rate:.1f} messages/s"
+    seconds, pauses = sending_time(arrivals)
+    assert len(pauses) <= 2, f"the senders paused {len(pauses)} times: {pauses}"
+    rate = (len(arrivals) - 1) / seconds
+    assert 18 <= rate <= 22, f"{rate:.1f} messages/s, pauses {pauses}"
