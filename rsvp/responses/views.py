@@ -25,6 +25,7 @@ from rsvp.extensions import csrf, db, limiter
 from rsvp.i18n import salutation
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dispatch import dispatch
+from rsvp.mailing.sqlite_write_lock import write_turn
 from rsvp.qrcodes import qr_svg
 from rsvp.questions.queries import form_values, full_options, questions_of
 from rsvp.questions.rules import field_name
@@ -175,18 +176,19 @@ def answer(token: str):  # type: ignore[no-untyped-def]
     if not form.validate():
         return _render(invitee, token, _as_typed(form, token), 400, values)
     try:
-        outcome = answer_by_link(db.session, invitee, form.response.data or "",
-                                 guests=form.guests.data or 0, comment=form.comment.data or "",
-                                 substitute=_substitute(invitee, form), questions=values)
+        with write_turn(db.session):
+            outcome = answer_by_link(db.session, invitee, form.response.data or "",
+                                     guests=form.guests.data or 0, comment=form.comment.data or "",
+                                     substitute=_substitute(invitee, form), questions=values)
+            committed = _committed()
     except DeadlinePassed:
         return _render(invitee, token, _as_typed(form, token), 403, values)
     except AnswerError as exc:
-        db.session.rollback()
         full = isinstance(exc, NoRoomForGuests) or exc.code == "option_full"
         errors = _place_errors(invitee, form, exc)
         return _render(invitee, token, _as_typed(form, token), 409 if full else 400, values,
                        errors)
-    if _committed():
+    if committed:
         dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
     flash("saved")
     return redirect(url_for("responses.page", token=token), 303)

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, func, select
 from rsvp.extensions import db
 from rsvp.mailing.delivery import deliver_due
 from rsvp.mailing.models import Message, MessageStatus
-from rsvp.mailing.sqlite_write_lock import WriteTurns, lock_path
+from rsvp.mailing.sqlite_write_lock import WriteTurns, lock_path, write_turn
 from tests.mailing.conftest import queued_event
 
 
@@ -43,6 +43,17 @@ def test_a_second_sender_gets_its_turn_the_moment_the_first_is_done(tmp_path):
     assert order == ["first done", "second writes"]
     first.close()
     second.close()
+
+
+def test_a_block_that_raises_in_its_turn_is_rolled_back_before_the_turn_is_given_up(
+        app, create_event):
+    event = create_event(title="Before")
+    with pytest.raises(RuntimeError), write_turn(db.session):
+        event.title = "Changed in the turn"
+        db.session.flush()
+        raise RuntimeError("the answer broke a rule")
+    assert not db.session().in_transaction()
+    assert db.session.get(type(event), event.id).title == "Before"
 
 
 def test_a_sender_on_sqlite_records_nothing_and_sends_nothing_until_its_turn(

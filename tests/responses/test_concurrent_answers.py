@@ -1,15 +1,18 @@
 """Two tabs and double clicks: answers for one invitee are taken one after the other."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, select
 
 from rsvp.extensions import db
+from rsvp.mailing.sqlite_write_lock import WriteTurns
 from rsvp.responses.models import Response, ResponseChange
 from rsvp.tokens import make_token
-from tests.conftest import join_background_senders
-from tests.responses.links import post_together
+from tests.conftest import csrf_token, join_background_senders
+from tests.responses.links import link_of, post_together
 
 
 @pytest.fixture
@@ -42,3 +45,23 @@ def test_tabs_answering_differently_at_once_leave_a_complete_history(app, client
         assert (after.old_answer, after.old_guests) == (before.new_answer, before.new_guests)
     final = db.session.scalar(select(Response))
     assert (final.answer, final.guests) == (history[-1].new_answer, history[-1].new_guests)
+
+
+def test_an_answer_on_sqlite_waits_for_the_writers_turn_and_is_recorded_in_it(
+        app, app_config, client, token):
+    if not str(app_config["DATABASE_URL"]).startswith("sqlite"):
+        pytest.skip("the queue is SQLite's; on PostgreSQL an answer writes at once")
+    url = link_of(token)
+    form = {"csrf_token": csrf_token(client.get(url).text), "response": "accepted",
+            "guests": "0"}
+    sender = WriteTurns.for_connection(db.engine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with sender.turn():
+            posted = pool.submit(lambda: app.test_client().post(url, data=form).status_code)
+            time.sleep(0.5)
+            assert not posted.done()
+        assert posted.result(timeout=10) == 303
+    sender.close()
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+    join_background_senders()
