@@ -32,7 +32,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from bench.common import (
@@ -102,6 +102,9 @@ class Figures:
     server_cpu: float | None
     #: The rates of the rounds, in the order measured (one for a page not measured in turns).
     rounds: tuple[float, ...] = ()
+    #: Answers' confirmations still queued when the load ended (the built-in sender's POST):
+    #: a sender falling behind defers its work past the measurement and flatters the rate.
+    queued: int | None = None
 
 
 def measure(server: subprocess.Popen, make_request: Callable[[int], None],
@@ -191,12 +194,23 @@ def rsvp_pages(kind: str, sink_port: int, get_only: bool = False) -> dict[str, F
         figures = _in_turns_with_peer(url, tokens, env)
         if not get_only:
             with served("rsvp:create_app()", env) as (process, port):
-                figures["post"] = measure(process, post_answers(port, tokens))
+                figures["post"] = replace(measure(process, post_answers(port, tokens)),
+                                          queued=_still_queued(url))
         with celery_queue() as broker:
             if broker and not get_only:
                 with served("rsvp:create_app()", env | broker) as (process, port):
                     figures["post-broker"] = measure(process, post_answers(port, tokens))
         return figures
+
+
+def _still_queued(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        queued = connection.scalar(text("SELECT count(*) FROM message WHERE status = 'queued'"))
+    engine.dispose()
+    return int(queued or 0)
 
 
 def _seeded(url: str, sink_port: int) -> tuple[list[str], dict[str, str]]:
@@ -354,6 +368,9 @@ def report(kind: str, baseline: dict[str, Figures], pages: dict[str, Figures]) -
               f"target {page.goal:.0%}; {figures.rate / baseline[page.baseline].rate:.0%} of "
               f"bare), p99 {figures.p99:.1f} ms (target < {page.p99:.0f} ms), server CPU "
               f"{_ms(figures.server_cpu)} per request: {verdict}")
+        if figures.queued is not None:
+            print(f"[{kind}] {page.label}: {figures.queued} confirmations still queued when "
+                  f"the load ended, of {figures.rate * SECONDS:.0f} answers")
     get = pages["get"]
     against_peer = ratio(get, peer)
     print(f"[{kind}] GET against the peer: {against_peer:.2f}x (target 1.00x; rounds "
