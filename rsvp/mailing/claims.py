@@ -7,7 +7,16 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, Update, bindparam, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    Update,
+    bindparam,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, joinedload, scoped_session
 
 from rsvp.dbtypes import utcnow
@@ -23,9 +32,10 @@ class Claim:
     messages: Sequence[Message]
 
 
-def scope(event_id: int, kind: MessageKind | None,
-          message_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
-    """The WHERE conditions for one event's messages (of ``kind``, among ``message_ids``)."""
+def scope(event_id: int | BindParameter[int], kind: MessageKind | BindParameter | None,
+          message_ids: Sequence[int] | BindParameter | None) -> list[ColumnElement[bool]]:
+    """The WHERE conditions for one event's messages (of ``kind``, among ``message_ids``):
+    given as values, or as parameters of a statement built once."""
     conditions = [Message.event_id == event_id]
     if kind is not None:
         conditions.append(Message.kind == kind)
@@ -61,16 +71,11 @@ def claim_batch(session: Session, event_id: int, kind: MessageKind | None, size:
 
 
 def _claimable(with_kind: bool, with_ids: bool) -> list[ColumnElement[bool]]:
-    conditions = [Message.event_id == bindparam("b_event"),
-                  Message.status == MessageStatus.QUEUED,
-                  or_(Message.next_attempt_at.is_(None),
-                      Message.next_attempt_at <= bindparam("b_now")),
-                  or_(Message.claimed_at.is_(None), Message.claimed_at < bindparam("b_stale"))]
-    if with_kind:
-        conditions.append(Message.kind == bindparam("b_kind"))
-    if with_ids:
-        conditions.append(Message.id.in_(bindparam("b_ids", expanding=True)))
-    return conditions
+    return [*scope(bindparam("b_event"), bindparam("b_kind") if with_kind else None,
+                   bindparam("b_ids", expanding=True) if with_ids else None),
+            Message.status == MessageStatus.QUEUED,
+            or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= bindparam("b_now")),
+            or_(Message.claimed_at.is_(None), Message.claimed_at < bindparam("b_stale"))]
 
 
 @lru_cache(maxsize=8)
