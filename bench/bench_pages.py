@@ -204,11 +204,14 @@ def rsvp_pages(kind: str, sink_port: int, get_only: bool = False) -> dict[str, F
 
 
 def _still_queued(url: str) -> int:
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine, func, select
+
+    from rsvp.mailing.models import Message, MessageStatus
 
     engine = create_engine(url)
     with engine.connect() as connection:
-        queued = connection.scalar(text("SELECT count(*) FROM message WHERE status = 'queued'"))
+        queued = connection.scalar(select(func.count()).select_from(Message)
+                                   .where(Message.status == MessageStatus.QUEUED))
     engine.dispose()
     return int(queued or 0)
 

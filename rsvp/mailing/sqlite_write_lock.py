@@ -42,8 +42,8 @@ class WriteTurns:
         self._fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600) if lock_path else None
 
     @classmethod
-    def for_connection(cls, connection: Connection | Engine) -> "WriteTurns":
-        return cls(lock_path(connection))
+    def for_connection(cls, bind: Connection | Engine) -> "WriteTurns":
+        return cls(lock_path(bind))
 
     @contextmanager
     def turn(self) -> Iterator[None]:
@@ -100,9 +100,9 @@ def _wait_for_turn(session: Session, *_: object) -> None:
         turns.wait()
 
 
-def lock_path(connection: Connection | Engine) -> str | None:
+def lock_path(bind: Connection | Engine) -> str | None:
     """The lock file beside an SQLite database file, or None where there is no queue."""
-    url = connection.engine.url
+    url = bind.engine.url
     database = url.database or ""
     if fcntl is None or url.get_backend_name() != "sqlite" or database in ("", ":memory:") \
             or database.startswith("file:"):
