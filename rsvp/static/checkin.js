@@ -68,4 +68,5 @@
       .then(function () { window.requestAnimationFrame(frame); })
       .catch(function () { show({ ok: false, reason: root.dataset.cameraError }); });
   });
+  start.hidden = false;
 }());
