@@ -1,13 +1,16 @@
 """The web interface's language: the invitee's on invitee pages, else the browser's choice."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from babel import Locale
 from babel.support import NullTranslations
-from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale, get_translations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_babel import _get_current_context as _babel_context
-from jinja2 import pass_eval_context
+from jinja2 import Environment, pass_eval_context
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
@@ -99,3 +102,58 @@ def _translations() -> NullTranslations:
         context.rsvp_translations = (getattr(context, "babel_locale", None), translations)
     return translations
 
+
+
+def language_environment(language: str) -> Environment:
+    """The app's template environment for pages in ``language``, whose templates are compiled
+    with their fixed texts already translated (``ConstantTranslations``); made once per app.
+
+    Its own template cache: a template compiled here holds one language's words."""
+    environments = current_app.extensions.setdefault("rsvp_language_environments", {})
+    environment = environments.get(language)
+    if environment is None:
+        environment = current_app.jinja_env.overlay(extensions=[ConstantTranslations])
+        with force_locale(language):
+            environment.extensions[ConstantTranslations.identifier].translations = (
+                get_translations())
+        environments[language] = environment
+    return environment
+
+
+class ConstantTranslations(Extension):
+    """Writes each ``_("text")`` or ``gettext("text")`` of a template (one literal, nothing
+    to format) as its translation marked safe, ``("Übersetzung"|safe)``, which Jinja folds into
+    the template's own text when it compiles it: the value ``_gettext`` would return, with no
+    call left on the page. A text with ``%`` keeps its call, whose formatting turns ``%%``
+    into ``%``. Only for HTML templates rendered with autoescape, where ``_gettext`` marks
+    its result safe too."""
+
+    translations: NullTranslations = NullTranslations()
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        tokens = list(stream)
+        index = 0
+        while index < len(tokens):
+            translated = self._constant_translation(tokens, index)
+            if translated is None:
+                yield tokens[index]
+                index += 1
+                continue
+            yield from _safe_string(tokens[index].lineno, translated)
+            index += 4
+
+    def _constant_translation(self, tokens: list[Token], index: int) -> str | None:
+        """The translation where ``tokens[index:index + 4]`` call gettext on one literal."""
+        call = [token.type for token in tokens[index:index + 4]]
+        if (call != ["name", "lparen", "string", "rparen"]
+                or tokens[index].value not in ("_", "gettext")
+                or (index and tokens[index - 1].type == "dot")):
+            return None
+        translated = self.translations.ugettext(tokens[index + 2].value)
+        return None if "%" in translated else translated
+
+
+def _safe_string(lineno: int, text: str) -> Iterator[Token]:
+    for kind, value in (("lparen", "("), ("string", text), ("pipe", "|"), ("name", "safe"),
+                        ("rparen", ")")):
+        yield Token(lineno, kind, value)

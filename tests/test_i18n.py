@@ -50,3 +50,40 @@ def test_a_template_follows_a_language_switched_within_the_request(app):
         with force_locale("en"):
             assert render_template_string(page) == "Yes, I will attend"
         assert render_template_string(page) == "Ja, ich nehme teil"
+
+
+def test_a_language_environment_compiles_fixed_texts_already_translated(app):
+    from rsvp.i18n_web import language_environment
+
+    with app.test_request_context("/"):
+        code = language_environment("de").compile("{{ _('Your reply') }}", raw=True)
+    assert "Ihre Antwort" in code
+    assert "gettext" not in code and "'_'" not in code
+
+
+def test_a_language_environment_writes_each_language_into_its_own_templates(app):
+    from rsvp.i18n_web import language_environment
+
+    page = "<h2>{{ _('Your reply') }}</h2>"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        german = language_environment("de").from_string(page).render()
+        english = language_environment("en").from_string(page).render()
+    assert (german, english) == ("<h2>Ihre Antwort</h2>", "<h2>Your reply</h2>")
+
+
+@pytest.mark.parametrize("page", [
+    "{{ _('At most %(n)d.', n=3) }}",
+    "{{ _('Invitation for %(name)s', name='<b>Ada</b>') }}",
+    "{{ _('Fully 100%% booked') }}",
+    "{{ ngettext('%(num)d guest', '%(num)d guests', 2) }}",
+    "{{ _('Your reply') ~ '<i>' }}",
+])
+def test_a_language_environment_renders_what_the_runtime_translation_does(app, page):
+    from flask import render_template_string
+
+    from rsvp.i18n_web import language_environment
+
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        runtime = render_template_string(page)
+        compiled = language_environment("de").from_string(page).render()
+    assert compiled == runtime

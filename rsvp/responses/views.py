@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from rsvp.calendar import event_ics
 from rsvp.extensions import csrf, db, limiter
 from rsvp.i18n import salutation
+from rsvp.i18n_web import language_environment
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.dispatch import dispatch
 from rsvp.mailing.sqlite_write_lock import write_turn
@@ -90,8 +91,10 @@ def _render(invitee: ShownInvitee, token: str, fields: AnswerFields, status: int
     language = g.language
     parts = event_parts(db.session, event, language)
     page = render_template(
-        "invitee/page.html", invitee=invitee, event=event, parts=parts, answer=fields,
-        token=token, **_questions(invitee, values, errors or {}),
+        # Its fixed texts compiled in the invitee's language (rsvp.i18n_web).
+        language_environment(language).get_template("invitee/page.html"),
+        invitee=invitee, event=event, parts=parts, answer=fields, token=token,
+        **_questions(invitee, values, errors or {}),
         closed=event.deadline_passed() or event.cancelled,
         position=waitlist_position(db.session, invitee.response) if invitee.response else None,
         door=_door_code(invitee),
