@@ -103,7 +103,6 @@ def _translations() -> NullTranslations:
     return translations
 
 
-
 def language_environment(language: str) -> Environment:
     """The app's template environment for pages in ``language``, whose templates are compiled
     with their fixed texts already translated (``ConstantTranslations``); made once per app.
