@@ -113,6 +113,12 @@ def app(app_config: dict[str, object], tmp_path, monkeypatch) -> Iterator[Flask]
         db.engine.dispose()
 
 
+def skip_unless_sqlite(app_config: dict[str, object], reason: str) -> None:
+    """Skip a test of what only SQLite does (its write lock, the writers' queue beside it)."""
+    if not str(app_config["DATABASE_URL"]).startswith("sqlite"):
+        pytest.skip(reason)
+
+
 def join_background_senders(timeout: float = 30.0) -> None:
     """Let mail sent after a request (an answer's confirmation) finish before the database goes."""
     deadline = time.monotonic() + timeout

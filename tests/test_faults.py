@@ -10,7 +10,7 @@ from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.responses.models import Response, ResponseChange
 from rsvp.tokens import make_token
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, skip_unless_sqlite
 
 
 @pytest.fixture
@@ -20,8 +20,7 @@ def app_config(app_config):
 
 def test_an_answer_while_sqlite_is_locked_gets_503_and_writes_nothing(
         app, app_config, client, create_event, create_invitee):
-    if not str(app_config["DATABASE_URL"]).startswith("sqlite"):
-        pytest.skip("SQLite's write lock")
+    skip_unless_sqlite(app_config, "SQLite's write lock")
     token = make_token(create_invitee(create_event()))
     page = client.get(f"/r/{token}")
     other_writer = sqlite3.connect(str(app_config["DATABASE_URL"]).removeprefix("sqlite:///"))

@@ -10,6 +10,7 @@ from rsvp.extensions import db
 from rsvp.mailing.delivery import deliver_due
 from rsvp.mailing.models import Message, MessageStatus
 from rsvp.mailing.sqlite_write_lock import WriteTurns, lock_path, write_turn
+from tests.conftest import skip_unless_sqlite
 from tests.mailing.conftest import queued_event
 
 
@@ -58,8 +59,7 @@ def test_a_block_that_raises_in_its_turn_is_rolled_back_before_the_turn_is_given
 
 def test_a_sender_on_sqlite_records_nothing_and_sends_nothing_until_its_turn(
         app, app_config, smtp_server, create_event):
-    if not str(app_config["DATABASE_URL"]).startswith("sqlite"):
-        pytest.skip("the queue is SQLite's; PostgreSQL senders write at once")
+    skip_unless_sqlite(app_config, "the queue is SQLite's; PostgreSQL senders write at once")
     event = queued_event(create_event, 3)
     reports = []
 

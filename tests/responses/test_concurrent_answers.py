@@ -11,7 +11,7 @@ from rsvp.extensions import db
 from rsvp.mailing.sqlite_write_lock import WriteTurns
 from rsvp.responses.models import Response, ResponseChange
 from rsvp.tokens import make_token
-from tests.conftest import csrf_token, join_background_senders
+from tests.conftest import csrf_token, join_background_senders, skip_unless_sqlite
 from tests.responses.links import link_of, post_together
 
 
@@ -49,19 +49,20 @@ def test_tabs_answering_differently_at_once_leave_a_complete_history(app, client
 
 def test_an_answer_on_sqlite_waits_for_the_writers_turn_and_is_recorded_in_it(
         app, app_config, client, token):
-    if not str(app_config["DATABASE_URL"]).startswith("sqlite"):
-        pytest.skip("the queue is SQLite's; on PostgreSQL an answer writes at once")
+    skip_unless_sqlite(app_config, "the queue is SQLite's; on PostgreSQL an answer writes at once")
     url = link_of(token)
     form = {"csrf_token": csrf_token(client.get(url).text), "response": "accepted",
             "guests": "0"}
     sender = WriteTurns.for_connection(db.engine)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        with sender.turn():
-            posted = pool.submit(lambda: app.test_client().post(url, data=form).status_code)
-            time.sleep(0.5)
-            assert not posted.done()
-        assert posted.result(timeout=10) == 303
-    sender.close()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            with sender.turn():
+                posted = pool.submit(lambda: app.test_client().post(url, data=form).status_code)
+                time.sleep(0.5)
+                assert not posted.done()
+            assert posted.result(timeout=10) == 303
+    finally:
+        sender.close()
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Response)) == 1
     join_background_senders()
