@@ -6,9 +6,15 @@ themselves each take a core and memory for as long as they like. Here every oper
 can grow a value, every call, filter and loop step checks a bound first, output is collected
 piece by piece and stopped at MAX_CHARS, and a render has MAX_SECONDS of its thread's CPU
 time (checked at those same points: no signals, so it is safe in any thread).
+
+The garbage collector's time is left out of that budget. A full collection in a large
+process takes tenths of a second of the thread that happens to allocate, and it would refuse
+a template for the process's size instead of its own cost; the other bounds already cap
+what a template can allocate, so they cap the collections it can cause too.
 """
 
 import functools
+import gc
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -69,22 +75,43 @@ class SandboxLimit(SecurityError):
 
 
 @dataclass
-class Budget:
-    """What one render may still spend: CPU time, loop steps, call depth."""
+class Clock:
+    """The thread CPU time that one or more renders may still take, collections left out."""
 
     deadline: float
-    steps: int = 0
-    depth: int = 0
+    collecting_since: float | None = None
 
     @classmethod
-    def start(cls, seconds: float = MAX_SECONDS) -> "Budget":
-        """A budget of ``seconds`` of this thread's CPU time from now."""
+    def start(cls, seconds: float = MAX_SECONDS) -> "Clock":
+        """``seconds`` of this thread's CPU time from now."""
         return cls(deadline=time.thread_time() + seconds)
 
-    def tick(self) -> None:
+    def check(self) -> None:
         """Refuse to go on once the time is up."""
         if time.thread_time() > self.deadline:
             raise _limit(_l("the template takes too long to render"))
+
+    def collection(self, phase: str) -> None:
+        """Move the deadline on by the time a garbage collection took."""
+        now = time.thread_time()
+        if phase == "start":
+            self.collecting_since = now
+        elif self.collecting_since is not None:
+            self.deadline += now - self.collecting_since
+            self.collecting_since = None
+
+
+@dataclass
+class Budget:
+    """What one render may still spend: CPU time, loop steps, call depth."""
+
+    clock: Clock
+    steps: int = 0
+    depth: int = 0
+
+    def tick(self) -> None:
+        """Refuse to go on once the time is up."""
+        self.clock.check()
 
     def step(self) -> None:
         """One loop step."""
@@ -97,6 +124,15 @@ class Budget:
 _budget: ContextVar[Budget | None] = ContextVar("rsvp_sandbox_budget", default=None)
 
 
+def _leave_collections_out(phase: str, info: dict[str, int]) -> None:
+    budget = _budget.get()
+    if budget is not None:
+        budget.clock.collection(phase)
+
+
+gc.callbacks.append(_leave_collections_out)
+
+
 def _tick() -> None:
     budget = _budget.get()
     if budget is not None:
@@ -104,10 +140,10 @@ def _tick() -> None:
 
 
 def render(template: Template, values: Mapping[str, object], *,
-           deadline: float | None = None) -> str:
-    """Render ``template`` within the bounds; ``deadline`` (thread CPU time) may be shared
-    by several renders. Raises SandboxLimit, or whatever the template raised."""
-    budget = Budget.start() if deadline is None else Budget(deadline)
+           clock: Clock | None = None) -> str:
+    """Render ``template`` within the bounds; ``clock`` may be shared by several renders.
+    Raises SandboxLimit, or whatever the template raised."""
+    budget = Budget(clock or Clock.start())
     token = _budget.set(budget)
     try:
         parts: list[str] = []

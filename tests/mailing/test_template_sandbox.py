@@ -1,10 +1,12 @@
 """The sandbox has bounds: any organiser's template renders quickly or is refused with a reason."""
 
+import gc
 import threading
 import time
 
 import pytest
 
+from rsvp.mailing.sandbox import BoundedSandbox, Clock, render
 from rsvp.mailing.templates_custom import TemplateOverrideError, check_template, render_custom
 
 VALUES = {"salutation": "Guten Tag", "first_name": "", "last_name": "Potz", "guests": 0,
@@ -78,6 +80,24 @@ def test_a_runaway_template_in_a_thread_ends_instead_of_burning_a_core():
     worker.join(timeout=10)
     assert not worker.is_alive()
     assert outcome == ["text, line 1: the template takes too long to render"]
+
+
+def test_a_garbage_collection_during_a_render_is_not_counted_as_the_templates_time():
+    large_heap = [{"n": [n]} for n in range(1_000_000)]
+    collections: list[float] = []
+
+    def collect() -> str:
+        started = time.thread_time()
+        gc.collect()
+        collections.append(time.thread_time() - started)
+        return ""
+
+    template = BoundedSandbox().from_string(
+        "{{ collect() }}{% for i in range(3) %}{{ i }}{% endfor %}")
+    budget = 0.01
+    assert render(template, {"collect": collect}, clock=Clock.start(budget)) == "012"
+    assert collections[0] > budget, "the collection was to outlast the budget on its own"
+    del large_heap
 
 
 @pytest.mark.parametrize(("source", "expected"), [
