@@ -112,44 +112,99 @@ def language_environment(language: str) -> Environment:
     environment = environments.get(language)
     if environment is None:
         environment = current_app.jinja_env.overlay(extensions=[ConstantTranslations])
+        compiled = environment.extensions[ConstantTranslations.identifier]
         with force_locale(language):
-            environment.extensions[ConstantTranslations.identifier].translations = (
-                get_translations())
+            compiled.translations = get_translations()  # type: ignore[attr-defined]
+        compiled.language = language  # type: ignore[attr-defined]
         environments[language] = environment
     return environment
 
 
 class ConstantTranslations(Extension):
-    """Writes each ``_("text")`` or ``gettext("text")`` of a template (one literal, nothing
-    to format) as its translation marked safe, ``("Übersetzung"|safe)``, which Jinja folds into
-    the template's own text when it compiles it: the value ``_gettext`` would return, with no
-    call left on the page. A text with ``%`` keeps its call, whose formatting turns ``%%``
-    into ``%``. Only for HTML templates rendered with autoescape, where ``_gettext`` marks
-    its result safe too."""
+    """Writes each ``_("text")`` or ``gettext("text")`` of a template as its translation marked
+    safe, ``("Übersetzung"|safe)``, which Jinja folds into the template's own text when it
+    compiles it: the value ``_gettext`` would return, with no call left on the page. A call
+    that names values, ``_("Für %(name)s", name=x)``, becomes the translation formatted with
+    them, ``(("Für %(name)s"|safe) % {"name": x})``, as ``_gettext`` formats it (Markup
+    escapes the values), and so does a text with ``%``, whose formatting turns ``%%`` into
+    ``%``. ``get_locale()`` is the language's code. Only for HTML templates rendered with
+    autoescape, where ``_gettext`` marks its result safe too."""
 
     translations: NullTranslations = NullTranslations()
+    language: str = ""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         tokens = list(stream)
         index = 0
         while index < len(tokens):
-            translated = self._constant_translation(tokens, index)
-            if translated is None:
+            written = self._compiled_call(tokens, index)
+            if written is None:
                 yield tokens[index]
                 index += 1
                 continue
-            yield from _safe_string(tokens[index].lineno, translated)
-            index += 4
+            replacement, index = written
+            yield from replacement
 
-    def _constant_translation(self, tokens: list[Token], index: int) -> str | None:
-        """The translation where ``tokens[index:index + 4]`` call gettext on one literal."""
-        call = [token.type for token in tokens[index:index + 4]]
-        if (call != ["name", "lparen", "string", "rparen"]
-                or tokens[index].value not in ("_", "gettext")
+    def _compiled_call(self, tokens: list[Token], index: int,
+                       ) -> tuple[list[Token], int] | None:
+        """What the call starting at ``tokens[index]`` is written as, and the index after
+        it; None where it is not a call of ours or takes more than one text and names."""
+        call = [token.type for token in tokens[index:index + 3]]
+        if (tokens[index].type != "name" or call[1:2] != ["lparen"]
                 or (index and tokens[index - 1].type == "dot")):
             return None
+        lineno = tokens[index].lineno
+        if tokens[index].value == "get_locale" and call[2:] == ["rparen"] and self.language:
+            return [Token(lineno, "string", self.language)], index + 3
+        if tokens[index].value not in ("_", "gettext") or call[2:] != ["string"]:
+            return None
+        named = _named_values(tokens, index + 3)
+        if named is None:
+            return None
+        values, end = named
         translated = self.translations.ugettext(tokens[index + 2].value)
-        return None if "%" in translated else translated
+        text = list(_safe_string(lineno, translated))
+        if not values and "%" not in translated:
+            return text, end
+        return [Token(lineno, "lparen", "("), *text, Token(lineno, "mod", "%"),
+                Token(lineno, "lbrace", "{"), *values, Token(lineno, "rbrace", "}"),
+                Token(lineno, "rparen", ")")], end
+
+
+#: Tokens that open and close a nesting level in an expression.
+_OPENING = {"lparen", "lbracket", "lbrace"}
+_CLOSING = {"rparen", "rbracket", "rbrace"}
+
+
+def _named_values(tokens: list[Token], index: int) -> tuple[list[Token], int] | None:
+    """The ``, name=value`` arguments from ``tokens[index]`` to the call's closing parenthesis,
+    written as a dict's items (``"name": value,``), and the index after the parenthesis;
+    None where an argument is not named."""
+    items: list[Token] = []
+    depth = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if depth == 0 and token.type == "rparen":
+            return items, index + 1
+        if depth == 0 and token.type == "comma":
+            following = [t.type for t in tokens[index + 1:index + 3]]
+            if following[:1] == ["rparen"]:
+                index += 1
+                continue
+            if following != ["name", "assign"]:
+                return None
+            name = tokens[index + 1]
+            if items:
+                items.append(Token(token.lineno, "comma", ","))
+            items += [Token(name.lineno, "string", name.value), Token(name.lineno, "colon", ":")]
+            index += 3
+            continue
+        if depth == 0 and not items:
+            return None
+        depth += (token.type in _OPENING) - (token.type in _CLOSING)
+        items.append(token)
+        index += 1
+    return None
 
 
 def _safe_string(lineno: int, text: str) -> Iterator[Token]:

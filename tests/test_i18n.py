@@ -61,6 +61,16 @@ def test_a_language_environment_compiles_fixed_texts_already_translated(app):
     assert "gettext" not in code and "'_'" not in code
 
 
+def test_a_language_environment_formats_a_text_with_names_without_a_call(app):
+    from rsvp.i18n_web import language_environment
+
+    with app.test_request_context("/"):
+        code = language_environment("de").compile(
+            "{{ _('Invitation for %(name)s', name=guest) }}", raw=True)
+    assert "Einladung für %(name)s" in code
+    assert "context.call" not in code
+
+
 def test_a_language_environment_writes_each_language_into_its_own_templates(app):
     from rsvp.i18n_web import language_environment
 
@@ -75,6 +85,9 @@ def test_a_language_environment_writes_each_language_into_its_own_templates(app)
     "{{ _('At most %(n)d.', n=3) }}",
     "{{ _('Invitation for %(name)s', name='<b>Ada</b>') }}",
     "{{ _('Fully 100%% booked') }}",
+    "{{ _('At most %(n)d.', n=(0 or 2),) }}",
+    "{{ _('Invitation for %(name)s', name={'a': ['<b>Ada</b>']}['a'][0]) }}",
+    '<html lang="{{ get_locale() }}">',
     "{{ ngettext('%(num)d guest', '%(num)d guests', 2) }}",
     "{{ _('Your reply') ~ '<i>' }}",
 ])
