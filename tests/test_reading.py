@@ -5,12 +5,14 @@ PostgreSQL, without BEGIN and ROLLBACK around each read."""
 import time
 
 import pytest
+from flask import request_finished
 from sqlalchemy import select, text
 
 from rsvp import create_app
 from rsvp.extensions import db, read_without_transaction, reading
 from rsvp.invitees.models import Invitee
 from rsvp.tokens import make_token
+from tests.conftest import skip_unless_sqlite
 
 
 @pytest.fixture
@@ -30,6 +32,13 @@ def test_a_read_takes_no_connection_from_the_session(app):
     with reading(db.session) as connection:
         assert connection.scalar(text("SELECT 1")) == 1
     assert not db.session().in_transaction()
+
+
+def test_a_read_makes_no_session_where_the_request_has_none(app):
+    db.session.remove()
+    with reading(db.session) as connection:
+        assert connection.scalar(text("SELECT 1")) == 1
+    assert not db.session.registry.has()
 
 
 def test_a_read_in_a_session_that_wrote_sees_what_it_wrote(create_event, create_invitee):
@@ -65,6 +74,22 @@ def test_the_invitee_page_reads_nothing_else_through_the_session_once_its_event_
     db.session.remove()
     assert client.get(f"/r/{token}").status_code == 200
     assert not db.session().in_transaction()
+
+
+def test_the_invitee_page_on_sqlite_makes_no_session_once_its_event_is_kept(
+        app, app_config, client, create_event, create_invitee):
+    skip_unless_sqlite(app_config, "on PostgreSQL the page marks its session's reads")
+    token = make_token(create_invitee(create_event()))
+    assert client.get(f"/r/{token}").status_code == 200
+    made = []
+
+    def before_teardown(sender: object, response: object) -> None:
+        made.append(db.session.registry.has())
+
+    db.session.remove()
+    with request_finished.connected_to(before_teardown, app):
+        assert client.get(f"/r/{token}").status_code == 200
+    assert made == [False]
 
 
 def test_disposing_the_engine_closes_the_reads_connections(postgresql):

@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, false, update
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, relationship
+from sqlalchemy.orm import (
+    Mapped,
+    Session,
+    SessionTransaction,
+    mapped_column,
+    relationship,
+    scoped_session,
+)
 from sqlalchemy.orm.util import identity_key
 
 from rsvp.dbtypes import UTCDateTime, utcnow
@@ -247,10 +254,12 @@ page_part_of(lambda text: text.event_id or (text.event.id if text.event else Non
 _RAISED = "rsvp.raised_revisions"
 
 
-def raised_revisions(session: Session) -> bool:
+def raised_revisions(session: Session | scoped_session[Session]) -> bool:
     """Whether this session's transaction has raised an event's revision: what it reads at
     that revision is its own change, which a rollback may take back, so it must not be kept
     as the revision's (rsvp.questions.queries.asks_questions)."""
+    if isinstance(session, scoped_session) and not session.registry.has():
+        return False  # a session not made yet has raised nothing (and is not made for this)
     return session.info.get(_RAISED, False)
 
 
