@@ -137,7 +137,7 @@ def _dispose_read_engine(engine: Engine) -> None:
 def reading(session: Session | scoped_session[Session]) -> Iterator[Connection]:
     """A connection for a request that only reads, past the Session's bookkeeping and (on
     PostgreSQL) outside a transaction; a session in one lends its own, with its writes."""
-    made = _made_session(session)
+    made = made_session(session)
     if made is not None and made.in_transaction():
         yield made.connection()
         return
@@ -149,18 +149,19 @@ def reading(session: Session | scoped_session[Session]) -> Iterator[Connection]:
 def read_without_transaction(session: Session | scoped_session[Session]) -> None:
     """A request that only reads: the session's next reads go outside a transaction on
     PostgreSQL (no BEGIN, no ROLLBACK; SQLite starts none for reads). Never where it writes."""
-    if _bind(_made_session(session)).dialect.name != "postgresql":
+    made = made_session(session)
+    if _bind(made).dialect.name != "postgresql":
         return
-    if isinstance(session, scoped_session):
-        session = session()
-    if not session.in_transaction():
-        session.info[_READS_ONLY] = True
+    plain = db.session() if made is None else made
+    if not plain.in_transaction():
+        plain.info[_READS_ONLY] = True
 
 
-def _made_session(session: Session | scoped_session[Session]) -> Session | None:
+def made_session(session: Session | scoped_session[Session]) -> Session | None:
     """The Session itself; None for ``db.session`` while this request has not made one, which
-    then cannot be in a transaction. A page that only reads makes none (making one and closing
-    it at the request's end was a tenth of the invitee page, bench/README.md)."""
+    then cannot be in a transaction nor have changed anything. A page that only reads makes
+    none (making one and closing it at the request's end was a tenth of the invitee page,
+    bench/README.md)."""
     if session is db.session and not db.session.registry.has():
         return None
     return session() if isinstance(session, scoped_session) else session

@@ -20,7 +20,7 @@ from sqlalchemy.orm import (
 from sqlalchemy.orm.util import identity_key
 
 from rsvp.dbtypes import UTCDateTime, utcnow
-from rsvp.extensions import db
+from rsvp.extensions import db, made_session
 from rsvp.languages import LANGUAGES as LANGUAGES
 
 #: personal: a forwarded link still answers for the invitee, and the page says whose it is;
@@ -258,9 +258,8 @@ def raised_revisions(session: Session | scoped_session[Session]) -> bool:
     """Whether this session's transaction has raised an event's revision: what it reads at
     that revision is its own change, which a rollback may take back, so it must not be kept
     as the revision's (rsvp.questions.queries.asks_questions)."""
-    if isinstance(session, scoped_session) and not session.registry.has():
-        return False  # a session not made yet has raised nothing (and is not made for this)
-    return session.info.get(_RAISED, False)
+    made = made_session(session)  # not made for this: one not made yet has raised nothing
+    return made is not None and made.info.get(_RAISED, False)
 
 
 @sqlalchemy_event.listens_for(Session, "after_transaction_end")
