@@ -67,8 +67,16 @@ def rsvp_url(invitee: Invitee) -> str:
 
 
 def _parse(token: str) -> _Payload:
+    return _verified(_keys(), token)
+
+
+# An invitee opens the same link again and again: its signature, checked once for a set of
+# keys, stays as good as it was. Only links that verify are kept (a failure raises), so made-up
+# ones take no room; a revoked link is refused by its nonce, which is read anew every time.
+@lru_cache(maxsize=4096)
+def _verified(keys: tuple[str, ...], token: str) -> _Payload:
     try:
-        data = _serializer(_keys()).loads(token)
+        data = _serializer(keys).loads(token)
     except (BadSignature, UnicodeError, ValueError):
         raise InvalidToken("bad signature") from None
     if not _canonical_signature(token):

@@ -12,6 +12,7 @@ from rsvp.tokens import (
     invitee_for_checkin_code,
     invitee_for_token,
     make_token,
+    page_invitee_for_token,
 )
 
 
@@ -38,6 +39,27 @@ def test_a_link_signed_with_an_unknown_key_is_invalid(app, create_event, create_
     app.config["SECRET_KEY"] = "another-key-without-fallback"
     with pytest.raises(InvalidToken):
         invitee_for_token(db.session, token)
+
+
+def test_a_link_opened_before_its_key_was_retired_is_invalid_after(app, create_event,
+                                                                    create_invitee):
+    person = create_invitee(create_event())
+    token = make_token(person)
+    assert invitee_for_token(db.session, token) == person
+    app.config["SECRET_KEY"] = "another-key-without-fallback"
+    with pytest.raises(InvalidToken):
+        invitee_for_token(db.session, token)
+
+
+def test_a_link_opened_before_its_nonce_was_renewed_is_revoked_after(create_event,
+                                                                      create_invitee):
+    person = create_invitee(create_event())
+    token = make_token(person)
+    assert page_invitee_for_token(db.session, token).id == person.id
+    person.revoke_link()
+    db.session.commit()
+    with pytest.raises(RevokedToken):
+        page_invitee_for_token(db.session, token)
 
 
 def test_regenerating_the_nonce_revokes_the_old_link(create_event, create_invitee):
