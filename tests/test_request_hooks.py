@@ -1,11 +1,13 @@
 """The hooks every request runs: the rate limiter's check only where limits can apply, and
-the security headers leaving alone those a view set."""
+the security headers leaving alone those a view set, and the app telling coroutines from
+plain functions."""
 
 import pytest
 from flask import Flask, Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from rsvp import RsvpApp
 from rsvp.security import add_security_headers, check_rate_limits_where_set
 
 
@@ -47,3 +49,18 @@ def test_a_header_the_view_set_is_kept(header):
     headers = app.test_client().get("/own").headers
     assert headers.getlist(header) == ["the view's"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_app_tells_a_coroutine_from_a_plain_function_every_time():
+    app = RsvpApp(__name__)
+
+    def plain() -> str:
+        return "ok"
+
+    async def coroutine() -> str:
+        return "ok"
+
+    assert app.ensure_sync(plain) is plain
+    assert app.ensure_sync(plain) is plain
+    with pytest.raises(RuntimeError, match="async"):
+        app.ensure_sync(coroutine)
