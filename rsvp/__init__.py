@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from rsvp.config import ConfigurationError, load_config
 from rsvp.paths import TEMPLATES_DIR
@@ -25,9 +25,23 @@ class RsvpApp(Flask):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._made_sync = lru_cache(maxsize=512)(super().ensure_sync)
+        self._static_url = lru_cache(maxsize=256)(self._build_static_url)
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         return self._made_sync(func)
+
+    def url_for(self, endpoint: str, **values: Any) -> str:
+        """As Flask's, with a static file's address built once per script root: every page
+        asks for its style sheet, and building a URL was a fifteenth of the invitee page.
+        Only a plain one is kept, with no other values (external, anchor, scheme)."""
+        if (endpoint == "static" and values.keys() == {"filename"} and has_request_context()
+                and not self.url_default_functions.get(None)):
+            return self._static_url(request.script_root, values["filename"])
+        return super().url_for(endpoint, **values)
+
+    def _build_static_url(self, script_root: str, filename: str) -> str:
+        # The address depends on nothing else of the request: it is not external.
+        return super().url_for("static", filename=filename)
 
 
 def create_app(config: dict[str, Any] | None = None, *, pages: bool = True) -> Flask:

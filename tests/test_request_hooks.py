@@ -1,9 +1,9 @@
 """The hooks every request runs: the rate limiter's check only where limits can apply, and
-the security headers leaving alone those a view set, and the app telling coroutines from
-plain functions."""
+the security headers leaving alone those a view set; the app telling coroutines from
+plain functions, and keeping static files' addresses."""
 
 import pytest
-from flask import Flask, Response
+from flask import Flask, Response, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -64,3 +64,12 @@ def test_the_app_tells_a_coroutine_from_a_plain_function_every_time():
     assert app.ensure_sync(plain) is plain
     with pytest.raises(RuntimeError, match="async"):
         app.ensure_sync(coroutine)
+
+
+def test_a_static_files_kept_address_follows_the_script_root(app):
+    with app.test_request_context("/", base_url="http://rsvp.example.org/prefix"):
+        assert url_for("static", filename="rsvp.css") == "/prefix/static/rsvp.css"
+    with app.test_request_context("/"):
+        assert url_for("static", filename="rsvp.css") == "/static/rsvp.css"
+        assert url_for("static", filename="rsvp.css", _external=True) == (
+            "http://localhost/static/rsvp.css")
