@@ -14,7 +14,7 @@ from rsvp.responses.models import Answer
 
 class AnswerForm(Form):
     """The shape of an answer only; its rules (guests, choices) are rsvp.responses.rules.
-    The page writes the fields' markup itself (templates/invitee/_answer_form.html)."""
+    The page writes the fields' markup itself (templates/invitee/page.html)."""
 
     class Meta:
         # Checked before the view runs, against the link's own token (rsvp.responses.views).
