@@ -66,19 +66,22 @@ def add_security_headers(response: Response) -> Response:
                                     blueprint in PERSONAL_BLUEPRINTS,
                                     current_app.config["ENV"] == "production")
     headers = response.headers
-    # One pass over the response's few headers instead of a search per header we add.
+    # One pass over the response's few headers instead of a search per header we add, and
+    # a forced one replaces only where the view set it (a replacement searches them all).
     present = {key.lower() for key, _ in headers.items()}
-    headers.extend([(key, value) for lower, key, value in defaults if lower not in present])
-    for key, value in forced:
-        headers[key] = value
+    headers.extend([(key, value) for lower, key, value in (*defaults, *forced)
+                    if lower not in present])
+    for lower, key, value in forced:
+        if lower in present:
+            headers[key] = value
     return response
 
 
 @lru_cache(maxsize=8)
 def _headers_for(token_page: bool, personal: bool, production: bool) -> tuple[
-        tuple[tuple[str, str, str], ...], tuple[tuple[str, str], ...]]:
-    """The headers a kind of page gets: those added unless the view set its own (lowercase
-    name, name, value), and those always set."""
+        tuple[tuple[str, str, str], ...], tuple[tuple[str, str, str], ...]]:
+    """The headers a kind of page gets (lowercase name, name, value): those added unless the
+    view set its own, and those always set."""
     defaults = [
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
         ("X-Content-Type-Options", "nosniff"),
@@ -96,7 +99,8 @@ def _headers_for(token_page: bool, personal: bool, production: bool) -> tuple[
         forced.append(("Cache-Control", "no-store"))
     if production:
         defaults.append(("Strict-Transport-Security", HSTS))
-    return tuple((key.lower(), key, value) for key, value in defaults), tuple(dict(forced).items())
+    return (tuple((key.lower(), key, value) for key, value in defaults),
+            tuple((key.lower(), key, value) for key, value in dict(forced).items()))
 
 
 def check_rate_limits_where_set(app: Flask, limiter: "Limiter") -> None:
