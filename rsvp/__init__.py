@@ -109,9 +109,14 @@ def _init_pages(app: Flask) -> None:
     from rsvp.converters import register_converters
     from rsvp.errors import register_error_handlers
     from rsvp.extensions import csrf, limiter, login_manager
-    from rsvp.security import check_rate_limits_where_set, init_security_headers
+    from rsvp.security import (
+        check_csrf_by_method,
+        check_rate_limits_where_set,
+        init_security_headers,
+    )
 
     csrf.init_app(app)
+    check_csrf_by_method(app, csrf)
     # Flask-Login's context processor loads the user for every template, the invitee's page
     # too; its proxy in the templates' globals loads the user only where a template asks.
     login_manager.init_app(app, add_context_processor=False)

@@ -87,6 +87,9 @@ DEFAULTS: dict[str, object] = {
     #: Whether `rsvp run` runs the ticker thread when no Celery broker is configured.
     "SCHEDULE_TICKER": True,
     "WTF_CSRF_TIME_LIMIT": None,
+    #: Flask-WTF's own before-request check stays off: rsvp.security.check_csrf_by_method
+    #: runs the same check, asking for the method first.
+    "WTF_CSRF_CHECK_DEFAULT": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
