@@ -8,7 +8,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from rsvp import RsvpApp
-from rsvp.security import add_security_headers, check_rate_limits_where_set
+from rsvp.security import SecuredResponse, add_security_headers, check_rate_limits_where_set
 
 
 def _limited_app(**limiter_options: object) -> tuple[Flask, Limiter]:
@@ -40,15 +40,37 @@ def test_a_limited_view_keeps_its_limit_and_an_open_page_stays_open():
     assert [client.get("/open").status_code for _ in range(5)] == [200] * 5
 
 
+@pytest.mark.parametrize("response_class", [Response, SecuredResponse])
 @pytest.mark.parametrize("header", ["Content-Security-Policy", "X-Frame-Options"])
-def test_a_header_the_view_set_is_kept(header):
+def test_a_header_the_view_set_is_kept(header, response_class):
     app = Flask(__name__)
     app.config["ENV"] = "development"
     app.after_request(add_security_headers)
-    app.add_url_rule("/own", "own", lambda: Response("ok", headers={header: "the view's"}))
+    app.add_url_rule("/own", "own",
+                     lambda: response_class("ok", headers={header: "the view's"}))
     headers = app.test_client().get("/own").headers
     assert headers.getlist(header) == ["the view's"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("response_class", [Response, SecuredResponse])
+def test_a_header_always_set_replaces_the_views_own(response_class):
+    app = Flask(__name__)
+    app.config["ENV"] = "development"
+    app.after_request(add_security_headers)
+    # An organiser's page (its endpoint in the dashboard's blueprint): never kept in a cache.
+    app.add_url_rule("/d/own", "dashboard.own",
+                     lambda: response_class("ok", headers={"Cache-Control": "max-age=60"}))
+    headers = app.test_client().get("/d/own").headers
+    assert headers.getlist("Cache-Control") == ["no-store"]
+
+
+@pytest.mark.parametrize("path", ["/login", "/healthz", "/r/not-a-link"])
+def test_every_security_header_arrives_once(client, path):
+    headers = client.get(path).headers
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+                 "Permissions-Policy", "Referrer-Policy"):
+        assert len(headers.getlist(name)) == 1, name
 
 
 def test_the_app_tells_a_coroutine_from_a_plain_function_every_time():
