@@ -19,7 +19,7 @@ class RsvpApp(Flask):
     """Flask, asking once per function whether it is a coroutine function.
 
     Flask asks ``inspect`` again for every hook, context processor and view on every request
-    (ten times for the invitee page, a thirtieth of its time); a function stays what it is.
+    (ten times for the invitee page; bench/README.md); a function stays what it is.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -32,8 +32,8 @@ class RsvpApp(Flask):
 
     def url_for(self, endpoint: str, **values: Any) -> str:
         """As Flask's, with a static file's address built once per script root: every page
-        asks for its style sheet, and building a URL was a fifteenth of the invitee page.
-        Only a plain one is kept, with no other values (external, anchor, scheme)."""
+        asks for its style sheet, and building a URL is dear (bench/README.md). Only a plain
+        one is kept, with no other values (external, anchor, scheme)."""
         if (endpoint == "static" and values.keys() == {"filename"} and has_request_context()
                 and not self.url_default_functions.get(None)):
             return self._static_url(request.script_root, values["filename"])

@@ -1,5 +1,5 @@
-"""Security headers on every response, stricter on the invitee's pages; the rate limiter's
-per-request check where limits can apply."""
+"""Security headers on every response, stricter on the invitee's pages; the CSRF check on the
+methods it guards, and the rate limiter's per-request check where limits can apply."""
 
 from collections.abc import Iterable
 from functools import lru_cache
@@ -43,8 +43,8 @@ class SecuredResponse(Response):
     joined to its own as it starts.
 
     Their texts are fixed and were checked once; in the response's ``Headers`` werkzeug checks
-    every value again, once when it is added and once when the response starts, and the long
-    policy made that about a twentieth of the invitee page.
+    every value again, once when it is added and once when the response starts, the long
+    policy too, on every page (bench/README.md).
     """
 
     security_headers: tuple[tuple[str, str], ...] = ()
@@ -136,8 +136,8 @@ def check_csrf_by_method(app: Flask, csrf: "CSRFProtect") -> None:
     """Flask-WTF's CSRF check of every POST, PUT, PATCH and DELETE, asked for the method first.
 
     Its own before-request hook (off: ``WTF_CSRF_CHECK_DEFAULT``) works out whether the view
-    is exempt before it looks at the method, which cost every GET a thirtieth of the invitee
-    page. Registered where Flask-WTF registers its own, so it still runs before the limits.
+    is exempt before it looks at the method, on every GET too (bench/README.md). Registered
+    where Flask-WTF registers its own, so it still runs before the limits.
     """
     config = app.config
 
