@@ -93,5 +93,10 @@ def test_a_static_files_kept_address_follows_the_script_root(app):
         assert url_for("static", filename="rsvp.css") == "/prefix/static/rsvp.css"
     with app.test_request_context("/"):
         assert url_for("static", filename="rsvp.css") == "/static/rsvp.css"
+
+
+def test_an_external_static_address_is_built_with_its_host(app):
+    with app.test_request_context("/"):
+        url_for("static", filename="rsvp.css")
         assert url_for("static", filename="rsvp.css", _external=True) == (
             "http://localhost/static/rsvp.css")
