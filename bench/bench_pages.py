@@ -17,7 +17,9 @@ is our GET's rate against its page's.
 The floor, our GET and the peer's page are measured in turns, ROUNDS times each with all
 three servers up: this machine's speed drifts by a third within a minute, and a ratio of two
 figures taken a minute apart measured the drift as much as the pages. Each figure is the
-median of its rounds, each ratio the median of the rounds' own ratios.
+median of its rounds, each ratio the median of the rounds' own ratios. The answers are
+measured the same way, in turns with their own server's floor (an answer changes the page
+the GET shows, so they come after it, on a server of their own).
 """
 
 import argparse
@@ -32,7 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from bench.common import (
@@ -119,15 +121,22 @@ def measure(server: subprocess.Popen, make_request: Callable[[int], None],
 
 
 def in_turns(pages: dict[str, tuple[subprocess.Popen, Callable[[int], None]]],
-             ) -> dict[str, Figures]:
-    """Each page measured ROUNDS times, the pages taking turns; the median of each figure."""
+             settle: Callable[[], int] | None = None) -> dict[str, Figures]:
+    """Each page measured ROUNDS times, the pages taking turns; the median of each figure.
+
+    ``settle``, if given, runs after each round untimed and returns what that round left
+    undone (confirmations still queued); their sum is the figures' ``queued``.
+    """
     taken: dict[str, list[Figures]] = {name: [] for name in pages}
+    left = 0
     for _ in range(ROUNDS):
         for name, (server, make_request) in pages.items():
             taken[name].append(measure(server, make_request, SECONDS / ROUNDS))
+            left += settle() if settle else 0
     return {name: Figures(statistics.median(f.rate for f in figures),
                           statistics.median(f.p99 for f in figures),
-                          _median_cpu(figures), tuple(f.rate for f in figures))
+                          _median_cpu(figures), tuple(f.rate for f in figures),
+                          left if settle else None)
             for name, figures in taken.items()}
 
 
@@ -193,14 +202,30 @@ def rsvp_pages(kind: str, sink_port: int, get_only: bool = False) -> dict[str, F
         tokens, env = _seeded(url, sink_port)
         figures = _in_turns_with_peer(url, tokens, env)
         if not get_only:
-            with served("rsvp:create_app()", env) as (process, port):
-                figures["post"] = replace(measure(process, post_answers(port, tokens)),
-                                          queued=_still_queued(url))
+            figures.update(_answers_in_turns(env, tokens, "post", lambda: _settled(url)))
         with celery_queue() as broker:
             if broker and not get_only:
-                with served("rsvp:create_app()", env | broker) as (process, port):
-                    figures["post-broker"] = measure(process, post_answers(port, tokens))
+                figures.update(_answers_in_turns(env | broker, tokens, "post-broker"))
         return figures
+
+
+def _answers_in_turns(env: dict[str, str], tokens: list[str], name: str,
+                      settle: Callable[[], int] | None = None) -> dict[str, Figures]:
+    """The answers and the same server's floor, in turns (``floor-<name>``): the share of the
+    floor a rate drifting by a third within a minute can be trusted with. ``settle`` as for
+    ``in_turns``: a round's backlog of mail must not be sent in the next round's time."""
+    with served("rsvp:create_app()", env) as (process, port):
+        return in_turns({f"floor-{name}": (process, lambda n: get_health(port)),
+                         name: (process, post_answers(port, tokens))}, settle)
+
+
+def _settled(url: str) -> int:
+    """Confirmations queued when a round ended, after waiting (up to 20 s) for them to go."""
+    left = _still_queued(url)
+    deadline = time.monotonic() + 20
+    while _still_queued(url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
 
 
 def _still_queued(url: str) -> int:
@@ -363,17 +388,23 @@ def report(kind: str, baseline: dict[str, Figures], pages: dict[str, Figures]) -
     print(f"[{kind}] peer: a minimal Flask RSVP page (bench/peer_app.py): {peer.rate:.0f} req/s "
           f"({peer.rate / baseline['GET'].rate:.0%} of bare), p99 {peer.p99:.1f} ms, "
           f"server CPU {_ms(peer.server_cpu)} per request")
+    floors = {name: pages.pop(f"floor-{name}", floor) for name in list(pages)
+              if not name.startswith("floor-")}
     for name, figures in pages.items():
         page = PAGES[name]
-        share = ratio(figures, floor)
+        share = ratio(figures, floors[name])
         verdict = "met" if share >= page.goal and figures.p99 < page.p99 else "MISSED"
         print(f"[{kind}] {page.label}: {figures.rate:.0f} req/s ({share:.0%} of the floor, "
               f"target {page.goal:.0%}; {figures.rate / baseline[page.baseline].rate:.0%} of "
               f"bare), p99 {figures.p99:.1f} ms (target < {page.p99:.0f} ms), server CPU "
               f"{_ms(figures.server_cpu)} per request: {verdict}")
+        if floors[name] is not floor:
+            print(f"[{kind}] {page.label}: measured in turns with its own server's floor, "
+                  f"{floors[name].rate:.0f} req/s (rounds {_rounds(figures, floors[name])})")
         if figures.queued is not None:
-            print(f"[{kind}] {page.label}: {figures.queued} confirmations still queued when "
-                  f"the load ended, of {figures.rate * SECONDS:.0f} answers")
+            print(f"[{kind}] {page.label}: {figures.queued} confirmations still queued at the "
+                  f"rounds' ends (sent before the next round), of about "
+                  f"{figures.rate * (SECONDS + ROUNDS * WARM_UP_SECONDS):.0f} answers")
     get = pages["get"]
     against_peer = ratio(get, peer)
     print(f"[{kind}] GET against the peer: {against_peer:.2f}x (target 1.00x; rounds "
