@@ -58,17 +58,13 @@ def _deliver(app: Flask, event_id: int, kind: MessageKind) -> None:
 def deliver_soon(app: Flask, event_id: int, message_ids: Sequence[int]) -> None:
     """Deliver these queued, committed messages (an answer's confirmation) outside the request.
 
-    With a Celery broker they go to the workers as one chunk; otherwise to this process's
-    small pool of sender threads, which gathers what many requests queued into one run. The
+    They go to this process's small pool of sender threads, which gathers what many requests
+    queued into one run: the run delivers them, or with a Celery broker hands them to the
+    workers as one chunk (one task for many answers, sent over one connection). The
     messages are committed rows, so nothing is lost if the process dies first: they stay
     queued for the next run, and the claim in ``deliver_due`` keeps them from going out twice.
     """
     if not message_ids:
-        return
-    if "celery" in app.extensions:
-        from rsvp.mailing.celery_tasks import deliver_chunk
-
-        deliver_chunk.delay(event_id, list(message_ids))
         return
     pool = app.extensions.get("rsvp_senders")
     if pool is None or pool.pid != os.getpid():
@@ -78,7 +74,8 @@ def deliver_soon(app: Flask, event_id: int, message_ids: Sequence[int]) -> None:
 
 
 class SenderPool:
-    """Up to MAIL_SENDER_THREADS threads delivering what requests queued, batched per event.
+    """Up to MAIL_SENDER_THREADS threads delivering what requests queued, batched per event
+    (with a Celery broker: handing each batch to the workers).
 
     Threads start when work arrives and end when none has come for MAIL_SENDER_LINGER
     seconds, so an idle process holds no thread or connection and a test can join them. While
@@ -120,6 +117,9 @@ class SenderPool:
             waiting.runs = min(waiting.runs, runs)
             if len(waiting.ids) >= self.batch_size:
                 self.filled.notify_all()
+            if event_id in self.busy:
+                # The event's thread takes these next: waking another would find it busy.
+                return
             if self.idle:
                 self.arrived.notify()
                 return
@@ -169,9 +169,24 @@ class SenderPool:
 
     def _work(self) -> None:
         finished = None
+        run = self._hand_to_workers if "celery" in self.app.extensions else self._deliver
         while (work := self._take(finished)) is not None:
-            self._deliver(*work)
+            run(*work)
             finished = work[0]
+
+    def _hand_to_workers(self, event_id: int, message_ids: list[int], runs: int) -> None:
+        """The batch as one chunk for the Celery workers, which retry it themselves."""
+        from rsvp.mailing.celery_tasks import deliver_chunk
+
+        try:
+            with self.app.app_context():
+                deliver_chunk.delay(event_id, message_ids)
+        except Exception:
+            # Nothing is lost: the messages stay queued for the next `rsvp send`.
+            self.app.logger.exception("messages %s stay queued: the broker did not take them",
+                                      message_ids)
+        finally:
+            self.last_run = time.monotonic()
 
     def _deliver(self, event_id: int, message_ids: list[int], runs: int) -> None:
         with self.app.app_context():

@@ -10,8 +10,10 @@ from rsvp.extensions import db
 from rsvp.mailing.models import Message, MessageKind, MessageStatus
 from rsvp.mailing.sender_threads import deliver_soon, start_delivery
 from rsvp.mailing.services import queue_message, queue_messages
+from rsvp.responses.models import Answer
 from tests.conftest import join_background_senders
 from tests.dashboard.conftest import join_deliveries, wait_until
+from tests.responses.links import answer
 
 
 def _confirmations(event, create_invitee, count: int) -> list[int]:
@@ -161,3 +163,19 @@ def test_a_process_that_ends_first_sends_what_its_threads_hold(app, app_config, 
                    timeout=60, env={**os.environ, "RSVP_INSTANCE_PATH": str(tmp_path / "i")})
     assert len(smtp_server.received) == 1
     assert _statuses(event.id) == [MessageStatus.SENT]
+
+
+def test_an_answer_is_saved_and_its_confirmation_stays_queued_when_the_broker_is_away(
+        app_config, request):
+    # Nothing listens on port 1: the publish fails after the answer's commit. The app is
+    # made after this change of its settings.
+    app_config.update(CELERY_BROKER_URL="redis://127.0.0.1:1/0", CELERY_QUEUE="rsvp-nowhere")
+    app = request.getfixturevalue("app")
+    invitee = request.getfixturevalue("create_invitee")(
+        request.getfixturevalue("create_event")())
+    response = answer(app.test_client(), invitee)
+    app.extensions["rsvp_senders"].drain(30.0)
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert invitee.response.answer is Answer.ACCEPTED
+    assert _statuses(invitee.event_id) == [MessageStatus.QUEUED]

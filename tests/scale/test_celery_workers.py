@@ -1,12 +1,16 @@
-"""`rsvp send --via celery` with real `rsvp worker` processes, Redis and PostgreSQL."""
+"""`rsvp send --via celery` and answers' confirmations, with real `rsvp worker` processes,
+Redis and PostgreSQL."""
 
 import time
 from collections import Counter
 
+import redis
 from sqlalchemy import select
 
 from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
 from rsvp.mailing.models import Message, MessageStatus
+from tests.responses.links import answer
 from tests.scale.conftest import wait_until_final
 
 
@@ -83,3 +87,21 @@ def test_451s_are_delivered_after_retries_and_a_550_fails_with_its_reason(runner
     for address in deferred:
         assert rows[address].status is MessageStatus.SENT and rows[address].attempts == 3
         assert len(smtp_server.to(address)) == 1
+
+
+def test_answers_close_together_reach_the_workers_as_one_chunk_and_each_is_confirmed_once(
+        app, client, smtp_server, workers, create_event, import_people, redis_url):
+    app.config["MAIL_SENDER_GATHER"] = 30.0
+    event = create_event()
+    import_people(event, 5)
+    first, *others = db.session.scalars(select(Invitee).order_by(Invitee.id)).all()
+    assert answer(client, first).status_code == 303
+    for invitee in others:
+        assert answer(client, invitee).status_code == 303
+    app.extensions["rsvp_senders"].drain(10.0)
+    # The first answer after a quiet moment goes at once, the four behind it together.
+    assert redis.Redis.from_url(redis_url).llen(app.config["CELERY_QUEUE"]) == 2
+    workers.start("one")
+    assert wait_until_final(60, workers) == {"sent": 5}
+    received = Counter(r.rcpt_tos[0] for r in smtp_server.received)
+    assert received == {f"person{i}@example.org": 1 for i in range(1, 6)}
