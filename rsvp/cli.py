@@ -589,7 +589,10 @@ def tick() -> None:
     if done.missed:
         click.echo(f"{len(done.missed)} planned sends missed their time; not sent late.")
     click.echo(f"{len(done.ran)} planned sends ran, {done.queued} messages queued.")
-    for outcome in done.outcomes:
+    if done.stranded:
+        click.echo(f"{sum(o.queued for o in done.stranded)} answers' messages that no sender "
+                   "took are sent now.")
+    for outcome in done.to_dispatch:
         if outcome.queued:
             _deliver(outcome)
     settle_runs(db.session)

@@ -67,6 +67,9 @@ DEFAULTS: dict[str, object] = {
     #: Seconds at most a process that ends waits for its sender threads' runs (keep it below
     #: gunicorn's graceful timeout, 30 s by default).
     "MAIL_SENDER_DRAIN": 10.0,
+    #: Seconds after which the tick hands an answer's message out again when no sender has
+    #: taken it (its process was killed first); far above any sender's gathering.
+    "MAIL_STRANDED_AFTER": 300,
     #: Redis URL of the Celery broker: `rsvp send --via celery` and the dashboard's send
     #: hand the work to `rsvp worker` processes. Unset: everything is sent in-process.
     "CELERY_BROKER_URL": None,

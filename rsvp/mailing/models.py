@@ -4,7 +4,16 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rsvp.dbtypes import UTCDateTime, utcnow
@@ -50,6 +59,10 @@ class Message(db.Model):
         CheckConstraint("dedup_key IS NULL OR dedup_key = kind", name="dedup_key_is_kind"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_message_event_status", "event_id", "status", "kind"),
+        # The tick's look for an answer's messages no sender took (stranded_answer_messages):
+        # only the queued rows, few at any time however many were sent.
+        Index("ix_message_queued_at", "queued_at",
+              sqlite_where=text("status = 'queued'"), postgresql_where=text("status = 'queued'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

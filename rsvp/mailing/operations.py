@@ -1,19 +1,24 @@
-"""Mail as use cases: a bulk kind for an audience, a message to a group, a test to oneself.
+"""Mail as use cases: a bulk kind for an audience, a message to a group, a test to oneself,
+and an answer's messages that no sender took, handed out again.
 
-The send page, the announcement page and `rsvp send` call these, commit, and hand the
-Outcome to rsvp.mailing.dispatch; none of them queues mail itself.
+The send page, the announcement page, `rsvp send` and the tick call these, commit, and hand
+the Outcome to rsvp.mailing.dispatch; none of them queues mail itself.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
+from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.invitees.models import Invitee
 from rsvp.mailing.content_models import UpdateRound
 from rsvp.mailing.mime import build_outgoing
-from rsvp.mailing.models import MessageKind, SentTest
+from rsvp.mailing.models import Message, MessageKind, MessageStatus, SentTest
 from rsvp.mailing.render import render_mail
 from rsvp.mailing.render_failures import requeue_render_failures
 from rsvp.mailing.services import Audience, queue_messages
@@ -89,3 +94,23 @@ def send_test(session: Session, invitee: Invitee, kind: MessageKind, *, by: Agen
     session.add(sent)
     session.flush()
     return sent
+
+
+def stranded_answer_messages(session: Session, now: datetime | None = None) -> list[Outcome]:
+    """An answer's messages (its confirmation, the waiting list, moving up) that no sender
+    took: queued more than MAIL_STRANDED_AFTER seconds ago and never claimed nor tried. Their
+    process ended between the answer's commit and its sender's run (killed while its threads
+    gathered, or its broker away); one Outcome per event, for the tick to hand out again.
+    """
+    now = now or utcnow()
+    queued_before = now - timedelta(seconds=float(current_app.config["MAIL_STRANDED_AFTER"]))
+    rows = session.execute(
+        select(Message.event_id, Message.id)
+        .where(Message.status == MessageStatus.QUEUED, Message.response_change_id.is_not(None),
+               Message.claimed_at.is_(None), Message.attempts == 0,
+               Message.queued_at < queued_before)
+        .order_by(Message.event_id, Message.id)).all()
+    outcomes: dict[int, Outcome] = {}
+    for event_id, message_id in rows:
+        outcomes.setdefault(event_id, Outcome(event_id)).add([message_id])
+    return list(outcomes.values())

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from rsvp.dbtypes import utcnow
 from rsvp.events.models import Event
 from rsvp.mailing.kinds import Audience, MessageKind
-from rsvp.mailing.operations import send_group_message, send_kind
+from rsvp.mailing.operations import send_group_message, send_kind, stranded_answer_messages
 from rsvp.mailing.services import AudienceError, due_condition
 from rsvp.mailing.templates_custom import TemplateOverrideError
 from rsvp.outcome import SYSTEM, Agent, Outcome
@@ -47,11 +47,18 @@ def unplan_send(session: Session, event: Event, plan_id: int, *, by: Agent) -> P
 
 @dataclass
 class TickOutcome:
-    """What one tick did: an Outcome per planned send it ran, and those it marked missed."""
+    """What one tick did: an Outcome per planned send it ran, and those it marked missed; and
+    the answers' messages no sender took, per event, to hand out again."""
 
     outcomes: list[Outcome] = field(default_factory=list)
     ran: list[int] = field(default_factory=list)
     missed: list[int] = field(default_factory=list)
+    stranded: list[Outcome] = field(default_factory=list)
+
+    @property
+    def to_dispatch(self) -> list[Outcome]:
+        """Everything the caller hands to the dispatcher after its commit."""
+        return [*self.outcomes, *self.stranded]
 
     @property
     def queued(self) -> int:
@@ -65,7 +72,9 @@ def run_due(session: Session, now: datetime | None = None,
     Each is claimed by a conditional UPDATE (planned to running) in the caller's
     transaction; a concurrent tick's UPDATE waits for that commit (SQLite's write lock,
     PostgreSQL's row lock, which SKIP LOCKED passes by) and then finds it no longer planned.
-    One past its time by more than the grace is marked missed, not sent late.
+    One past its time by more than the grace is marked missed, not sent late. An answer's
+    messages that no sender took (rsvp.mailing.operations.stranded_answer_messages) come
+    along, so that a killed process's confirmations still go out.
     """
     now = now or utcnow()
     grace = grace if grace is not None else _configured_grace()
@@ -78,6 +87,7 @@ def run_due(session: Session, now: datetime | None = None,
         elif _claim(session, plan.id, PlanState.RUNNING):
             tick.outcomes.append(_run(session, plan))
             tick.ran.append(plan.id)
+    tick.stranded = stranded_answer_messages(session, now)
     return tick
 
 

@@ -18,11 +18,14 @@ def tick_once(app: Flask) -> TickOutcome:
             db.session.commit()
         finally:
             db.session.remove()
-    for outcome in done.outcomes:
+    for outcome in done.to_dispatch:
         dispatch(app, outcome)
     if done.ran or done.missed:
         app.logger.info("tick: %s planned sends ran (%s queued), %s missed",
                         len(done.ran), done.queued, len(done.missed))
+    if done.stranded:
+        app.logger.warning("tick: %s answers' messages no sender took handed out again",
+                           sum(o.queued for o in done.stranded))
     return done
 
 
