@@ -590,7 +590,7 @@ def tick() -> None:
         click.echo(f"{len(done.missed)} planned sends missed their time; not sent late.")
     click.echo(f"{len(done.ran)} planned sends ran, {done.queued} messages queued.")
     if done.stranded:
-        click.echo(f"{sum(o.queued for o in done.stranded)} answers' messages that no sender "
+        click.echo(f"{done.stranded_count} answers' messages that no sender "
                    "took are sent now.")
     for outcome in done.to_dispatch:
         if outcome.queued:

@@ -56,6 +56,11 @@ class TickOutcome:
     stranded: list[Outcome] = field(default_factory=list)
 
     @property
+    def stranded_count(self) -> int:
+        """How many answers' messages this tick hands out again."""
+        return sum(o.queued for o in self.stranded)
+
+    @property
     def to_dispatch(self) -> list[Outcome]:
         """Everything the caller hands to the dispatcher after its commit."""
         return [*self.outcomes, *self.stranded]

@@ -25,7 +25,7 @@ def tick_once(app: Flask) -> TickOutcome:
                         len(done.ran), done.queued, len(done.missed))
     if done.stranded:
         app.logger.warning("tick: %s answers' messages no sender took handed out again",
-                           sum(o.queued for o in done.stranded))
+                           done.stranded_count)
     return done
 
 
