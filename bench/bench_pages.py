@@ -221,24 +221,24 @@ def _answers_in_turns(env: dict[str, str], tokens: list[str], name: str,
 
 def _settled(url: str) -> int:
     """Confirmations queued when a round ended, after waiting (up to 20 s) for them to go."""
-    left = _still_queued(url)
-    deadline = time.monotonic() + 20
-    while _still_queued(url) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return left
-
-
-def _still_queued(url: str) -> int:
     from sqlalchemy import create_engine, func, select
 
     from rsvp.mailing.models import Message, MessageStatus
 
+    count = select(func.count()).select_from(Message).where(
+        Message.status == MessageStatus.QUEUED)
     engine = create_engine(url)
-    with engine.connect() as connection:
-        queued = connection.scalar(select(func.count()).select_from(Message)
-                                   .where(Message.status == MessageStatus.QUEUED))
-    engine.dispose()
-    return int(queued or 0)
+    try:
+        with engine.connect() as connection:
+            left = queued = int(connection.scalar(count) or 0)
+            deadline = time.monotonic() + 20
+            while queued and time.monotonic() < deadline:
+                time.sleep(0.1)
+                connection.rollback()
+                queued = int(connection.scalar(count) or 0)
+    finally:
+        engine.dispose()
+    return left
 
 
 def _seeded(url: str, sink_port: int) -> tuple[list[str], dict[str, str]]:

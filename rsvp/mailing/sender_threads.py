@@ -182,7 +182,8 @@ class SenderPool:
             with self.app.app_context():
                 deliver_chunk.delay(event_id, message_ids)
         except Exception:
-            # Nothing is lost: the messages stay queued for the next `rsvp send`.
+            # Nothing is lost: the messages stay queued, and the tick hands them out again
+            # (rsvp.mailing.operations.stranded_answer_messages).
             self.app.logger.exception("messages %s stay queued: the broker did not take them",
                                       message_ids)
         finally:
@@ -224,7 +225,8 @@ _POOLS: "weakref.WeakSet[SenderPool]" = weakref.WeakSet()
 def _drain_at_exit() -> None:
     """A process that ends (a gunicorn worker restarted or stopped) first lets its threads
     send what they hold, for MAIL_SENDER_DRAIN seconds at most: the messages would stay
-    queued until the next `rsvp send` otherwise. A forked child skips its parent's pools."""
+    queued until the tick hands them out again otherwise, MAIL_STRANDED_AFTER later. A forked
+    child skips its parent's pools."""
     for pool in list(_POOLS):
         if pool.pid == os.getpid():
             pool.drain(float(pool.app.config["MAIL_SENDER_DRAIN"]))
