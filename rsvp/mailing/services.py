@@ -13,6 +13,7 @@ from sqlalchemy import (
     and_,
     exists,
     func,
+    insert,
     literal,
     select,
     true,
@@ -209,20 +210,24 @@ def queue_message(session: Session, invitee: Invitee, kind: MessageKind,
     return message
 
 
-def queue_confirmation(session: Session, invitee: Invitee, change: ResponseChange) -> Message:
-    """Queue the confirmation of one recorded answer; one per history row, never two.
+def queue_confirmation(session: Session, invitee: Invitee, change: ResponseChange) -> int:
+    """Queue the confirmation of one recorded answer; one per history row, never two. Its
+    message's id.
 
     An acceptance that landed on the waiting list is confirmed as such, with the place.
     """
     kind = (MessageKind.WAITLISTED if change.new_answer is Answer.WAITLISTED
             else MessageKind.CONFIRMATION)
-    # By the relationship: the answer's rows may still be pending, and are then written in
-    # this one flush, the history row before the message that refers to it.
-    message = Message(event_id=invitee.event_id, invitee_id=invitee.id, kind=kind,
-                      response_change=change)
-    session.add(message)
+    # The answer's rows may still be pending: written first, the history row has its id.
     session.flush()
-    return message
+    # Every answer queues one: a plain INSERT, without the unit of work's bookkeeping for
+    # an object nothing reads again (the dispatcher takes its id).
+    return session.execute(_INSERT_CONFIRMATION, {
+        "event_id": invitee.event_id, "invitee_id": invitee.id, "kind": kind,
+        "response_change_id": change.id}).scalar_one()
+
+
+_INSERT_CONFIRMATION = insert(Message.__table__).returning(Message.__table__.c.id)
 
 
 def queue_promotions(session: Session, changes: Sequence[ResponseChange]) -> list[Message]:

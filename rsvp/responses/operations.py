@@ -104,7 +104,7 @@ def _mails_of(session: Session, invitee: Invitee, result: AnswerResult, *,
     """Queue what an answer sends: its confirmation (if wanted and changed), then promotions."""
     outcome = AnswerOutcome(invitee.event_id, result=result)
     if confirm and result.change is not None:
-        outcome.add([queue_confirmation(session, invitee, result.change).id])
+        outcome.add([queue_confirmation(session, invitee, result.change)])
     # Here the calendar cancellation of a withdrawn acceptance joins (branch refs).
     outcome.add([m.id for m in queue_promotions(session, result.promoted)])
     return outcome
