@@ -8,8 +8,8 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -51,6 +51,11 @@ from rsvp.tokens import (
 )
 
 bp = Blueprint("responses", __name__)
+#: Set by a recorded answer for the page it redirects to, which says "saved" and removes it.
+#: A cookie of its own, not a flash in the session: the page needs nothing else from a
+#: session, and writing one (serialised and signed) was a tenth of an answer's work. It
+#: says nothing but that: forged, it only shows its own browser the notice.
+SAVED_COOKIE = "rsvp_saved"
 #: The link's invitee as ``_load`` finds it: plain rows on GET, the model for an answer.
 _Found = TypeVar("_Found", Invitee, PageInvitee)
 
@@ -86,14 +91,14 @@ class AnswerFields:
 
 def _render(invitee: ShownInvitee, token: str, fields: AnswerFields, status: int = 200,
             values: dict[str, list[str]] | None = None,
-            errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
+            errors: dict[str, list[str]] | None = None, saved: bool = False) -> tuple[str, int]:
     event = invitee.event
     language = g.language
     parts = event_parts(db.session, event, language)
     page = render_template(
         # Its fixed texts compiled in the invitee's language (rsvp.i18n_web).
         language_environment(language).get_template("invitee/page.html"),
-        invitee=invitee, event=event, parts=parts, answer=fields, token=token,
+        invitee=invitee, event=event, parts=parts, answer=fields, token=token, saved=saved,
         **_questions(invitee, values, errors or {}),
         closed=event.deadline_passed() or event.cancelled,
         position=waitlist_position(db.session, invitee.response) if invitee.response else None,
@@ -130,7 +135,7 @@ def _door_code(invitee: ShownInvitee) -> tuple[str, Markup] | None:
 
 
 @bp.get("/r/<token>")
-def page(token: str) -> tuple[str, int]:
+def page(token: str) -> Response:
     """Show the event and the invitee's answer. GET must not change state: scanners follow links.
 
     No form object is made: the page writes the fields itself, and their values are the
@@ -143,7 +148,14 @@ def page(token: str) -> tuple[str, int]:
               "comment": current.comment if current else "",
               "substitute_name": current.substitute_name if current else "",
               "substitute_email": current.substitute_email if current else ""}
-    return _render(invitee, token, AnswerFields(stored, {}, answer_form_token(token)))
+    saved = SAVED_COOKIE in request.cookies
+    response = make_response(_render(invitee, token, AnswerFields(
+        stored, {}, answer_form_token(token)), saved=saved))
+    if saved:
+        response.delete_cookie(SAVED_COOKIE, path=url_for("responses.page", token=token),
+                               secure=current_app.config["SESSION_COOKIE_SECURE"],
+                               httponly=True, samesite="Lax")
+    return response
 
 
 def _as_typed(form: AnswerForm, token: str) -> AnswerFields:
@@ -193,8 +205,12 @@ def answer(token: str):  # type: ignore[no-untyped-def]
                        errors)
     if committed:
         dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
-    flash("saved")
-    return redirect(url_for("responses.page", token=token), 303)
+    page_url = url_for("responses.page", token=token)
+    response = redirect(page_url, 303)
+    response.set_cookie(SAVED_COOKIE, "1", max_age=60, path=page_url,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+                        samesite="Lax")
+    return response
 
 
 def _place_errors(invitee: Invitee, form: AnswerForm,

@@ -94,6 +94,32 @@ def test_after_the_redirect_the_page_confirms_the_saved_answer(client, invitee):
     assert "Sie nehmen teil" in page.text
 
 
+def test_the_saved_notice_is_shown_once_and_then_forgotten(client, invitee):
+    token = make_token(invitee)
+    answer(client, token)
+    assert 'id="saved"' in client.get(f"/r/{token}").text
+    assert 'id="saved"' not in client.get(f"/r/{token}").text
+    assert "Sie nehmen teil" in client.get(f"/r/{token}").text
+
+
+def test_an_answer_writes_no_session_only_its_links_notice(client, invitee):
+    token = make_token(invitee)
+    result = answer(client, token)
+    assert result.status_code == 303
+    cookies = result.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1
+    assert cookies[0].startswith("rsvp_saved=1;")
+    assert f"Path=/r/{token}" in cookies[0]
+    assert "HttpOnly" in cookies[0]
+
+
+def test_the_notice_of_one_link_does_not_show_on_another(client, create_event, create_invitee,
+                                                           invitee):
+    other = create_invitee(invitee.event, email="otto@example.org")
+    answer(client, make_token(invitee))
+    assert 'id="saved"' not in client.get(f"/r/{make_token(other)}").text
+
+
 @pytest.mark.parametrize(("fields", "message"), [
     ({"guests": "3"}, "höchstens 2 Begleitpersonen"),
     ({"guests": "-1"}, "Bitte geben Sie eine Zahl ein"),
