@@ -1,9 +1,11 @@
 """Recording an invitee's answer, by the invitee or on their behalf."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rsvp.dbtypes import utcnow
 from rsvp.invitees.models import Invitee
@@ -72,20 +74,18 @@ def record_answer(
     )
     if current is not None and current.answer is Answer.ACCEPTED and state is not Answer.ACCEPTED:
         # Off the guest list: their calendar files from now on outrank the ones they had.
-        invitee.calendar_withdrawals += 1
+        _count_withdrawal(session, invitee, now)
     current = _write_current(session, invitee, current, change, substitute)
-    session.add(change)
+    _insert_change(session, change)
     return AnswerResult(current, change, _moved_up(session, invitee, nobody_waits))
 
 
 def _moved_up(session: Session, invitee: Invitee,
               nobody_waits: bool) -> tuple[ResponseChange, ...]:
-    """Who moves up into the places this answer freed. None when the count under the lock
-    found nobody waiting: the answer's rows are then written with the session's next flush
-    (the confirmation's), one flush for the answer."""
+    """Who moves up into the places this answer freed; none when the count under the lock
+    found nobody waiting."""
     if nobody_waits:
         return ()
-    session.flush()
     return tuple(promote_waiting(session, invitee.event))
 
 
@@ -126,18 +126,51 @@ def _before(current: Response | None) -> dict[str, object]:
 
 def _write_current(session: Session, invitee: Invitee, current: Response | None,
                    change: ResponseChange, substitute: Substitute) -> Response:
-    """Make the invitee's current answer what ``change`` says; a waiting place is kept."""
-    if current is None:
-        current = Response(invitee=invitee, event_id=invitee.event_id)
-        session.add(current)
+    """Make the invitee's current answer what ``change`` says; a waiting place is kept.
+
+    The answer's rows are written with plain statements, and the objects given the values
+    written, as loaded (nothing left for a flush): every answer writes them, and the unit
+    of work's bookkeeping for them was most of an answer's time under the event's lock.
+    """
     now = change.changed_at
-    waiting_since = current.waitlisted_at if current.answer is Answer.WAITLISTED else now
-    current.answer, current.guests, current.comment, current.answered_at = (
-        change.new_answer, change.new_guests, change.new_comment, now
-    )
-    current.waitlisted_at = waiting_since if change.new_answer is Answer.WAITLISTED else None
-    current.substitute_name, current.substitute_email = substitute.name, substitute.email
+    waiting_since = (current.waitlisted_at if current is not None
+                     and current.answer is Answer.WAITLISTED else now)
+    values = {"answer": change.new_answer, "guests": change.new_guests,
+              "comment": change.new_comment, "answered_at": now,
+              "waitlisted_at": waiting_since if change.new_answer is Answer.WAITLISTED else None,
+              "substitute_name": substitute.name, "substitute_email": substitute.email}
+    if current is None:
+        current = Response(invitee_id=invitee.id, event_id=invitee.event_id, **values)
+        current.id = session.execute(_INSERT_RESPONSE, {
+            "invitee_id": invitee.id, "event_id": invitee.event_id, **values}).scalar_one()
+        _as_loaded(session, current)
+        set_committed_value(invitee, "response", current)
+        set_committed_value(current, "invitee", invitee)
+        return current
+    session.execute(_UPDATE_RESPONSE, {"b_id": current.id, **values})
+    for key, value in values.items():
+        set_committed_value(current, key, value)
     return current
+
+
+def _insert_change(session: Session, change: ResponseChange) -> None:
+    """Write the history row (every column given) and give it its id, as loaded."""
+    change.id = session.execute(_INSERT_CHANGE, {
+        column: getattr(change, column) for column in _CHANGE_COLUMNS}).scalar_one()
+    _as_loaded(session, change)
+
+
+def _count_withdrawal(session: Session, invitee: Invitee, now: datetime) -> None:
+    """One more calendar withdrawal for the invitee, counted in SQL."""
+    count = session.execute(_COUNT_WITHDRAWAL, {"b_id": invitee.id, "b_now": now}).scalar_one()
+    set_committed_value(invitee, "calendar_withdrawals", count)
+    set_committed_value(invitee, "updated_at", now)
+
+
+def _as_loaded(session: Session, row: Response | ResponseChange) -> None:
+    """A new object whose row a plain INSERT wrote: in the session as if read from it."""
+    make_transient_to_detached(row)
+    session.add(row)
 
 
 def _state_for(session: Session, invitee: Invitee, current: Response | None, parsed: Answer,
@@ -183,3 +216,17 @@ def _lock_and_read_current(session: Session, invitee: Invitee) -> Response | Non
 # Built once (see rsvp.responses.waitlist): every answer runs it.
 _CURRENT_ANSWER = (select(Response).where(Response.invitee_id == bindparam("b_invitee"))
                    .execution_options(populate_existing=True))
+
+_RESPONSE = Response.__table__
+_CHANGE = ResponseChange.__table__
+_CHANGE_COLUMNS = ("invitee_id", "event_id", "actor", "organiser_id", "old_answer", "old_guests",
+                   "old_comment", "new_answer", "new_guests", "new_comment", "channel",
+                   "changed_at")
+_INSERT_RESPONSE = insert(_RESPONSE).returning(_RESPONSE.c.id)
+_UPDATE_RESPONSE = update(_RESPONSE).where(_RESPONSE.c.id == bindparam("b_id"))
+_INSERT_CHANGE = insert(_CHANGE).returning(_CHANGE.c.id)
+_COUNT_WITHDRAWAL = (
+    update(Invitee.__table__).where(Invitee.__table__.c.id == bindparam("b_id"))
+    .values(calendar_withdrawals=Invitee.__table__.c.calendar_withdrawals + 1,
+            updated_at=bindparam("b_now"))
+    .returning(Invitee.__table__.c.calendar_withdrawals))
