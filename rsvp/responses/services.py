@@ -208,9 +208,12 @@ def _lock_and_read_current(session: Session, invitee: Invitee) -> Response | Non
     Two tabs or a double click must not both write: every answer for the event (and every
     erase, rsvp.invitees.operations) takes the event's lock first, so the second reads the
     first's answer once it is committed. No lock of the invitee's own is needed besides.
+    The answer read is the invitee's ``response`` from then on (it may not have been loaded).
     """
     lock_event(session, invitee.event)
-    return session.scalars(_CURRENT_ANSWER, {"b_invitee": invitee.id}).one_or_none()
+    current = session.scalars(_CURRENT_ANSWER, {"b_invitee": invitee.id}).one_or_none()
+    set_committed_value(invitee, "response", current)
+    return current
 
 
 # Built once (see rsvp.responses.waitlist): every answer runs it.
