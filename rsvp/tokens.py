@@ -122,10 +122,10 @@ def _answer_form_mac(key: str, link_token: str) -> bytes:
 
 
 # Every use of the link needs the event: one query instead of two. Not the answer: an
-# answer reads it again under the event's lock (rsvp.responses.services), and joined here
-# it was a tenth of an answer's work for nothing. Built once, on first use (loader options
-# need every model mapped): Session.get with loader options built them and their cache key
-# anew on every request (bench/README.md).
+# answer reads it again under the event's lock (rsvp.responses.services), so joined here it
+# was read twice (bench/README.md). Built once, on first use (loader options need every
+# model mapped): Session.get with loader options built them and their cache key anew on
+# every request.
 @lru_cache(maxsize=1)
 def _invitee_with_event() -> Select[tuple[Invitee]]:
     return (select(Invitee).where(Invitee.id == bindparam("invitee_id"))

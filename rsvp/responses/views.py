@@ -53,7 +53,7 @@ from rsvp.tokens import (
 bp = Blueprint("responses", __name__)
 #: Set by a recorded answer for the page it redirects to, which says "saved" and removes it.
 #: A cookie of its own, not a flash in the session: the page needs nothing else from a
-#: session, and writing one (serialised and signed) was a tenth of an answer's work. It
+#: session, and every answer paid for serialising and signing one (bench/README.md). It
 #: says nothing but that: forged, it only shows its own browser the notice.
 SAVED_COOKIE = "rsvp_saved"
 #: The link's invitee as ``_load`` finds it: plain rows on GET, the model for an answer.
