@@ -17,7 +17,7 @@ from rsvp.responses.rules import (
     validate_answer,
     validate_substitute,
 )
-from rsvp.responses.waitlist import lock_event, places_and_waiting, promote_waiting
+from rsvp.responses.waitlist import answer_and_places, lock_event, promote_waiting
 
 __all__ = ["AnswerError", "AnswerResult", "DeadlinePassed", "EventCancelled", "NoRoomForGuests",
            "Substitute", "record_answer", "validate_answer", "validate_substitute"]
@@ -62,8 +62,8 @@ def record_answer(
     comment, parsed, substitute, channel = _checked_input(
         invitee, answer, guests, comment, substitute, channel, actor)
     now = utcnow()
-    current = _lock_and_read_current(session, invitee)
-    state, nobody_waits = _state_for(session, invitee, current, parsed, guests)
+    current, places = _lock_and_read_current(session, invitee)
+    state, nobody_waits = _state_for(invitee, current, parsed, guests, places)
     if _unchanged(current, (state, guests, comment, substitute.name, substitute.email)):
         return AnswerResult(current, None)
     change = ResponseChange(
@@ -173,18 +173,19 @@ def _as_loaded(session: Session, row: Response | ResponseChange) -> None:
     session.add(row)
 
 
-def _state_for(session: Session, invitee: Invitee, current: Response | None, parsed: Answer,
-               guests: int) -> tuple[Answer, bool]:
+def _state_for(invitee: Invitee, current: Response | None, parsed: Answer, guests: int,
+               places: tuple[int, int] | None) -> tuple[Answer, bool]:
     """Accepted if the party fits and nobody waits ahead; else the waiting list. And whether
     the waiting list is known to be empty after this answer (False: not known).
 
+    ``places``: the places taken by others and how many wait, or None for no limit.
     Someone already accepted keeps their place; more guests than fit is an error for them,
     not a demotion to the waiting list.
     """
     capacity = invitee.event.capacity
-    if capacity is None:
+    if capacity is None or places is None:
         return parsed, False
-    taken, waiting = places_and_waiting(session, invitee.event_id, besides=invitee.id)
+    taken, waiting = places
     if parsed is not Answer.ACCEPTED:
         # A place this frees goes to whoever waits; counted here, nobody waiting is known
         # without reading the waiting list, and the answer is written in one flush.
@@ -202,18 +203,24 @@ def _state_for(session: Session, invitee: Invitee, current: Response | None, par
     return Answer.ACCEPTED, True
 
 
-def _lock_and_read_current(session: Session, invitee: Invitee) -> Response | None:
-    """Lock the event, then read the answer as it stands now.
+def _lock_and_read_current(session: Session, invitee: Invitee,
+                           ) -> tuple[Response | None, tuple[int, int] | None]:
+    """Lock the event, then read the answer as it stands now, and for an event with a limit
+    the places taken by others and how many wait (None without a limit).
 
     Two tabs or a double click must not both write: every answer for the event (and every
     erase, rsvp.invitees.operations) takes the event's lock first, so the second reads the
     first's answer once it is committed. No lock of the invitee's own is needed besides.
     The answer read is the invitee's ``response`` from then on (it may not have been loaded).
     """
-    lock_event(session, invitee.event)
-    current = session.scalars(_CURRENT_ANSWER, {"b_invitee": invitee.id}).one_or_none()
+    places = None
+    if lock_event(session, invitee.event) is None:
+        current = session.scalars(_CURRENT_ANSWER, {"b_invitee": invitee.id}).one_or_none()
+    else:
+        current, taken, waiting = answer_and_places(session, invitee.event_id, invitee.id)
+        places = taken, waiting
     set_committed_value(invitee, "response", current)
-    return current
+    return current, places
 
 
 # Built once (see rsvp.responses.waitlist): every answer runs it.

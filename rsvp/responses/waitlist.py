@@ -7,7 +7,7 @@ up two different people, and two acceptances for the last place give it to one o
 
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,14 +27,22 @@ _response = Response.__table__
 _LOCK_EVENT = (update(_event).where(_event.c.id == bindparam("b_event"))
                .values(capacity=_event.c.capacity, updated_at=_event.c.updated_at)
                .returning(_event.c.capacity))
-_PLACES_AND_WAITING = select(
+_PLACES = select(
     func.coalesce(func.sum(case(
         (and_(_response.c.answer == Answer.ACCEPTED,
-              _response.c.invitee_id != bindparam("b_besides")), 1 + _response.c.guests),
-        else_=0)), 0),
-    func.coalesce(func.sum(case((_response.c.answer == Answer.WAITLISTED, 1), else_=0)), 0),
+              _response.c.invitee_id != bindparam("b_invitee")), 1 + _response.c.guests),
+        else_=0)), 0).label("taken"),
+    func.coalesce(func.sum(case((_response.c.answer == Answer.WAITLISTED, 1), else_=0)),
+                  0).label("waiting"),
 ).where(_response.c.event_id == bindparam("b_event"),
-        _response.c.answer.in_([Answer.ACCEPTED, Answer.WAITLISTED]))
+        # Not in_(): a list is expanded into the statement at every execution.
+        or_(_response.c.answer == Answer.ACCEPTED, _response.c.answer == Answer.WAITLISTED),
+        ).subquery("places")
+# One row whether or not the invitee has answered: the places, and their answer beside them.
+_ANSWER_AND_PLACES = (
+    select(Response, _PLACES.c.taken, _PLACES.c.waiting).select_from(_PLACES)
+    .outerjoin(Response, Response.invitee_id == bindparam("b_invitee"))
+    .execution_options(populate_existing=True))
 _WAITING_LIST = (select(Response).where(Response.event_id == bindparam("b_event"),
                                         Response.answer == Answer.WAITLISTED)
                  .order_by(Response.waitlisted_at, Response.id))
@@ -68,11 +76,13 @@ def places_free(session: Session, event: Event, *, besides: int | None = None) -
     return event.capacity - places_taken(session, event.id, besides=besides)
 
 
-def places_and_waiting(session: Session, event_id: int, *, besides: int) -> tuple[int, int]:
-    """Places taken (as places_taken, leaving out ``besides``) and how many wait, in one query."""
-    taken, waiting = session.execute(_PLACES_AND_WAITING,
-                                     {"b_event": event_id, "b_besides": besides}).one()
-    return int(taken or 0), int(waiting or 0)
+def answer_and_places(session: Session, event_id: int,
+                      invitee_id: int) -> tuple[Response | None, int, int]:
+    """The invitee's answer as it stands, the places taken besides theirs (as places_taken)
+    and how many wait, in one query; the caller holds the event's lock."""
+    current, taken, waiting = session.execute(
+        _ANSWER_AND_PLACES, {"b_event": event_id, "b_invitee": invitee_id}).one()
+    return current, int(taken or 0), int(waiting or 0)
 
 
 def waiting_count(session: Session, event_id: int) -> int:

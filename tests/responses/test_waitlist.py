@@ -6,9 +6,11 @@ from sqlalchemy import select
 from rsvp.events.operations import update_event
 from rsvp.events.stats import event_stats
 from rsvp.extensions import db
+from rsvp.invitees.models import Invitee
 from rsvp.mailing.models import Message, MessageKind
 from rsvp.responses.models import Actor, Answer, Response, ResponseChange
 from rsvp.responses.services import record_answer
+from rsvp.responses.waitlist import answer_and_places
 from rsvp.tokens import make_token
 from tests.conftest import join_background_senders
 from tests.responses.links import answer
@@ -149,3 +151,18 @@ def test_no_capacity_means_nobody_waits(create_event, create_invitee):
         record_answer(db.session, person, "accepted", guests=2)
     db.session.commit()
     assert {state(p) for p in people} == {Answer.ACCEPTED}
+
+
+def test_the_places_read_under_the_lock_leave_out_the_invitees_own(full_event):
+    first = db.session.scalar(select(Invitee).where(Invitee.email == "first@example.org"))
+    current, taken, waiting = answer_and_places(db.session, full_event.id, first.id)
+    assert (current.answer, current.guests) == (Answer.ACCEPTED, 2)
+    assert (taken, waiting) == (0, 0)
+
+
+def test_the_places_read_under_the_lock_come_without_an_answer_for_who_has_none(
+        full_event, create_invitee):
+    record_answer(db.session, create_invitee(full_event, email="late@example.org"), "accepted")
+    db.session.commit()
+    newcomer = create_invitee(full_event, email="new@example.org")
+    assert answer_and_places(db.session, full_event.id, newcomer.id) == (None, 3, 1)
