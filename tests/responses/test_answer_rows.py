@@ -1,7 +1,10 @@
 """An answer's rows are written with plain statements: the objects it returns must be what
 the database holds, in the session as if read from it, with nothing left for a flush."""
 
-from sqlalchemy import select
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
 
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
@@ -13,6 +16,20 @@ def stored(model, row_id: int, *columns: str) -> tuple:
     table = model.__table__
     return db.session.execute(select(*(table.c[name] for name in columns))
                               .where(table.c.id == row_id)).one()
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """The SQL statements the block sends to the database, in order."""
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        sent.append(statement.split(None, 1)[0].upper())
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def nothing_pending() -> bool:
@@ -81,3 +98,13 @@ def test_a_rolled_back_answer_leaves_no_row_and_no_object(create_event, create_i
     assert db.session.scalars(select(Response)).all() == []
     assert db.session.scalars(select(ResponseChange)).all() == []
     assert db.session.get(Invitee, person.id).response is None
+
+
+def test_an_answer_to_a_limited_event_reads_its_answer_and_the_places_in_one_statement(
+        create_event, create_invitee):
+    person = create_invitee(create_event(capacity=10))
+    assert person.event.capacity == 10  # loaded with the invitee, as the link loads it
+    with statements() as sent:
+        record_answer(db.session, person, "accepted")
+    # The lock, the answer with the places, the answer written, its history row.
+    assert sent == ["UPDATE", "SELECT", "INSERT", "INSERT"]
