@@ -205,7 +205,8 @@ def answer(token: str):  # type: ignore[no-untyped-def]
                        errors)
     if committed:
         dispatch(current_app._get_current_object(), outcome)  # type: ignore[attr-defined]
-    page_url = url_for("responses.page", token=token)
+    # The form posts to the page's own address: no URL to build.
+    page_url = request.script_root + request.path
     response = redirect(page_url, 303)
     response.set_cookie(SAVED_COOKIE, "1", max_age=60, path=page_url,
                         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,

@@ -113,6 +113,17 @@ def test_an_answer_writes_no_session_only_its_links_notice(client, invitee):
     assert "HttpOnly" in cookies[0]
 
 
+def test_an_answer_under_a_path_prefix_goes_back_to_the_page_under_it(client, invitee):
+    token = make_token(invitee)
+    prefix = "http://localhost/einladungen"
+    page = client.get(f"/r/{token}", base_url=prefix)
+    result = client.post(f"/r/{token}", base_url=prefix, data={
+        "csrf_token": csrf_token(page.text), "response": "accepted", "guests": "0"})
+    assert result.status_code == 303
+    assert result.headers["Location"] == f"/einladungen/r/{token}"
+    assert f"Path=/einladungen/r/{token}" in result.headers["Set-Cookie"]
+
+
 def test_the_notice_of_one_link_does_not_show_on_another(client, create_event, create_invitee,
                                                            invitee):
     other = create_invitee(invitee.event, email="otto@example.org")
