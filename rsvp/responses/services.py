@@ -63,7 +63,7 @@ def record_answer(
         invitee, answer, guests, comment, substitute, channel, actor)
     now = utcnow()
     current, places = _lock_and_read_current(session, invitee)
-    state, nobody_waits = _state_for(invitee, current, parsed, guests, places)
+    state, nobody_waits = _state_for(current, parsed, guests, places)
     if _unchanged(current, (state, guests, comment, substitute.name, substitute.email)):
         return AnswerResult(current, None)
     change = ResponseChange(
@@ -173,24 +173,32 @@ def _as_loaded(session: Session, row: Response | ResponseChange) -> None:
     session.add(row)
 
 
-def _state_for(invitee: Invitee, current: Response | None, parsed: Answer, guests: int,
-               places: tuple[int, int] | None) -> tuple[Answer, bool]:
+@dataclass(frozen=True)
+class _Places:
+    """An event's limit, the places the others have taken and how many wait, under its lock."""
+
+    capacity: int
+    taken: int
+    waiting: int
+
+
+def _state_for(current: Response | None, parsed: Answer, guests: int,
+               places: _Places | None) -> tuple[Answer, bool]:
     """Accepted if the party fits and nobody waits ahead; else the waiting list. And whether
     the waiting list is known to be empty after this answer (False: not known).
 
-    ``places``: the places taken by others and how many wait, or None for no limit.
+    ``places``: as the lock found them, None for an event without a limit.
     Someone already accepted keeps their place; more guests than fit is an error for them,
     not a demotion to the waiting list.
     """
-    capacity = invitee.event.capacity
-    if capacity is None or places is None:
+    if places is None:
         return parsed, False
-    taken, waiting = places
+    waiting = places.waiting
     if parsed is not Answer.ACCEPTED:
         # A place this frees goes to whoever waits; counted here, nobody waiting is known
         # without reading the waiting list, and the answer is written in one flush.
         return parsed, not waiting
-    free = capacity - taken
+    free = places.capacity - places.taken
     if current is not None and current.answer is Answer.ACCEPTED:
         if 1 + guests > free:
             raise NoRoomForGuests(max(free - 1, 0))
@@ -204,9 +212,9 @@ def _state_for(invitee: Invitee, current: Response | None, parsed: Answer, guest
 
 
 def _lock_and_read_current(session: Session, invitee: Invitee,
-                           ) -> tuple[Response | None, tuple[int, int] | None]:
+                           ) -> tuple[Response | None, _Places | None]:
     """Lock the event, then read the answer as it stands now, and for an event with a limit
-    the places taken by others and how many wait (None without a limit).
+    its places (None without a limit).
 
     Two tabs or a double click must not both write: every answer for the event (and every
     erase, rsvp.invitees.operations) takes the event's lock first, so the second reads the
@@ -214,11 +222,12 @@ def _lock_and_read_current(session: Session, invitee: Invitee,
     The answer read is the invitee's ``response`` from then on (it may not have been loaded).
     """
     places = None
-    if lock_event(session, invitee.event) is None:
+    capacity = lock_event(session, invitee.event)
+    if capacity is None:
         current = session.scalars(_CURRENT_ANSWER, {"b_invitee": invitee.id}).one_or_none()
     else:
         current, taken, waiting = answer_and_places(session, invitee.event_id, invitee.id)
-        places = taken, waiting
+        places = _Places(capacity, taken, waiting)
     set_committed_value(invitee, "response", current)
     return current, places
 
