@@ -8,12 +8,13 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from rsvp import create_app
 from rsvp.extensions import db
@@ -164,6 +165,20 @@ def create_invitee(app: Flask):
 @pytest.fixture
 def create_organiser(app: Flask):
     return factories.make_organiser
+
+
+@contextmanager
+def sql_sent() -> Iterator[list[str]]:
+    """The SQL statements the block sends to the app's database, in order."""
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def csrf_token(html: str) -> str:

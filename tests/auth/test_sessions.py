@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from sqlalchemy import event
 
 from rsvp.auth.services import change_password, deactivate
 from rsvp.extensions import db
 from rsvp.tokens import make_token
+from tests.conftest import sql_sent
 from tests.dashboard.conftest import post_form
 
 
@@ -51,15 +51,7 @@ def test_logging_in_again_after_logout_works(organiser_client):
 
 def test_invitee_pages_never_load_the_organiser(organiser_client, create_event, create_invitee):
     token = make_token(create_invitee(create_event()))
-    statements: list[str] = []
-
-    def remember(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
+    with sql_sent() as statements:
         assert organiser_client.get(f"/r/{token}").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
     assert statements
     assert not [s for s in statements if re.search(r"\bFROM organiser\b", s)]

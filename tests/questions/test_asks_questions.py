@@ -4,13 +4,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from rsvp.events.models import Event
 from rsvp.extensions import db
 from rsvp.questions.editor import add_question, set_hidden
 from rsvp.questions.queries import asks_questions, questions_of
+from tests.conftest import sql_sent
 from tests.questions.conftest import QUESTIONS
 
 pytestmark = pytest.mark.postgres
@@ -69,18 +69,11 @@ def test_a_change_rolled_back_is_not_kept_for_the_revision_it_raised(create_even
 
 def test_a_session_keeps_what_it_read_again_once_its_change_is_committed(create_event):
     event = create_event(questions=[NOTE])
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
     with another_request() as session:
         session.get_one(Event, event.id).title = "Neuer Titel"
         session.commit()
         shown = session.get_one(Event, event.id)
         asks_questions(session, shown)
-        sa_event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with sql_sent() as statements:
             assert asks_questions(session, shown) is True
-        finally:
-            sa_event.remove(db.engine, "before_cursor_execute", count)
     assert statements == []

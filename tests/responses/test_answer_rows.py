@@ -1,35 +1,19 @@
 """An answer's rows are written with plain statements: the objects it returns must be what
 the database holds, in the session as if read from it, with nothing left for a flush."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from rsvp.extensions import db
 from rsvp.invitees.models import Invitee
 from rsvp.responses.models import Answer, Response, ResponseChange
 from rsvp.responses.services import Substitute, record_answer
+from tests.conftest import sql_sent
 
 
 def stored(model, row_id: int, *columns: str) -> tuple:
     table = model.__table__
     return db.session.execute(select(*(table.c[name] for name in columns))
                               .where(table.c.id == row_id)).one()
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """The SQL statements the block sends to the database, in order."""
-    sent: list[str] = []
-
-    def record(conn, cursor, statement, *args) -> None:
-        sent.append(statement.split(None, 1)[0].upper())
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def nothing_pending() -> bool:
@@ -104,7 +88,8 @@ def test_an_answer_to_a_limited_event_reads_its_answer_and_the_places_in_one_sta
         create_event, create_invitee):
     person = create_invitee(create_event(capacity=10))
     assert person.event.capacity == 10  # loaded with the invitee, as the link loads it
-    with statements() as sent:
+    with sql_sent() as sent:
         record_answer(db.session, person, "accepted")
     # The lock, the answer with the places, the answer written, its history row.
-    assert sent == ["UPDATE", "SELECT", "INSERT", "INSERT"]
+    assert [statement.split(None, 1)[0].upper() for statement in sent] == [
+        "UPDATE", "SELECT", "INSERT", "INSERT"]

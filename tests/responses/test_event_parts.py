@@ -1,10 +1,10 @@
 """The event's part of the invitee page, kept per revision: every change shows at once."""
 
-from sqlalchemy import event as sqlalchemy_event
 
 from rsvp.events.models import EventText
 from rsvp.extensions import db
 from rsvp.questions.editor import add_question
+from tests.conftest import sql_sent
 from tests.responses.links import link_of
 
 
@@ -55,13 +55,6 @@ def test_a_page_of_an_event_without_questions_reads_one_statement(app, client, c
                                                                   create_invitee):
     link = link_of(create_invitee(create_event()))
     client.get(link)
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-    sqlalchemy_event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with sql_sent() as statements:
         assert client.get(link).status_code == 200
-    finally:
-        sqlalchemy_event.remove(db.engine, "before_cursor_execute", seen)
     assert len(statements) == 1, statements
